@@ -1,0 +1,2 @@
+/** JMH benchmarks. */
+package dev.embedconsent.benchmarks;

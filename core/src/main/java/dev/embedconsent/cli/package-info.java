@@ -1,0 +1,4 @@
+@NullMarked
+package dev.embedconsent.cli;
+
+import org.jspecify.annotations.NullMarked;

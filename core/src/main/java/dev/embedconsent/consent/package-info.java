@@ -1,0 +1,4 @@
+@NullMarked
+package dev.embedconsent.consent;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.embedconsent.html;
+
+import org.jspecify.annotations.NullMarked;

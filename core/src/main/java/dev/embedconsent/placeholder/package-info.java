@@ -1,0 +1,4 @@
+@NullMarked
+package dev.embedconsent.placeholder;
+
+import org.jspecify.annotations.NullMarked;

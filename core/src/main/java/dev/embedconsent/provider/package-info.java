@@ -1,0 +1,4 @@
+@NullMarked
+package dev.embedconsent.provider;
+
+import org.jspecify.annotations.NullMarked;

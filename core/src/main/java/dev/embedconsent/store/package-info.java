@@ -1,0 +1,4 @@
+@NullMarked
+package dev.embedconsent.store;
+
+import org.jspecify.annotations.NullMarked;

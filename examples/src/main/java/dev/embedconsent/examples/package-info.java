@@ -1,0 +1,2 @@
+/** The runnable demo site. */
+package dev.embedconsent.examples;
