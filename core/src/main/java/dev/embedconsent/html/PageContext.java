@@ -12,19 +12,21 @@ import org.jspecify.annotations.Nullable;
  * @param consentedProviders provider ids whose embeds are left as they are
  * @param path the page's path, posted back as the form's {@code return}
  * @param listener told about every embed found (for {@code scan}); {@link EmbedListener#NONE} otherwise
+ * @param cspNonce the page's CSP nonce, put on the activation script the rewriter adds; {@code null} when none
  */
 public record PageContext(
         @Nullable Charset transportCharset,
         @Nullable String language,
         Set<String> consentedProviders,
         String path,
-        EmbedListener listener) {
+        EmbedListener listener,
+        @Nullable String cspNonce) {
 
     public PageContext {
         consentedProviders = Set.copyOf(consentedProviders);
     }
 
     public static PageContext defaults() {
-        return new PageContext(null, null, Set.of(), "/", EmbedListener.NONE);
+        return new PageContext(null, null, Set.of(), "/", EmbedListener.NONE, null);
     }
 }

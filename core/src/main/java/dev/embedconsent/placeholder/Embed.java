@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
  * What the placeholder needs to know about one matched embed. All strings are decoded text, not markup; the renderer
  * escapes them.
  *
+ * @param index 1-based position among the page's placeholders; makes element ids unique within the page
  * @param provider who receives the data
  * @param element lowercase element name of the original
  * @param url the URL the original would load
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param returnPath the page's path, posted back as {@code return}
  */
 public record Embed(
+        int index,
         Provider provider,
         String element,
         String url,
