@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -49,6 +50,25 @@ public final class HeadlessChromium implements AutoCloseable {
             "--disable-sync",
             "--no-first-run",
             "--disable-quic");
+
+    /**
+     * Hosts that Debian's Chromium contacts on its own even with the flags above (its launcher sets Google API keys
+     * and DuckDuckGo as the search engine): sign-in, component and update checks, network time, optimization hints,
+     * search preconnect. Exact names, never patterns. None of them is where a provider's embed first connects (an
+     * embed that leaked would show up as its player, script or map host), so leaving them out of the page traffic
+     * cannot hide a leak.
+     */
+    public static final Set<String> BROWSER_SERVICE_HOSTS = Set.of(
+            "accounts.google.com",
+            "clients1.google.com",
+            "clients2.google.com",
+            "update.googleapis.com",
+            "optimizationguide-pa.googleapis.com",
+            "content-autofill.googleapis.com",
+            "safebrowsingohttpgateway.googleapis.com",
+            "redirector.gvt1.com",
+            "edgedl.me.gvt1.com",
+            "start.duckduckgo.com");
 
     /** Start options. */
     public enum Option {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -43,6 +44,9 @@ class HeadlessChromiumIT {
             assertEquals("scripted", chromium.driver().getTitle(), "the loopback script loaded directly");
             assertTrue(proxy.contacted(List.of("127.0.0.1", "localhost")).isEmpty(),
                     () -> "loopback must bypass the proxy: " + proxy.requests());
+            Thread.sleep(1500);
+            assertEquals(Set.of("cdn.provider.test", "js.provider.test"), Set.copyOf(proxy.hosts()),
+                    "page traffic is exactly what the page asked for; the browser's own services are kept apart");
         }
     }
 

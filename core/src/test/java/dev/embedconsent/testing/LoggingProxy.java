@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,10 +53,13 @@ public final class LoggingProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final ExecutorService workers;
+    private final Set<String> ignoredHosts;
     private final List<ProxiedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<ProxiedRequest> ignored = new CopyOnWriteArrayList<>();
 
-    private LoggingProxy(ServerSocket server) {
+    private LoggingProxy(ServerSocket server, Set<String> ignoredHosts) {
         this.server = server;
+        this.ignoredHosts = ignoredHosts;
         this.workers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "logging-proxy");
             thread.setDaemon(true);
@@ -64,11 +68,21 @@ public final class LoggingProxy implements AutoCloseable {
         workers.execute(this::acceptLoop);
     }
 
-    /** Starts a proxy on a free port of {@code 127.0.0.1}. */
+    /**
+     * Starts a proxy on a free port of {@code 127.0.0.1} that keeps requests to the browser's own service hosts
+     * ({@link HeadlessChromium#BROWSER_SERVICE_HOSTS}) apart in {@link #ignored()}, so they never count as page
+     * traffic.
+     */
     public static LoggingProxy start() throws IOException {
+        return start(HeadlessChromium.BROWSER_SERVICE_HOSTS);
+    }
+
+    /** Starts a proxy that files requests to exactly these (lowercase) hosts under {@link #ignored()}. */
+    public static LoggingProxy start(Set<String> ignoredHosts) throws IOException {
+        Set<String> ignoring = Set.copyOf(Objects.requireNonNull(ignoredHosts, "ignoredHosts"));
         ServerSocket server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        return new LoggingProxy(server);
+        return new LoggingProxy(server, ignoring);
     }
 
     public int port() {
@@ -80,7 +94,12 @@ public final class LoggingProxy implements AutoCloseable {
         return "http://127.0.0.1:" + port();
     }
 
-    /** Every request seen so far, in arrival order. */
+    /** Requests to ignored hosts (the browser's own background services), in arrival order. */
+    public List<ProxiedRequest> ignored() {
+        return List.copyOf(ignored);
+    }
+
+    /** Every request seen so far, except those to ignored hosts, in arrival order. */
     public List<ProxiedRequest> requests() {
         return List.copyOf(requests);
     }
@@ -125,6 +144,7 @@ public final class LoggingProxy implements AutoCloseable {
     /** Forgets what was recorded, e.g. between two page loads. */
     public void clear() {
         requests.clear();
+        ignored.clear();
     }
 
     @Override
@@ -200,7 +220,9 @@ public final class LoggingProxy implements AutoCloseable {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        requests.add(new ProxiedRequest(method.toUpperCase(Locale.ROOT), host.toLowerCase(Locale.ROOT), port, target));
+        ProxiedRequest request =
+                new ProxiedRequest(method.toUpperCase(Locale.ROOT), host.toLowerCase(Locale.ROOT), port, target);
+        (ignoredHosts.contains(request.host()) ? ignored : requests).add(request);
     }
 
     private static int parsePort(String text, int fallback) {

@@ -47,6 +47,18 @@ class LoggingProxyTest {
     }
 
     @Test
+    void keepsBrowserServiceHostsApart() throws IOException {
+        try (LoggingProxy proxy = LoggingProxy.start()) {
+            send(proxy, "CONNECT accounts.google.com:443 HTTP/1.1\r\n\r\n");
+            send(proxy, "CONNECT maps.google.com:443 HTTP/1.1\r\n\r\n");
+            assertEquals(List.of("maps.google.com"), proxy.hosts());
+            assertEquals("accounts.google.com", proxy.ignored().get(0).host());
+            assertEquals(List.of("maps.google.com"), proxy.contacted(List.of("*.google.com")).stream()
+                    .map(LoggingProxy.ProxiedRequest::host).toList());
+        }
+    }
+
+    @Test
     void matchesHostPatterns() throws IOException {
         try (LoggingProxy proxy = LoggingProxy.start()) {
             send(proxy, "CONNECT i.ytimg.com:443 HTTP/1.1\r\n\r\n");
