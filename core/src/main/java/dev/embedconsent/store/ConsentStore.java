@@ -35,7 +35,8 @@ public interface ConsentStore extends AutoCloseable {
      * Links {@code draft} to the end of the chain and stores it.
      *
      * @return the stored record, with {@code previousHash} and {@code hash}
-     * @throws IllegalArgumentException if a record with the same id already exists
+     * @throws IllegalArgumentException if the store notices that the record id is taken (ids are 128 random bits,
+     *     so this means the same draft was appended twice; not every store checks)
      * @throws StoreException if it could not be stored; then nothing was acknowledged
      */
     ConsentRecord append(ConsentRecord.Draft draft);
