@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
  * Finds bytes in arrays eight at a time (SWAR over little-endian longs), the inner loop of the tokenizer's text
  * states.
  */
-final class ByteScan {
+public final class ByteScan {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
@@ -16,7 +16,7 @@ final class ByteScan {
     private ByteScan() {}
 
     /** Index of the first {@code b} in {@code a[from, to)}, or {@code to}. */
-    static int indexOf(byte[] a, int from, int to, byte b) {
+    public static int indexOf(byte[] a, int from, int to, byte b) {
         long pattern = ONES * (b & 0xFF);
         int i = from;
         for (int last = to - 8; i <= last; i += 8) {
@@ -35,7 +35,7 @@ final class ByteScan {
     }
 
     /** Index of the first {@code b1} or {@code b2} in {@code a[from, to)}, or {@code to}. */
-    static int indexOfEither(byte[] a, int from, int to, byte b1, byte b2) {
+    public static int indexOfEither(byte[] a, int from, int to, byte b1, byte b2) {
         long p1 = ONES * (b1 & 0xFF);
         long p2 = ONES * (b2 & 0xFF);
         int i = from;
@@ -57,7 +57,7 @@ final class ByteScan {
     }
 
     /** Number of line breaks (LF, CR LF, lone CR) in {@code a[from, to)}; {@code crBefore} says the byte before was CR. */
-    static int lineBreaks(byte[] a, int from, int to, boolean crBefore) {
+    public static int lineBreaks(byte[] a, int from, int to, boolean crBefore) {
         int count = 0;
         boolean cr = crBefore;
         for (int i = from; i < to; i++) {

@@ -65,24 +65,26 @@ public final class CharsetSniffer {
         if (length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE) {
             return new Result(StandardCharsets.UTF_16LE, 2);
         }
-        if (transport != null) {
-            Charset fromTransport = forLabel(transport.name());
-            return new Result(fromTransport != null ? fromTransport : transport, 0);
+        Charset fromTransport = transport == null ? null : forLabel(transport.name());
+        if (fromTransport != null) {
+            return new Result(fromTransport, 0);
         }
         Charset meta = prescan(bytes, Math.min(length, PRESCAN_BYTES));
         return new Result(meta != null ? meta : Charset.forName("windows-1252"), 0);
     }
 
-    /** Whether the page's bytes can be tokenized as they are (every ASCII byte means that ASCII character). */
+    /** Whether the page's bytes can be tokenized as they are (UTF-16 pages cannot). */
     public static boolean isAsciiCompatible(Charset charset) {
-        return !charset.equals(StandardCharsets.UTF_16LE) && !charset.equals(StandardCharsets.UTF_16BE)
-                && !charset.name().startsWith("UTF-16") && !charset.name().startsWith("UTF-32");
+        return !charset.name().startsWith("UTF-16");
     }
 
-    /** The encoding for a label ("get an encoding"), or {@code null} when browsers do not know it. */
+    /**
+     * The encoding for a label ("get an encoding"), or {@code null} when browsers do not know it (or Java cannot
+     * decode it). UTF-32 is not an encoding of the web.
+     */
     public static @Nullable Charset forLabel(String label) {
         String key = label.strip().toLowerCase(Locale.ROOT);
-        if (key.isEmpty()) {
+        if (key.isEmpty() || key.startsWith("utf-32") || key.startsWith("utf32")) {
             return null;
         }
         String name = ALIASES.getOrDefault(key, key);

@@ -32,8 +32,12 @@ public final class ElementNames {
     public static final int HEAD_CONTENT = 1 << 5;
     /** The catalogue may claim it. */
     public static final int CANDIDATE = 1 << 6;
-    /** Void element: no content, no end tag. */
+    /** Void element: no content, no end tag ({@code image} too: the tree builder turns it into {@code img}). */
     public static final int VOID = 1 << 7;
+    /** End tag that closes elements through "table scope", past foreign integration points. */
+    public static final int TABLE_SCOPE_END = 1 << 8;
+    /** Loads something without showing it (script, resource hints, media sources): neutralized without a notice. */
+    public static final int LOADER = 1 << 9;
 
     private static final String[] RCDATA = {"title", "textarea"};
     private static final String[] RAWTEXT = {"style", "xmp", "iframe", "noembed", "noframes", "noscript"};
@@ -48,12 +52,14 @@ public final class ElementNames {
     };
     private static final String[] VOIDS = {
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param",
-        "basefont", "bgsound", "frame", "keygen"
+        "basefont", "bgsound", "frame", "keygen", "image"
     };
+    private static final String[] LOADERS = {"script", "link", "param", "source", "track"};
+    private static final String[] TABLE_SCOPE_ENDS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption"};
     /** Names whose handling depends on the name alone (namespaces, integration points, structure). */
     private static final String[] STRUCTURE = {
         "svg", "math", "foreignobject", "desc", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", "mglyph",
-        "malignmark", "template", "script", "plaintext", "html"
+        "malignmark", "template", "script", "plaintext", "html", "font", "noscript"
     };
 
     private final byte[][] names;
@@ -84,7 +90,7 @@ public final class ElementNames {
     /** A table of the structural names plus {@code candidates} (lowercase element names the catalogue may claim). */
     public static ElementNames withCandidates(Collection<String> candidates) {
         Set<String> all = new LinkedHashSet<>();
-        for (String[] group : List.of(RCDATA, RAWTEXT, BREAKOUTS, HEAD, VOIDS, STRUCTURE)) {
+        for (String[] group : List.of(RCDATA, RAWTEXT, BREAKOUTS, HEAD, VOIDS, TABLE_SCOPE_ENDS, LOADERS, STRUCTURE)) {
             all.addAll(Arrays.asList(group));
         }
         for (String candidate : candidates) {
@@ -120,6 +126,12 @@ public final class ElementNames {
         }
         if (Arrays.asList(VOIDS).contains(name)) {
             f |= VOID;
+        }
+        if (Arrays.asList(LOADERS).contains(name)) {
+            f |= LOADER;
+        }
+        if (Arrays.asList(TABLE_SCOPE_ENDS).contains(name)) {
+            f |= TABLE_SCOPE_END;
         }
         if (candidates.contains(name)) {
             f |= CANDIDATE;

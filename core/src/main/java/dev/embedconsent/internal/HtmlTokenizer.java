@@ -135,7 +135,7 @@ public final class HtmlTokenizer {
         foreignContent = foreign;
     }
 
-    /** Start tags longer than this many bytes make {@link #feed} stop with {@link #tagCapReached()}. */
+    /** Tags longer than this many bytes make {@link #feed} stop with {@link #tagCapReached()}. */
     public void setTagCap(long bytes) {
         tagCap = bytes;
     }
@@ -155,12 +155,12 @@ public final class HtmlTokenizer {
         return sawText;
     }
 
-    /** Whether the last {@link #feed} stopped because the current start tag reached the tag cap. */
+    /** Whether the last {@link #feed} stopped because the current tag reached the tag cap. */
     public boolean tagCapReached() {
         return tagCapReached;
     }
 
-    /** Lets the capped start tag go on without a cap; the caller no longer buffers it. */
+    /** Lets the capped tag go on without a cap; the caller no longer buffers it. */
     public void liftTagCap() {
         tagCapReached = false;
         tagLimitLifted = true;
@@ -176,13 +176,11 @@ public final class HtmlTokenizer {
 
     /** The {@code <} of a start tag (or a possible one) in progress, or -1. */
     public long pendingStartTag() {
-        return isStartTagState() ? tagStart : -1;
+        return state == TAG_OPEN || (isTagState() && !endTag) ? tagStart : -1;
     }
 
-    private boolean isStartTagState() {
+    private boolean isTagState() {
         switch (state) {
-            case TAG_OPEN:
-                return true;
             case TAG_NAME:
             case BEFORE_ATTR_NAME:
             case ATTR_NAME:
@@ -193,7 +191,7 @@ public final class HtmlTokenizer {
             case ATTR_VALUE_UNQ:
             case AFTER_ATTR_VALUE_QUOTED:
             case SELF_CLOSING_START_TAG:
-                return !endTag;
+                return true;
             default:
                 return false;
         }
@@ -260,7 +258,33 @@ public final class HtmlTokenizer {
         return state == DATA;
     }
 
+    /** The {@code <} of an end tag in progress, or of what may become one in a text state, or -1. */
+    public long pendingEndTag() {
+        switch (state) {
+            case TEXT_LT:
+            case TEXT_END_TAG_OPEN:
+            case TEXT_END_TAG_NAME:
+                return textLt;
+            default:
+                return tagStart >= 0 && endTag && isTagState() ? tagStart : -1;
+        }
+    }
+
+    /** Whether the current token is an end tag (valid in callbacks and when the tag cap was reached). */
+    public boolean isEndTag() {
+        return endTag;
+    }
+
     // Current tag, valid during a TokenHandler callback (and for a capped start tag).
+
+    /**
+     * Copies the lowercase tag name into {@code dst} (at least {@link ElementNames#MAX_LENGTH} long) and returns its
+     * length; {@code MAX_LENGTH + 1} means longer than that, with only the first {@code MAX_LENGTH} bytes copied.
+     */
+    public int tagName(byte[] dst) {
+        System.arraycopy(name, 0, dst, 0, Math.min(nameLength, ElementNames.MAX_LENGTH));
+        return nameLength;
+    }
 
     public int tagNameId() {
         return nameLength > ElementNames.MAX_LENGTH ? ElementNames.OTHER : names.lookup(name, nameLength);
@@ -351,6 +375,7 @@ public final class HtmlTokenizer {
                     byte c = a[i];
                     if (isAlpha(c)) {
                         beginTag(true);
+                        tagStop = tagStopIndex(base);
                         state = TAG_NAME;
                     } else if (c == '>') {
                         state = DATA;
@@ -723,15 +748,17 @@ public final class HtmlTokenizer {
                     endTag = true;
                     selfClosing = false;
                     attributeCount = 0;
+                    recording = false;
+                    tagLimitLifted = false;
                     nameEnd = (int) (base + i - tagStart);
                     if (c == '>') {
                         i = emit(base, i);
                         end = endIndex(to, base);
-                        tagStop = tagStopIndex(base);
                     } else {
                         state = c == '/' ? SELF_CLOSING_START_TAG : BEFORE_ATTR_NAME;
                         i++;
                     }
+                    tagStop = tagStopIndex(base);
                     break;
                 }
                 case SCRIPT_ESCAPE_START:
@@ -879,7 +906,7 @@ public final class HtmlTokenizer {
     }
 
     private int tagStopIndex(long base) {
-        if (tagStart < 0 || endTag || tagLimitLifted || tagCap == Long.MAX_VALUE) {
+        if (tagStart < 0 || tagLimitLifted || tagCap == Long.MAX_VALUE) {
             return Integer.MAX_VALUE;
         }
         long stop = tagStart + tagCap - base;
