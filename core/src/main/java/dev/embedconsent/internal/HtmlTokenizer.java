@@ -901,6 +901,9 @@ public final class HtmlTokenizer {
     }
 
     private int endIndex(int to, long base) {
+        if (stopAt == Long.MAX_VALUE) {
+            return to;
+        }
         long stop = stopAt - base;
         return stop < to ? (int) Math.max(stop, 0) : to;
     }
