@@ -221,12 +221,12 @@ class ProviderCatalogueTest {
                 }
             }
         };
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 10_000; i++) {
             round.run();
         }
-        long calls = 20_000L * elements.size() * attributes.size();
+        long calls = 10_000L * elements.size() * attributes.size();
         long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 10_000; i++) {
             round.run();
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
