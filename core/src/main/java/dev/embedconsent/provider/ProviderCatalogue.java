@@ -46,6 +46,7 @@ public final class ProviderCatalogue {
     private final List<Provider> all;
     private final Map<String, ElementRules> byElement;
     private final Map<String, HostTable<Boolean>> hostsByProvider;
+    private final List<Provider> preferredOrder;
 
     private ProviderCatalogue(List<Provider> providers, Set<String> preferred) {
         Map<String, Provider> ids = new LinkedHashMap<>();
@@ -61,6 +62,7 @@ public final class ProviderCatalogue {
         this.hostsByProvider = Map.copyOf(hosts);
         List<Provider> order = new ArrayList<>(providers);
         order.sort(Comparator.comparingInt(p -> preferred.contains(p.id()) ? 0 : 1));
+        this.preferredOrder = List.copyOf(order);
         this.byElement = index(order);
     }
 
@@ -107,8 +109,20 @@ public final class ProviderCatalogue {
                 EmbedMatch match = LoadingAttributes.isSrcset(attribute)
                         ? matchSrcset(rules, attribute, value)
                         : matchUrl(rules, attribute, value, 0, value.length());
+                if (match == null && rules.framesDocuments && isInlineDocumentUrl(value)) {
+                    match = matchInlineDocument(element, attribute, InlineDocuments.content(value));
+                }
                 if (match != null) {
                     return match;
+                }
+            }
+            if (element.equals("iframe")) {
+                String srcdoc = attributes.get("srcdoc");
+                if (srcdoc != null) {
+                    EmbedMatch match = matchInlineDocument(element, "srcdoc", srcdoc);
+                    if (match != null) {
+                        return match;
+                    }
                 }
             }
         }
@@ -211,6 +225,63 @@ public final class ProviderCatalogue {
             return new EmbedMatch(candidate.provider, rules.element, attribute, url);
         }
         return null;
+    }
+
+    /** Whether a frame's URL carries its document inline: {@code data:} or {@code javascript:}. Allocation-free. */
+    private static boolean isInlineDocumentUrl(String value) {
+        int start = UrlView.trimStart(value, 0, value.length());
+        return value.regionMatches(true, start, "data:", 0, 5) || value.regionMatches(true, start, "javascript:", 0, 11);
+    }
+
+    /**
+     * Fails closed for documents a frame carries inline ({@code srcdoc}, {@code data:text/html,...},
+     * {@code javascript:'...'}): their markup is loaded as a page of its own that the rewriter never sees, so any
+     * absolute or protocol-relative URL on a provider's host inside them counts as an embed of that provider.
+     */
+    private @Nullable EmbedMatch matchInlineDocument(String element, String attribute, String document) {
+        int from = 0;
+        int slashes;
+        while ((slashes = document.indexOf("//", from)) >= 0) {
+            int start = slashes;
+            while (start > 0 && isSchemeOrColon(document.charAt(start - 1))) {
+                start--;
+            }
+            int end = slashes + 2;
+            while (end < document.length() && !endsInlineUrl(document.charAt(end))) {
+                end++;
+            }
+            long range = UrlView.locateHost(document, start, end);
+            if (range == UrlView.NONE) {
+                range = UrlView.locateHost(document, slashes, end);
+            }
+            if (range != UrlView.NONE) {
+                int hostStart = UrlView.start(range);
+                int hostEnd = UrlView.end(range);
+                String host = UrlView.needsMapping(document, hostStart, hostEnd)
+                        ? UrlView.mappedHost(document, hostStart, hostEnd)
+                        : document.substring(hostStart, hostEnd).toLowerCase(Locale.ROOT);
+                if (host != null) {
+                    for (Provider provider : preferredOrder) {
+                        HostTable<Boolean> hosts = hostsByProvider.get(provider.id());
+                        if (hosts != null && hosts.get(host, 0, host.length()) != null) {
+                            return new EmbedMatch(provider, element, attribute,
+                                    UrlView.toHttps(document, host, hostEnd, end));
+                        }
+                    }
+                }
+            }
+            from = slashes + 2;
+        }
+        return null;
+    }
+
+    private static boolean isSchemeOrColon(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-'
+                || c == '.' || c == ':';
+    }
+
+    private static boolean endsInlineUrl(char c) {
+        return c <= ' ' || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == '(' || c == ')';
     }
 
     private @Nullable EmbedMatch matchMarker(ElementRules rules, String classes, Attributes attributes) {
@@ -346,6 +417,8 @@ public final class ProviderCatalogue {
         final String[] standardAttributes;
         final @Nullable HostTable<UrlCandidate[]> hosts;
         final MarkerCandidate[] markers;
+        /** Frames and plugins, whose {@code data:} or {@code javascript:} URL is a document of its own. */
+        final boolean framesDocuments;
 
         ElementRules(String element, String[] attributes, @Nullable HostTable<UrlCandidate[]> hosts,
                 MarkerCandidate[] markers) {
@@ -354,6 +427,8 @@ public final class ProviderCatalogue {
             this.standardAttributes = LoadingAttributes.of(element).toArray(String[]::new);
             this.hosts = hosts;
             this.markers = markers;
+            this.framesDocuments = element.equals("iframe") || element.equals("frame") || element.equals("embed")
+                    || element.equals("object");
         }
 
         boolean standard(String attribute) {
