@@ -5,9 +5,11 @@ package dev.embedconsent.provider;
  *
  * @param provider the provider that receives data when this element loads
  * @param element the lowercase element name, e.g. {@code iframe}
- * @param attribute the attribute that carried the URL, or the marker attribute (e.g. {@code class})
- * @param url the absolute {@code https} URL the element would load, or the marker value when nothing is loaded
- *     directly (a {@code blockquote class="twitter-tweet"})
+ * @param attribute the attribute that carried the URL, the marker attribute ({@code class}), or empty for a custom
+ *     element that loads by itself ({@link MatchRule.Component})
+ * @param url the absolute {@code https} URL the element would load, or for markers and components the widget's
+ *     permalink on the provider's hosts when it has one, else {@code element.class} ({@code blockquote.twitter-tweet})
+ *     or the element name ({@code lite-youtube})
  */
 public record EmbedMatch(Provider provider, String element, String attribute, String url) {
 
@@ -29,8 +31,11 @@ public record EmbedMatch(Provider provider, String element, String attribute, St
         }
     }
 
-    /** Whether this is a widget marker (a {@code class} such as {@code twitter-tweet}) rather than a URL. */
+    /**
+     * Whether this is a widget that a script turns into an embed (a {@code class} marker such as
+     * {@code twitter-tweet}, or a custom element such as {@code lite-youtube}) rather than a URL the element loads.
+     */
     public boolean marker() {
-        return attribute.equals("class");
+        return attribute.equals("class") || attribute.isEmpty();
     }
 }

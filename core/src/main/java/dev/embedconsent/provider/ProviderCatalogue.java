@@ -129,8 +129,16 @@ public final class ProviderCatalogue {
         if (rules.markers.length > 0) {
             String classes = attributes.get("class");
             if (classes != null) {
-                return matchMarker(rules, classes, attributes);
+                EmbedMatch match = matchMarker(rules, classes, attributes);
+                if (match != null) {
+                    return match;
+                }
             }
+        }
+        ComponentCandidate component = rules.component;
+        if (component != null) {
+            return new EmbedMatch(component.provider, element, "",
+                    permalink(component.provider, component.rule.urlAttributes(), attributes, element));
         }
         return null;
     }
@@ -299,17 +307,18 @@ public final class ProviderCatalogue {
             for (MarkerCandidate marker : rules.markers) {
                 String name = marker.rule.className();
                 if (length > 0 && name.length() == length && classes.regionMatches(true, start, name, 0, length)) {
-                    return new EmbedMatch(marker.provider, rules.element, "class", markerUrl(marker, rules, attributes));
+                    return new EmbedMatch(marker.provider, rules.element, "class", permalink(marker.provider,
+                            marker.rule.urlAttributes(), attributes, rules.element + "." + marker.rule.className()));
                 }
             }
         }
         return null;
     }
 
-    /** The widget's permalink when one of the marker's URL attributes holds one on the provider's hosts. */
-    private String markerUrl(MarkerCandidate marker, ElementRules rules, Attributes attributes) {
-        HostTable<Boolean> hosts = hostsByProvider.get(marker.provider.id());
-        for (String attribute : marker.rule.urlAttributes()) {
+    /** The widget's permalink when one of the URL attributes holds one on the provider's hosts, else the fallback. */
+    private String permalink(Provider provider, List<String> urlAttributes, Attributes attributes, String fallback) {
+        HostTable<Boolean> hosts = hostsByProvider.get(provider.id());
+        for (String attribute : urlAttributes) {
             String value = attributes.get(attribute);
             if (value == null || hosts == null) {
                 continue;
@@ -326,13 +335,14 @@ public final class ProviderCatalogue {
                 return UrlView.toHttps(s, host, UrlView.end(range), s.length());
             }
         }
-        return rules.element + "." + marker.rule.className();
+        return fallback;
     }
 
     private static Map<String, ElementRules> index(List<Provider> providers) {
         Map<String, List<UrlCandidate>> urlRules = new LinkedHashMap<>();
         Map<String, Map<String, List<UrlCandidate>>> hostsByElement = new LinkedHashMap<>();
         Map<String, List<MarkerCandidate>> markers = new LinkedHashMap<>();
+        Map<String, ComponentCandidate> components = new LinkedHashMap<>();
         Map<String, Set<String>> extraAttributes = new LinkedHashMap<>();
         int sequence = 0;
         for (Provider provider : providers) {
@@ -356,11 +366,16 @@ public final class ProviderCatalogue {
                         markers.computeIfAbsent(element, e -> new ArrayList<>())
                                 .add(new MarkerCandidate(provider, marker));
                     }
+                } else if (rule instanceof MatchRule.Component component) {
+                    for (String element : component.elements()) {
+                        components.putIfAbsent(element, new ComponentCandidate(provider, component));
+                    }
                 }
             }
         }
         Set<String> elements = new LinkedHashSet<>(hostsByElement.keySet());
         elements.addAll(markers.keySet());
+        elements.addAll(components.keySet());
         Map<String, ElementRules> index = new HashMap<>();
         for (String element : elements) {
             List<String> attributes = new ArrayList<>(LoadingAttributes.of(element));
@@ -372,7 +387,8 @@ public final class ProviderCatalogue {
             Map<String, List<UrlCandidate>> hosts = hostsByElement.get(element);
             index.put(element, new ElementRules(element, attributes.toArray(String[]::new),
                     hosts == null ? null : HostTable.of(mergeWildcards(hosts)),
-                    markers.getOrDefault(element, List.of()).toArray(MarkerCandidate[]::new)));
+                    markers.getOrDefault(element, List.of()).toArray(MarkerCandidate[]::new),
+                    components.get(element)));
         }
         return Map.copyOf(index);
     }
@@ -410,6 +426,8 @@ public final class ProviderCatalogue {
 
     private record MarkerCandidate(Provider provider, MatchRule.Marker rule) {}
 
+    private record ComponentCandidate(Provider provider, MatchRule.Component rule) {}
+
     /** Everything {@link #match} needs for one element name. */
     private static final class ElementRules {
         final String element;
@@ -420,13 +438,16 @@ public final class ProviderCatalogue {
         /** Frames and plugins, whose {@code data:} or {@code javascript:} URL is a document of its own. */
         final boolean framesDocuments;
 
+        final @Nullable ComponentCandidate component;
+
         ElementRules(String element, String[] attributes, @Nullable HostTable<UrlCandidate[]> hosts,
-                MarkerCandidate[] markers) {
+                MarkerCandidate[] markers, @Nullable ComponentCandidate component) {
             this.element = element;
             this.attributes = attributes;
             this.standardAttributes = LoadingAttributes.of(element).toArray(String[]::new);
             this.hosts = hosts;
             this.markers = markers;
+            this.component = component;
             this.framesDocuments = element.equals("iframe") || element.equals("frame") || element.equals("embed")
                     || element.equals("object");
         }

@@ -171,6 +171,24 @@ class ProviderCatalogueTest {
         assertTrue(match.marker());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "lite-youtube|videoid|ogfYd705cRs|youtube|lite-youtube",
+        "amp-youtube|data-videoid|mGENRKrdoGY|youtube|amp-youtube",
+        "amp-facebook|data-href|https://www.facebook.com/zuck/posts/10102593740125791|facebook|https://www.facebook.com/zuck/posts/10102593740125791",
+        "amp-instagram|data-shortcode|fBwFP|instagram|amp-instagram",
+    })
+    void matchesCustomElementsThatLoadByThemselves(String element, String attribute, String value, String provider,
+            String url) {
+        EmbedMatch match = CATALOGUE.match(element, TestAttributes.of(attribute, value));
+        assertNotNull(match);
+        assertEquals(provider, match.provider().id());
+        assertEquals("", match.attribute());
+        assertEquals(url, match.url());
+        assertTrue(match.marker());
+        assertFalse(match.inert());
+    }
+
     @Test
     void markersReportTheirPermalinkWhenOnTheProvidersHost() {
         EmbedMatch tiktok = CATALOGUE.match("blockquote", TestAttributes.of("class", "tiktok-embed",

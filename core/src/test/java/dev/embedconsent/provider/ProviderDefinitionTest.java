@@ -201,8 +201,11 @@ class ProviderDefinitionTest {
         "[\"iframe\"]|[\"div\"]|rules[0].elements|loads no URL by itself",
         "[\"iframe\"]|[]|rules[0].elements|at least one element",
         "\"class\": \"myvideo-widget\"|\"class\": \"a b\"|rules[1].class|one class name",
-        "\"class\": \"myvideo-widget\"|\"class\": \"x\", \"hosts\": [\"myvideo.example\"]|rules[1]|not both",
-        "\"urlAttributes\": [\"data-href\"]|\"attributes\": [\"data-href\"]|rules[1].attributes|marker rules",
+        "\"class\": \"myvideo-widget\"|\"class\": \"x\", \"hosts\": [\"myvideo.example\"]|rules[1]|not several",
+        "\"urlAttributes\": [\"data-href\"]|\"attributes\": [\"data-href\"]|rules[1].attributes|marker or component rules",
+        "\"class\": \"myvideo-widget\"|\"component\": true|rules[1].elements|custom elements",
+        "\"class\": \"myvideo-widget\"|\"component\": \"yes\"|rules[1].component|must be true",
+        "\"class\": \"myvideo-widget\",||rules[1]|not none",
     })
     void invalidDefinitionsNameFileProviderAndField(String find, String replace, String field, String problem)
             throws IOException {
