@@ -35,12 +35,17 @@ import org.jspecify.annotations.Nullable;
  * validated when it is read: an error names the file, the provider and the field.
  *
  * <p>Matching ({@link #match}) is indexed by element name and host: a tag whose element no rule mentions costs one
- * hash look-up, and nothing is allocated unless a rule's host matches.
+ * hash look-up, and nothing is allocated unless a rule's host matches (or a frame carries an inline document).
  */
 public final class ProviderCatalogue {
 
+    private static final System.Logger LOG = System.getLogger(ProviderCatalogue.class.getName());
+
     /** The bundled definitions, a classpath resource next to this class. */
     public static final String BUILT_IN_RESOURCE = "providers.json";
+
+    /** Longest URL read inside an inline document; keeps scanning linear in pathological input. */
+    private static final int MAX_INLINE_URL = 4096;
 
     private final Map<String, Provider> byId;
     private final List<Provider> all;
@@ -90,7 +95,9 @@ public final class ProviderCatalogue {
      * is fast and allocation-free when nothing matches.
      *
      * <p>URL attributes are checked in a fixed order ({@code src} before lazy-load copies); the first one on a
-     * provider's host (and path, where the rule has one) wins, then widget markers in {@code class}.
+     * provider's host (and path, where the rule has one) wins. A frame whose document is inline ({@code srcdoc},
+     * {@code data:}, {@code javascript:}) matches when that document mentions a URL on a provider's host. Then come
+     * widget markers in {@code class}, then custom elements.
      *
      * @param element lowercase element name
      * @param attributes the tag's decoded attributes
@@ -255,7 +262,8 @@ public final class ProviderCatalogue {
                 start--;
             }
             int end = slashes + 2;
-            while (end < document.length() && !endsInlineUrl(document.charAt(end))) {
+            int limit = Math.min(document.length(), slashes + MAX_INLINE_URL);
+            while (end < limit && !endsInlineUrl(document.charAt(end))) {
                 end++;
             }
             long range = UrlView.locateHost(document, start, end);
@@ -339,7 +347,6 @@ public final class ProviderCatalogue {
     }
 
     private static Map<String, ElementRules> index(List<Provider> providers) {
-        Map<String, List<UrlCandidate>> urlRules = new LinkedHashMap<>();
         Map<String, Map<String, List<UrlCandidate>>> hostsByElement = new LinkedHashMap<>();
         Map<String, List<MarkerCandidate>> markers = new LinkedHashMap<>();
         Map<String, ComponentCandidate> components = new LinkedHashMap<>();
@@ -353,7 +360,6 @@ public final class ProviderCatalogue {
                     UrlCandidate candidate = new UrlCandidate(sequence++, provider, path,
                             url.attributes().toArray(String[]::new));
                     for (String element : url.elements()) {
-                        urlRules.computeIfAbsent(element, e -> new ArrayList<>()).add(candidate);
                         extraAttributes.computeIfAbsent(element, e -> new LinkedHashSet<>()).addAll(url.attributes());
                         Map<String, List<UrlCandidate>> hosts =
                                 hostsByElement.computeIfAbsent(element, e -> new LinkedHashMap<>());
@@ -435,10 +441,9 @@ public final class ProviderCatalogue {
         final String[] standardAttributes;
         final @Nullable HostTable<UrlCandidate[]> hosts;
         final MarkerCandidate[] markers;
+        final @Nullable ComponentCandidate component;
         /** Frames and plugins, whose {@code data:} or {@code javascript:} URL is a document of its own. */
         final boolean framesDocuments;
-
-        final @Nullable ComponentCandidate component;
 
         ElementRules(String element, String[] attributes, @Nullable HostTable<UrlCandidate[]> hosts,
                 MarkerCandidate[] markers, @Nullable ComponentCandidate component) {
@@ -539,7 +544,12 @@ public final class ProviderCatalogue {
             List<Provider> providers = new ArrayList<>();
             if (builtIns) {
                 for (Provider builtIn : readBuiltIns()) {
-                    providers.add(own.getOrDefault(builtIn.id(), builtIn));
+                    Provider replacement = own.get(builtIn.id());
+                    if (replacement != null) {
+                        LOG.log(System.Logger.Level.INFO, "provider \"{0}\" from {1} replaces the built-in one",
+                                builtIn.id(), ownSources.get(builtIn.id()));
+                    }
+                    providers.add(replacement == null ? builtIn : replacement);
                 }
             }
             for (Provider provider : own.values()) {
