@@ -262,7 +262,11 @@ public final class EmbedConsentConfig {
         int count = 0;
         for (String part : spec.split(",")) {
             if (!part.isBlank()) {
-                CookieKey.parse(part.strip());
+                try {
+                    CookieKey.parse(part.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("hmac-key: " + e.getMessage(), e);
+                }
                 count++;
             }
         }
