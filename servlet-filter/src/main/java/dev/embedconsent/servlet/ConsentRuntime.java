@@ -7,6 +7,7 @@ import dev.embedconsent.consent.SubjectId;
 import dev.embedconsent.html.EmbedListener;
 import dev.embedconsent.html.EmbedRewriter;
 import dev.embedconsent.html.PageContext;
+import dev.embedconsent.placeholder.PlaceholderRenderer;
 import dev.embedconsent.provider.ProviderCatalogue;
 import dev.embedconsent.store.ConsentStore;
 import dev.embedconsent.store.DriverManagerDataSource;
@@ -101,7 +102,11 @@ final class ConsentRuntime implements AutoCloseable {
 
     private static EmbedRewriter newRewriter(EmbedConsentConfig config, String contextPath,
             ProviderCatalogue catalogue) {
-        return new EmbedRewriter();
+        PlaceholderRenderer renderer = PlaceholderRenderer.builder()
+                .basePath(contextPath + config.basePath())
+                .defaultLanguage(config.defaultLanguage())
+                .build();
+        return EmbedRewriter.builder().catalogue(catalogue).placeholders(renderer).build();
     }
 
     EmbedConsentConfig config() {

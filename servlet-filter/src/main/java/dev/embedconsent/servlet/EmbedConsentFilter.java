@@ -78,7 +78,8 @@ import org.jspecify.annotations.Nullable;
  * {@code CacheHeaders}). Paths matching {@code exclude} and requests marked with {@link #skip} are left alone.
  *
  * <p>Dispatches: the filter wraps on REQUEST (or the first FORWARD/ASYNC it sees); a request attribute stops it from
- * wrapping twice. Forwards and includes write into the wrapped response. {@code startAsync()} hands the wrapped
+ * wrapping twice. Forwards and includes write into the wrapped response; map the filter for FORWARD too (as above),
+ * because the document must be finished when a forward returns (Tomcat closes the response there), and for ASYNC. {@code startAsync()} hands the wrapped
  * response to the async context, and the document is finished when the async context completes, when the output is
  * closed, or when an ASYNC dispatch returns. ERROR dispatches are never rewritten (they are not 2xx).
  */
@@ -171,7 +172,9 @@ public class EmbedConsentFilter implements Filter {
         }
         if (request.getAttribute(STATE_ATTRIBUTE) instanceof RewritingResponse state) {
             chain.doFilter(request, response);
-            if (request.getDispatcherType() == DispatcherType.ASYNC && !request.isAsyncStarted()) {
+            DispatcherType type = request.getDispatcherType();
+            if ((type == DispatcherType.ASYNC || type == DispatcherType.FORWARD) && !request.isAsyncStarted()) {
+                // a forward's content must be complete when it returns (Tomcat closes the response there)
                 state.finish();
             }
             return;
@@ -551,10 +554,11 @@ public class EmbedConsentFilter implements Filter {
         public void complete() {
             try {
                 response.finish();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.log(Level.DEBUG, "could not finish the rewritten response (client gone?)", e);
+            } finally {
+                delegate.complete();
             }
-            delegate.complete();
         }
 
         @Override
