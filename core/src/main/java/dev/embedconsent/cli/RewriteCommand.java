@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code rewrite IN [OUT]} and {@code rewrite --out-dir DIR FILE...}. Output files are written to a temporary file
@@ -43,14 +44,15 @@ final class RewriteCommand {
             throw new UsageException("--out-dir needs at least one FILE");
         }
         String lang = cl.option("--lang");
-        if (lang != null && !Languages.SUPPORTED.contains(lang)) {
-            throw new UsageException("--lang must be one of " + Languages.SUPPORTED + ", not '" + lang + "'");
-        }
         Set<String> consented = new LinkedHashSet<>();
         String consentedList = cl.option("--consented");
         EmbedRewriter rewriter;
         try {
             Setup setup = Setup.from(cl.option("--providers"), cl.option("--base"));
+            if (lang != null && !setup.placeholders().languages().contains(lang)) {
+                throw new UsageException("--lang must be one of " + new TreeSet<>(setup.placeholders().languages())
+                        + ", not '" + lang + "'");
+            }
             if (consentedList != null) {
                 for (String id : consentedList.split(",")) {
                     String trimmed = id.trim();

@@ -4,13 +4,14 @@ import dev.embedconsent.html.EmbedRewriter;
 import dev.embedconsent.placeholder.PlaceholderRenderer;
 import dev.embedconsent.provider.Provider;
 import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.provider.ProviderDefinitionException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** The catalogue and rewriter the {@code rewrite} and {@code scan} commands share. */
-record Setup(ProviderCatalogue catalogue, EmbedRewriter rewriter) {
+record Setup(ProviderCatalogue catalogue, PlaceholderRenderer placeholders, EmbedRewriter rewriter) {
 
     static Setup from(@Nullable String providersFile, @Nullable String basePath) {
         ProviderCatalogue catalogue;
@@ -24,7 +25,7 @@ record Setup(ProviderCatalogue catalogue, EmbedRewriter rewriter) {
                 builder.load(path);
             }
             catalogue = builder.build();
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (ProviderDefinitionException e) {
             throw new SetupException(e.getMessage());
         }
         PlaceholderRenderer.Builder renderer = PlaceholderRenderer.builder();
@@ -35,11 +36,12 @@ record Setup(ProviderCatalogue catalogue, EmbedRewriter rewriter) {
                 throw new UsageException("--base: " + e.getMessage());
             }
         }
+        PlaceholderRenderer placeholders = renderer.build();
         EmbedRewriter rewriter = EmbedRewriter.builder()
                 .catalogue(catalogue)
-                .placeholders(renderer.build())
+                .placeholders(placeholders)
                 .build();
-        return new Setup(catalogue, rewriter);
+        return new Setup(catalogue, placeholders, rewriter);
     }
 
     String providerIds() {
