@@ -89,7 +89,7 @@ final class RewriteCommand {
                 rewriteToFile(rewriter, context, in, Path.of(outPath));
             }
             return Main.OK;
-        } catch (InputException | IOException e) {
+        } catch (IOException e) {
             err.println("embed-consent rewrite: " + describe(e));
             return Main.FAILED;
         }
@@ -116,7 +116,7 @@ final class RewriteCommand {
                     throw new InputException("'-' (stdin) cannot be used with --out-dir");
                 }
                 rewriteToFile(rewriter, context, file, outDir.resolve(Path.of(file).getFileName()));
-            } catch (InputException | IOException e) {
+            } catch (IOException e) {
                 failed++;
                 progress.clear();
                 err.println("embed-consent rewrite: " + describe(e));

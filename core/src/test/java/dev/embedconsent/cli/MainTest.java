@@ -159,7 +159,7 @@ class MainTest {
         JsonNode second = JsonMapper.builder().build().readTree(lines.get(1));
         assertEquals("x", second.get("provider").asString());
         assertEquals("script", second.get("element").asString());
-        assertEquals(8, second.get("line").asInt());
+        assertEquals(7, second.get("line").asInt());
     }
 
     @Test
