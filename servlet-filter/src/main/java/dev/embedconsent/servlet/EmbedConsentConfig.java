@@ -31,10 +31,12 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code hmac-key}</td><td>{@code hmacKeys}</td><td>generated into {@code data-dir}</td>
  *     <td>cookie signing keys {@code id:base64url-secret} (at least 32 bytes), comma-separated; the first
  *     signs, all verify (key rotation); required with a JDBC store</td></tr>
- * <tr><td>{@code languages}</td><td>{@code languages}</td><td>every language the placeholders ship</td>
- *     <td>placeholder and settings-page languages, comma-separated two-letter codes</td></tr>
+ * <tr><td>{@code languages}</td><td>{@code languages}</td><td>{@code en,de,uk}</td>
+ *     <td>languages of the settings page and of the language recorded with a decision (picked from
+ *     {@code Accept-Language} unless the post names one), comma-separated codes</td></tr>
  * <tr><td>{@code default-language}</td><td>{@code defaultLanguage}</td><td>{@code en}</td>
- *     <td>used when the page's {@code lang} is not one of {@code languages}</td></tr>
+ *     <td>placeholder language when the page's {@code lang} has no placeholder texts, and the fallback of
+ *     {@code languages}</td></tr>
  * <tr><td>{@code providers-file}</td><td>{@code providersFile}</td><td>none (built-ins)</td>
  *     <td>JSON file adding or overriding providers</td></tr>
  * <tr><td>{@code consent-lifetime}</td><td>{@code consentLifetime}</td><td>{@code P6M} (6 months)</td>

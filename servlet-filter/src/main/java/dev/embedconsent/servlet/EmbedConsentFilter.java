@@ -394,7 +394,7 @@ public class EmbedConsentFilter implements Filter {
             return this;
         }
 
-        /** Placeholder and settings-page languages, e.g. {@code en, de, uk}; default: all shipped. */
+        /** Settings-page languages, also the choice for the recorded language; default {@code en, de, uk}. */
         public Builder languages(List<String> codes) {
             Objects.requireNonNull(codes, "languages");
             once("languages");

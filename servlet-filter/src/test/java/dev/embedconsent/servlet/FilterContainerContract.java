@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -504,6 +506,42 @@ abstract class FilterContainerContract {
     }
 
     @Test
+    void recordsCarryMethodLanguageGpcAndPageButNoAddress() throws Exception {
+        HttpResponse<String> button = post("/embed-consent/consent", "application/json",
+                "{\"provider\":\"vimeo\",\"decision\":\"grant\",\"scope\":\"once\",\"page\":\"/news/visit?q=x\"}",
+                "Sec-Fetch-Site", "same-origin", "Sec-GPC", "1", "Accept-Language", "uk,en;q=0.5");
+        assertEquals(200, button.statusCode(), button.body());
+        String record = storedRecord(button.body());
+        for (String field : List.of("\"method\":\"button\"", "\"gpc\":true", "\"language\":\"uk\"",
+                "\"page\":\"/news/visit\"", "\"scope\":\"once\"", "\"decision\":\"given\"")) {
+            assertTrue(record.contains(field), field + " in " + record);
+        }
+        assertFalse(record.contains("127.0.0.1"), record);
+
+        HttpResponse<String> api = post("/embed-consent/consent", "application/json",
+                "{\"provider\":\"vimeo\",\"decision\":\"withdraw\"}");
+        String apiRecord = storedRecord(api.body());
+        assertTrue(apiRecord.contains("\"method\":\"api\"") && apiRecord.contains("\"gpc\":false"), apiRecord);
+        assertTrue(apiRecord.contains("\"language\":\"en\""), "default language: " + apiRecord);
+    }
+
+    /** The stored JSON line of the record named in an endpoint answer. */
+    private String storedRecord(String answer) throws IOException {
+        Matcher id = Pattern.compile("\"recordId\":\"([^\"]+)\"").matcher(answer);
+        assertTrue(id.find(), answer);
+        try (Stream<Path> files = Files.walk(work.resolve("data"))) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (line.contains("\"recordId\":\"" + id.group(1) + "\"")) {
+                        return line;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("record " + id.group(1) + " is not in the data directory");
+    }
+
+    @Test
     void formGrantRedirectsToTheSameOriginReturnPath() throws Exception {
         HttpResponse<String> response = post("/embed-consent/consent", "application/x-www-form-urlencoded",
                 "provider=youtube&decision=grant&scope=provider&return=%2Ft%2Fwriter%3Fa%3D1", "Origin", origin());
@@ -653,15 +691,19 @@ abstract class FilterContainerContract {
     }
 
     @Test
-    void rateLimitAnswers429AfterTheBurst() throws Exception {
+    void initParametersConfigureAFilterRegisteredByClassAndTheRateLimitAnswers429() throws Exception {
         try (ServletContainer limited = ServletContainer.named(containerName())) {
-            EmbedConsentFilter filter = EmbedConsentFilter.builder()
-                    .dataDirectory(work.resolve("limited"))
-                    .hmacKeys(KEY)
-                    .rateLimit(RateLimit.parse("3/1m"))
-                    .build();
-            URI limitedBase = limited.start(new TestSite(filter), ERROR_PAGES, work.resolve("limited-work"));
-            HttpRequest request = HttpRequest.newBuilder(limitedBase.resolve("/embed-consent/consent"))
+            Map<String, String> initParameters = Map.of(
+                    "config", "data-dir=" + work.resolve("limited") + "; hmac-key=" + KEY,
+                    "rate-limit", "3/1m",
+                    "base-path", "/consent-api");
+            URI limitedBase = limited.start(new TestSite(initParameters), ERROR_PAGES, work.resolve("limited-work"));
+            assertEquals(404, http.send(HttpRequest.newBuilder(limitedBase.resolve("/embed-consent/embed-consent.css"))
+                    .build(), BodyHandlers.ofString()).statusCode(), "base-path moved the endpoints");
+            assertTrue(http.send(HttpRequest.newBuilder(limitedBase.resolve("/t/writer")).build(),
+                    BodyHandlers.ofString()).body().contains("action=\"/consent-api/consent\""),
+                    "placeholders post to the configured base path");
+            HttpRequest request = HttpRequest.newBuilder(limitedBase.resolve("/consent-api/consent"))
                     .header("Content-Type", "application/json").header("Sec-Fetch-Site", "same-origin")
                     .POST(BodyPublishers.ofString("{\"provider\":\"youtube\",\"decision\":\"grant\"}")).build();
             for (int i = 0; i < 3; i++) {

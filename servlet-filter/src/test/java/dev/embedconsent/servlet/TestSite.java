@@ -24,11 +24,13 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The application the container tests run: {@link EmbedConsentFilter} on {@code /*} for every dispatcher type, a
@@ -48,15 +50,27 @@ final class TestSite implements ServletContainerInitializer {
     /** Released by the early-flush test once the first bytes arrived. */
     static final AtomicReference<CountDownLatch> FLUSH_GATE = new AtomicReference<>(new CountDownLatch(0));
 
-    private final Filter consentFilter;
+    private final @Nullable Filter consentFilter;
+    private final Map<String, String> initParameters;
 
+    /** The filter registered as an instance (programmatic, Spring Boot). */
     TestSite(Filter consentFilter) {
         this.consentFilter = consentFilter;
+        this.initParameters = Map.of();
+    }
+
+    /** The filter registered by class with init-params, as {@code web.xml} does. */
+    TestSite(Map<String, String> initParameters) {
+        this.consentFilter = null;
+        this.initParameters = Map.copyOf(initParameters);
     }
 
     @Override
     public void onStartup(Set<Class<?>> classes, ServletContext context) {
-        FilterRegistration.Dynamic consent = context.addFilter("embed-consent", consentFilter);
+        FilterRegistration.Dynamic consent = consentFilter != null
+                ? context.addFilter("embed-consent", consentFilter)
+                : context.addFilter("embed-consent", EmbedConsentFilter.class);
+        initParameters.forEach(consent::setInitParameter);
         consent.setAsyncSupported(true);
         consent.addMappingForUrlPatterns(EnumSet.allOf(DispatcherType.class), false, "/*");
         FilterRegistration.Dynamic gzip = context.addFilter("gzip", new GzipFilter());
