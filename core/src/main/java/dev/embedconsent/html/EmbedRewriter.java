@@ -1,21 +1,216 @@
 package dev.embedconsent.html;
 
+import dev.embedconsent.internal.ElementNames;
+import dev.embedconsent.placeholder.PlaceholderRenderer;
+import dev.embedconsent.provider.MatchRule;
+import dev.embedconsent.provider.Provider;
+import dev.embedconsent.provider.ProviderCatalogue;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Replaces third-party embeds in HTML with consent placeholders, streaming bytes in and bytes out. Immutable and
- * thread-safe; build one and share it. Placeholder: in progress.
+ * thread-safe; build one and share it.
+ *
+ * <pre>{@code
+ * EmbedRewriter rewriter = EmbedRewriter.withDefaults();
+ * try (RewriteSession session = rewriter.open(response, PageContext.defaults())) {
+ *     session.write(chunk);   // as often as needed; the page is never held in memory
+ * }                           // close() ends the page, the sink stays open
+ *
+ * EmbedRewriter custom = EmbedRewriter.builder()
+ *         .catalogue(ProviderCatalogue.builder().addBuiltIns().load(Path.of("providers.json")).build())
+ *         .placeholders(renderer)
+ *         .maxCandidateBytes(256 * 1024)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Every byte that is not part of a matched embed is copied unchanged, so a page without embeds comes out
+ * byte-identical. An embed is written as the placeholder's {@code before}, its original bytes, and {@code after}
+ * (the original ends up inert in a {@code <template>}); script and resource-hint loaders, and anything in
+ * {@code <head>}, get an inert wrapper instead. Embeds of providers in {@link PageContext#consentedProviders()} stay
+ * as they are.
+ *
+ * <p>It fails closed for embeds and open for the page: a start tag longer than {@link Builder#maxTagBytes} or an
+ * embed longer than {@link Builder#maxCandidateBytes} (or cut off by the end of input) is still neutralized, with
+ * what was read of it inside the placeholder, and the rest of the page passes through.
+ *
+ * <p>The page's encoding is determined as browsers do it (byte order mark, then
+ * {@link PageContext#transportCharset()}, then a {@code <meta>} in the first 1024 bytes, then windows-1252);
+ * placeholder text is written in that encoding, with numeric character references where it has no character.
  */
 public final class EmbedRewriter {
+    /** Default for {@link Builder#maxTagBytes}. */
+    public static final int DEFAULT_MAX_TAG_BYTES = 64 * 1024;
+    /** Default for {@link Builder#maxCandidateBytes}. */
+    public static final int DEFAULT_MAX_CANDIDATE_BYTES = 1024 * 1024;
+
+    private final ProviderCatalogue catalogue;
+    private final PlaceholderRenderer renderer;
+    private final int maxTagBytes;
+    private final int maxCandidateBytes;
+    private final Set<String> candidateElements;
+    private final ElementNames names;
+
+    private EmbedRewriter(Builder b) {
+        this.catalogue = b.catalogue != null ? b.catalogue : ProviderCatalogue.builtIn();
+        this.renderer = b.renderer != null ? b.renderer : PlaceholderRenderer.defaults();
+        this.maxTagBytes = b.maxTagBytes != null ? b.maxTagBytes : DEFAULT_MAX_TAG_BYTES;
+        this.maxCandidateBytes = b.maxCandidateBytes != null ? b.maxCandidateBytes : DEFAULT_MAX_CANDIDATE_BYTES;
+        Set<String> candidates = new LinkedHashSet<>();
+        for (Provider provider : catalogue.all()) {
+            for (MatchRule rule : provider.rules()) {
+                candidates.addAll(rule.elements());
+            }
+        }
+        candidates.addAll(b.candidateElements);
+        this.candidateElements = Set.copyOf(candidates);
+        this.names = ElementNames.withCandidates(candidateElements);
+    }
+
+    /** The built-in provider catalogue and the default placeholders. */
+    public static EmbedRewriter withDefaults() {
+        return Defaults.INSTANCE;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
 
     /** Starts rewriting one document into {@code sink}. The session is single-threaded. */
     public RewriteSession open(OutputStream sink, PageContext context) {
-        throw new UnsupportedOperationException("in progress");
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(context, "context");
+        return new StreamingSession(this, sink, context, null);
+    }
+
+    /** A session whose output is also reported to {@code observer} (tests). */
+    RewriteSession open(OutputStream sink, PageContext context, OutputObserver observer) {
+        return new StreamingSession(this, sink, context, observer);
     }
 
     /** Rewrites a whole stream; does not close either stream. */
-    public void rewrite(InputStream in, OutputStream out, PageContext context) throws java.io.IOException {
-        throw new UnsupportedOperationException("in progress");
+    public void rewrite(InputStream in, OutputStream out, PageContext context) throws IOException {
+        Objects.requireNonNull(in, "in");
+        RewriteSession session = open(out, context);
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            session.write(buffer, 0, n);
+        }
+        session.close();
+    }
+
+    public ProviderCatalogue catalogue() {
+        return catalogue;
+    }
+
+    public PlaceholderRenderer renderer() {
+        return renderer;
+    }
+
+    public int maxTagBytes() {
+        return maxTagBytes;
+    }
+
+    public int maxCandidateBytes() {
+        return maxCandidateBytes;
+    }
+
+    /** The element names whose start tags are matched against the catalogue: those its rules name, and any added. */
+    public Set<String> candidateElements() {
+        return candidateElements;
+    }
+
+    ElementNames names() {
+        return names;
+    }
+
+    /** Holds the default rewriter, built on first use. */
+    private static final class Defaults {
+        static final EmbedRewriter INSTANCE = builder().build();
+    }
+
+    /**
+     * Configures an {@link EmbedRewriter}. Each option may be set once; setting it again is an error naming the
+     * option. Unset options take their defaults: the built-in catalogue, default placeholders, 64 KiB tags, 1 MiB
+     * embeds.
+     */
+    public static final class Builder {
+        private @Nullable ProviderCatalogue catalogue;
+        private @Nullable PlaceholderRenderer renderer;
+        private @Nullable Integer maxTagBytes;
+        private @Nullable Integer maxCandidateBytes;
+        private final Set<String> candidateElements = new LinkedHashSet<>();
+        private boolean candidateElementsSet;
+
+        private Builder() {}
+
+        /** The providers whose embeds are neutralized. */
+        public Builder catalogue(ProviderCatalogue catalogue) {
+            requireUnset(this.catalogue, "catalogue");
+            this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
+            return this;
+        }
+
+        /** Renders the placeholders. */
+        public Builder placeholders(PlaceholderRenderer renderer) {
+            requireUnset(this.renderer, "placeholders");
+            this.renderer = Objects.requireNonNull(renderer, "placeholders");
+            return this;
+        }
+
+        /** The longest start tag that is buffered (at least 1 KiB); a longer one is matched on what was read. */
+        public Builder maxTagBytes(int bytes) {
+            requireUnset(maxTagBytes, "maxTagBytes");
+            maxTagBytes = atLeast(bytes, 1024, "maxTagBytes");
+            return this;
+        }
+
+        /** The most bytes of one embed that are buffered (at least 1 KiB); a longer embed is cut there. */
+        public Builder maxCandidateBytes(int bytes) {
+            requireUnset(maxCandidateBytes, "maxCandidateBytes");
+            maxCandidateBytes = atLeast(bytes, 1024, "maxCandidateBytes");
+            return this;
+        }
+
+        /**
+         * Further element names (lowercase, e.g. a custom element {@code lite-youtube}) whose start tags are shown to
+         * the catalogue, in addition to those its rules name. Only needed for a catalogue that matches elements
+         * without naming them in its rules.
+         */
+        public Builder candidateElements(Collection<String> elements) {
+            if (candidateElementsSet) {
+                throw new IllegalStateException("candidateElements was already set");
+            }
+            candidateElementsSet = true;
+            for (String element : Objects.requireNonNull(elements, "candidateElements")) {
+                candidateElements.add(Objects.requireNonNull(element, "candidateElements contains null"));
+            }
+            ElementNames.withCandidates(candidateElements);
+            return this;
+        }
+
+        public EmbedRewriter build() {
+            return new EmbedRewriter(this);
+        }
+
+        private static void requireUnset(@Nullable Object value, String option) {
+            if (value != null) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+
+        private static int atLeast(int value, int min, String option) {
+            if (value < min) {
+                throw new IllegalArgumentException(option + " must be at least " + min + ", was " + value);
+            }
+            return value;
+        }
     }
 }

@@ -1,0 +1,607 @@
+package dev.embedconsent.html;
+
+import dev.embedconsent.internal.ByteScan;
+import dev.embedconsent.internal.ElementNames;
+import dev.embedconsent.internal.HtmlTokenizer;
+import dev.embedconsent.internal.TokenHandler;
+import dev.embedconsent.placeholder.Embed;
+import dev.embedconsent.placeholder.Placeholder;
+import dev.embedconsent.provider.EmbedMatch;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Rewrites one document (or the content of one {@code <noscript>}) in an ASCII-compatible encoding, bytes in and
+ * bytes out. It tokenizes what arrives, plays the parts of the tree builder that decide how later bytes are
+ * tokenized ({@link ForeignContent}, RAWTEXT and friends, {@code <noscript>}), and copies every byte through except
+ * the matched embeds, which it holds until their end and writes inside a placeholder.
+ *
+ * <p>Only two things are buffered: a start tag in progress (up to {@code maxTagBytes}) and a matched embed (up to
+ * {@code maxCandidateBytes}). Everything else is written in slices as large as the caller's chunks.
+ *
+ * <p>A {@code <noscript>} is RAWTEXT for the document (scripting is on), but its content is what a browser without
+ * JavaScript parses as markup, so it goes through a second instance in scripting-off mode, which neutralizes embeds
+ * there too.
+ */
+final class ByteRewriter implements TokenHandler {
+    private final Page page;
+    private final ElementNames names;
+    private final HtmlTokenizer tokenizer;
+    private final TagAttributes attributes;
+    private ForeignContent foreign;
+    /** Content of a noscript: scripting is off, and the head state is that of the noscript's position. */
+    private final boolean noscriptContent;
+    private boolean inHead;
+    private boolean assetsWritten;
+
+    private final int idNoscript;
+    private final int idTemplate;
+    private final int idHtml;
+    private final int idFont;
+    private final int idAnnotationXml;
+    private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
+
+    // The chunk being tokenized, and the bytes kept from earlier chunks.
+    private byte[] in = new byte[0];
+    private int inFrom;
+    private long inPos;
+    private long position;
+    private byte[] hold = new byte[512];
+    private int holdLength;
+    private long holdPos;
+    /** Everything before this absolute position has been written (or handed to the noscript fragment). */
+    private long emitted;
+    /** The current tag outgrew the tag cap and is no longer buffered. */
+    private boolean tagReleased;
+
+    // The matched embed being held.
+    private boolean holding;
+    private long candidateStart;
+    private int candidateId;
+    private int candidateDepth;
+    private boolean candidateIsText;
+    private int templateDepth;
+    private int[] neutralize = new int[4];
+    private int neutralizeCount;
+    private @Nullable Placeholder placeholder;
+    private @Nullable ForeignContent foreignBefore;
+
+    private @Nullable ByteRewriter noscript;
+
+    // Line numbers, counted only when a listener wants them.
+    private final boolean countLines;
+    private final long lineBase;
+    private long countedTo;
+    private long lineBreaks;
+    private boolean crBefore;
+
+    ByteRewriter(Page page, boolean noscriptContent, boolean inHead, long lineBase) {
+        this.page = page;
+        this.names = page.rewriter.names();
+        this.noscriptContent = noscriptContent;
+        this.inHead = inHead;
+        this.lineBase = lineBase;
+        this.countLines = page.context.listener() != EmbedListener.NONE;
+        this.tokenizer = new HtmlTokenizer(names, this);
+        this.attributes = new TagAttributes(page.encoder.charset());
+        this.foreign = new ForeignContent(names);
+        idNoscript = names.id("noscript");
+        idTemplate = names.id("template");
+        idHtml = names.id("html");
+        idFont = names.id("font");
+        idAnnotationXml = names.id("annotation-xml");
+        tokenizer.setTagCap(page.rewriter.maxTagBytes());
+        tokenizer.trackText(inHead && !noscriptContent);
+    }
+
+    /** Takes the next bytes of the document. */
+    void write(byte[] b, int off, int len) throws IOException {
+        in = b;
+        inFrom = off;
+        inPos = position;
+        int end = off + len;
+        try {
+            int i = off;
+            do {
+                i = tokenizer.feed(b, i, end, inPos + (i - off));
+                long at = inPos + (i - off);
+                if (tokenizer.tagCapReached()) {
+                    tagCap(at);
+                } else if (holding && at >= candidateStart + page.rewriter.maxCandidateBytes()) {
+                    cut(at);
+                }
+            } while (i < end || tokenizer.tagCapReached());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        position = inPos + len;
+        endOfChunk();
+    }
+
+    /** Ends the input: unfinished embeds are neutralized, everything else is written. */
+    void finish() throws IOException {
+        in = new byte[0];
+        inFrom = 0;
+        inPos = position;
+        try {
+            if (holding) {
+                cut(position);
+            } else if (tokenizer.pendingStartTag() >= 0 && !tagReleased) {
+                unfinishedStartTag(position);
+            }
+            emitTo(position);
+            endNoscript();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    // TokenHandler
+
+    @Override
+    public void startTag(HtmlTokenizer t, long start, long end) {
+        boolean bytesAvailable = !tagReleased;
+        tagReleased = false;
+        int id = t.tagNameId();
+        int nameLength = t.tagName(tagName);
+        boolean selfClosing = t.selfClosing();
+        boolean html = foreign.htmlRulesFor(id);
+        if (!html && names.is(id, ElementNames.BREAKOUT)
+                && (id != idFont || (bytesAvailable && fontBreaksOut(start, end)))) {
+            foreign.breakOut();
+            html = foreign.htmlRulesFor(id);
+        }
+        if (holding && id == candidateId && !names.is(id, ElementNames.VOID)) {
+            candidateDepth++;
+        }
+        if (holding && id == idTemplate) {
+            templateDepth++;
+        }
+        if (!html) {
+            boolean htmlAnnotation = id == idAnnotationXml && bytesAvailable && annotationIsHtml(start, end);
+            foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
+        } else {
+            htmlStartTag(id, start, end, selfClosing, bytesAvailable, nameLength);
+        }
+        tokenizer.setForeignContent(foreign.currentIsForeign());
+    }
+
+    private void htmlStartTag(int id, long start, long end, boolean selfClosing, boolean bytesAvailable,
+            int nameLength) {
+        if (inHead && !noscriptContent && (tokenizer.sawText() || !names.is(id, ElementNames.HEAD_CONTENT))) {
+            inHead = false;
+            tokenizer.trackText(false);
+        }
+        if (id == idHtml && bytesAvailable && !page.documentLanguageSeen()) {
+            page.documentLanguage(attributesOf(start, end).get("lang"));
+        }
+        boolean claimed = false;
+        if (!holding && bytesAvailable && names.is(id, ElementNames.CANDIDATE)) {
+            claimed = match(id, start, end);
+        }
+        if (names.is(id, ElementNames.RCDATA_ELEMENT)) {
+            tokenizer.switchTo(HtmlTokenizer.RCDATA, id);
+        } else if (names.is(id, ElementNames.RAWTEXT_ELEMENT) && !(id == idNoscript && noscriptContent)) {
+            tokenizer.switchTo(HtmlTokenizer.RAWTEXT, id);
+        } else if (names.is(id, ElementNames.SCRIPT_ELEMENT)) {
+            tokenizer.switchTo(HtmlTokenizer.SCRIPT_DATA, id);
+        } else if (names.is(id, ElementNames.PLAINTEXT_ELEMENT)) {
+            tokenizer.switchTo(HtmlTokenizer.PLAINTEXT, id);
+        }
+        if (claimed) {
+            candidateIsText = names.is(id, ElementNames.RCDATA_ELEMENT | ElementNames.RAWTEXT_ELEMENT
+                    | ElementNames.SCRIPT_ELEMENT);
+            if (names.is(id, ElementNames.VOID)) {
+                finishCandidate(end);
+            }
+        }
+        if (id == idNoscript && !noscriptContent && !holding) {
+            emitTo(end);
+            noscript = new ByteRewriter(page, true, inHead, lineBreaksBefore(end));
+        }
+        foreign.htmlStartTag(id, tagName, nameLength, selfClosing);
+    }
+
+    @Override
+    public void endTag(HtmlTokenizer t, long start, long end) {
+        tagReleased = false;
+        int id = t.tagNameId();
+        int nameLength = t.tagName(tagName);
+        if (noscript != null && id == idNoscript) {
+            emitTo(start);
+            endNoscript();
+        }
+        if (!foreign.isEmpty()) {
+            foreign.endTag(id, tagName, nameLength, names.is(id, ElementNames.TABLE_SCOPE_END));
+        }
+        if (holding) {
+            if (id == idTemplate) {
+                if (templateDepth == 0) {
+                    addNeutralization((int) (start - candidateStart));
+                } else {
+                    templateDepth--;
+                }
+            }
+            if (candidateIsText || (id == candidateId && --candidateDepth == 0)) {
+                finishCandidate(end);
+            }
+        }
+        tokenizer.setForeignContent(foreign.currentIsForeign());
+    }
+
+    // Embeds
+
+    /** Asks the catalogue about a complete start tag; starts holding it when it is an embed to neutralize. */
+    private boolean match(int id, long start, long end) {
+        Attributes attrs = attributesOf(start, end);
+        EmbedMatch match = page.rewriter.catalogue().match(names.name(id), attrs);
+        if (match == null) {
+            return false;
+        }
+        if (!neutralizes(match, start)) {
+            return false;
+        }
+        emitTo(start);
+        holding = true;
+        candidateStart = start;
+        candidateId = id;
+        candidateDepth = 1;
+        candidateIsText = false;
+        templateDepth = 0;
+        neutralizeCount = 0;
+        placeholder = render(match, attrs, id);
+        foreignBefore = foreign.copy();
+        tokenizer.stopAt(start + page.rewriter.maxCandidateBytes());
+        return true;
+    }
+
+    /** Tells the listener; false when the visitor consented to the provider, so the embed stays live. */
+    private boolean neutralizes(EmbedMatch match, long start) {
+        boolean consented = page.context.consentedProviders().contains(match.provider().id());
+        if (countLines) {
+            long line = 1 + lineBreaksBefore(start);
+            page.context.listener().onEmbed(
+                    new FoundEmbed(match.provider().id(), match.element(), match.url(), line, !consented));
+        }
+        return !consented;
+    }
+
+    private Placeholder render(EmbedMatch match, Attributes attrs, int id) {
+        String title = attrs.get("title");
+        if (title == null || title.isBlank()) {
+            title = attrs.get("aria-label");
+        }
+        if (title == null || title.isBlank()) {
+            title = attrs.get("alt");
+        }
+        Embed embed = new Embed(page.nextIndex(), match.provider(), match.element(), match.url(),
+                title == null || title.isBlank() ? null : title.strip(), attrs.get("width"), attrs.get("height"),
+                page.language(), page.context.path());
+        boolean inert = inHead || names.is(id, ElementNames.LOADER);
+        return inert ? page.rewriter.renderer().renderInert(embed) : page.rewriter.renderer().render(embed);
+    }
+
+    private void finishCandidate(long end) {
+        writePlaceholder(end, "");
+        tokenizer.stopAt(Long.MAX_VALUE);
+    }
+
+    /**
+     * Ends the held embed at {@code at} before its end: a limit was reached or the input ended. Whatever token was in
+     * progress is closed in the placeholder's template, so the rest of the page is read as it would have been after
+     * the embed, and nothing of the embed stays live.
+     */
+    private void cut(long at) {
+        StringBuilder closer = new StringBuilder(tokenizer.closer()).append(pendingElementCloser());
+        closer.append("</template>".repeat(templateDepth));
+        writePlaceholder(at, closer.toString());
+        tokenizer.resetToData();
+        tokenizer.stopAt(Long.MAX_VALUE);
+        tokenizer.setForeignContent(foreign.currentIsForeign());
+    }
+
+    /** For a start tag in progress that will put the tokenizer in a text state: the end tag that leaves it. */
+    private String pendingElementCloser() {
+        if (tokenizer.pendingStartTag() < 0) {
+            return "";
+        }
+        int id = tokenizer.tagNameId();
+        if (!foreign.htmlRulesFor(id) || (id == idNoscript && noscriptContent)) {
+            return "";
+        }
+        if (names.is(id, ElementNames.SCRIPT_ELEMENT)) {
+            return " </script></script>";
+        }
+        if (names.is(id, ElementNames.RCDATA_ELEMENT | ElementNames.RAWTEXT_ELEMENT)) {
+            return " </" + names.name(id) + ">";
+        }
+        return "";
+    }
+
+    private void writePlaceholder(long end, String closer) {
+        Placeholder p = placeholder;
+        if (p == null) {
+            throw new IllegalStateException("no embed held");
+        }
+        writeAssets();
+        insert(p.before());
+        int from = 0;
+        for (int k = 0; k < neutralizeCount; k++) {
+            int at = neutralize[k];
+            copyHeld(candidateStart + from, candidateStart + at);
+            replace(new byte[] {'<'}, "&lt;");
+            from = at + 1;
+        }
+        copyHeld(candidateStart + from, end);
+        insert(closer);
+        insert(p.after());
+        emitted = end;
+        holding = false;
+        placeholder = null;
+        if (foreignBefore != null) {
+            foreign = foreignBefore;
+            foreignBefore = null;
+        }
+    }
+
+    private void writeAssets() {
+        if (!assetsWritten) {
+            assetsWritten = true;
+            insert(page.rewriter.renderer().assets(page.context.cspNonce()));
+        }
+    }
+
+    private void addNeutralization(int offset) {
+        if (neutralizeCount == neutralize.length) {
+            neutralize = Arrays.copyOf(neutralize, neutralizeCount * 2);
+        }
+        neutralize[neutralizeCount++] = offset;
+    }
+
+    /** A start tag outgrew the tag cap (or the input ended inside one). */
+    private void tagCap(long at) {
+        if (holding) {
+            // Part of a held embed: the embed's own limit applies.
+            tokenizer.liftTagCap();
+            return;
+        }
+        if (tokenizer.isEndTag()) {
+            // Only an appropriate end tag of a text element gets here while bytes are kept: </noscript ...
+            if (noscript != null) {
+                emitTo(tokenizer.pendingEndTag());
+                endNoscript();
+            }
+            tagReleased = true;
+            tokenizer.liftTagCap();
+            return;
+        }
+        if (unfinishedStartTag(at)) {
+            return;
+        }
+        emitTo(at);
+        tagReleased = true;
+        tokenizer.liftTagCap();
+    }
+
+    /**
+     * Matches a start tag that cannot be read to its end on the attributes seen so far. A claimed embed is
+     * neutralized: the part read goes into the placeholder, closed, and the tokenizer reads on in the data state.
+     */
+    private boolean unfinishedStartTag(long at) {
+        long start = tokenizer.pendingStartTag();
+        int id = tokenizer.tagNameId();
+        boolean html = foreign.htmlRulesFor(id) || names.is(id, ElementNames.BREAKOUT);
+        if (!html || !names.is(id, ElementNames.CANDIDATE)) {
+            return false;
+        }
+        tokenizer.closeOpenAttribute(at);
+        Attributes attrs = attributesOf(start, at);
+        EmbedMatch match = page.rewriter.catalogue().match(names.name(id), attrs);
+        if (match == null || !neutralizes(match, start)) {
+            return false;
+        }
+        emitTo(start);
+        candidateStart = start;
+        neutralizeCount = 0;
+        templateDepth = 0;
+        placeholder = render(match, attrs, id);
+        holding = true;
+        String closer = tokenizer.closer() + pendingElementCloser();
+        writePlaceholder(at, closer);
+        tokenizer.resetToData();
+        return true;
+    }
+
+    private boolean fontBreaksOut(long start, long end) {
+        Attributes a = attributesOf(start, end);
+        return a.has("color") || a.has("face") || a.has("size");
+    }
+
+    private boolean annotationIsHtml(long start, long end) {
+        String encoding = attributesOf(start, end).get("encoding");
+        return encoding != null
+                && (encoding.equalsIgnoreCase("text/html") || encoding.equalsIgnoreCase("application/xhtml+xml"));
+    }
+
+    // Noscript fragments
+
+    private void endNoscript() {
+        ByteRewriter fragment = noscript;
+        if (fragment != null) {
+            noscript = null;
+            try {
+                fragment.finish();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    // Bytes
+
+    private Attributes attributesOf(long start, long end) {
+        if (start >= inPos) {
+            return attributes.reset(in, inFrom + (int) (start - inPos), tokenizer);
+        }
+        extendHold(end);
+        return attributes.reset(hold, (int) (start - holdPos), tokenizer);
+    }
+
+    /** Makes the hold reach {@code end} by appending bytes of the current chunk. */
+    private void extendHold(long end) {
+        long holdEnd = holdPos + holdLength;
+        if (end <= holdEnd) {
+            return;
+        }
+        int n = (int) (end - holdEnd);
+        ensureHoldCapacity(holdLength + n);
+        System.arraycopy(in, inFrom + (int) (holdEnd - inPos), hold, holdLength, n);
+        holdLength += n;
+    }
+
+    private void ensureHoldCapacity(int n) {
+        if (n > hold.length) {
+            hold = Arrays.copyOf(hold, Math.max(n, hold.length * 2));
+        }
+    }
+
+    /** Writes (or hands to the noscript fragment) the input up to {@code to}. */
+    private void emitTo(long to) {
+        if (to <= emitted) {
+            return;
+        }
+        long from = emitted;
+        emitted = to;
+        try {
+            long holdEnd = holdPos + holdLength;
+            if (holdLength > 0 && from < holdEnd) {
+                long until = Math.min(to, holdEnd);
+                pass(hold, (int) (from - holdPos), (int) (until - from));
+                from = until;
+            }
+            if (from < to) {
+                pass(in, inFrom + (int) (from - inPos), (int) (to - from));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void pass(byte[] b, int off, int len) throws IOException {
+        if (noscript != null) {
+            noscript.write(b, off, len);
+        } else {
+            page.copy(b, off, len);
+        }
+    }
+
+    /** Copies held bytes {@code [from, to)} to the sink. */
+    private void copyHeld(long from, long to) {
+        if (from >= to) {
+            return;
+        }
+        try {
+            long holdEnd = holdPos + holdLength;
+            if (holdLength > 0 && from < holdEnd) {
+                long until = Math.min(to, holdEnd);
+                page.copy(hold, (int) (from - holdPos), (int) (until - from));
+                from = until;
+            }
+            if (from < to) {
+                page.copy(in, inFrom + (int) (from - inPos), (int) (to - from));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void insert(String markup) {
+        try {
+            page.insert(markup);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void replace(byte[] original, String replacement) {
+        try {
+            page.replace(original, replacement);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** After a chunk: writes what is safe and keeps only what a pending tag or a held embed needs. */
+    private void endOfChunk() {
+        long keep = Long.MAX_VALUE;
+        if (holding) {
+            keep = candidateStart;
+        } else if (!tagReleased) {
+            long tag = tokenizer.pendingStartTag();
+            if (tag >= 0) {
+                keep = tag;
+            }
+            long endTag = noscript != null ? tokenizer.pendingEndTag() : -1;
+            if (endTag >= 0) {
+                keep = Math.min(keep, endTag);
+            }
+        }
+        if (keep >= position) {
+            emitTo(position);
+            countLinesTo(position);
+            holdLength = 0;
+            holdPos = position;
+            return;
+        }
+        emitTo(keep);
+        countLinesTo(keep);
+        long holdEnd = holdPos + holdLength;
+        if (holdLength > 0 && keep < holdEnd && keep >= holdPos) {
+            int drop = (int) (keep - holdPos);
+            System.arraycopy(hold, drop, hold, 0, holdLength - drop);
+            holdLength -= drop;
+        } else {
+            holdLength = 0;
+        }
+        holdPos = keep;
+        extendHold(position);
+    }
+
+    // Lines
+
+    /** Line breaks before {@code pos}; only called in ascending order of {@code pos}, before those bytes are dropped. */
+    private long lineBreaksBefore(long pos) {
+        if (!countLines) {
+            return 0;
+        }
+        countLinesTo(pos);
+        return lineBase + lineBreaks;
+    }
+
+    private void countLinesTo(long pos) {
+        if (!countLines || pos <= countedTo) {
+            return;
+        }
+        long from = countedTo;
+        long holdEnd = holdPos + holdLength;
+        if (holdLength > 0 && from < holdEnd && from >= holdPos) {
+            long until = Math.min(pos, holdEnd);
+            count(hold, (int) (from - holdPos), (int) (until - holdPos));
+            from = until;
+        }
+        if (from < pos) {
+            int off = inFrom + (int) (from - inPos);
+            count(in, off, off + (int) (pos - from));
+        }
+        countedTo = pos;
+    }
+
+    private void count(byte[] b, int from, int to) {
+        if (from < to) {
+            lineBreaks += ByteScan.lineBreaks(b, from, to, crBefore);
+            crBefore = b[to - 1] == '\r';
+        }
+    }
+}

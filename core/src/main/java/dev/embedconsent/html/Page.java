@@ -1,0 +1,85 @@
+package dev.embedconsent.html;
+
+import dev.embedconsent.internal.PageEncoder;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
+
+/** What the rewriting of one page shares between the document and its {@code <noscript>} fragments. */
+final class Page {
+    final EmbedRewriter rewriter;
+    final PageContext context;
+    final PageEncoder encoder;
+    private final OutputStream sink;
+    private final @Nullable OutputObserver observer;
+    private int placeholders;
+    private @Nullable String documentLanguage;
+    private boolean documentLanguageSeen;
+
+    Page(EmbedRewriter rewriter, PageContext context, PageEncoder encoder, OutputStream sink,
+            @Nullable OutputObserver observer) {
+        this.rewriter = rewriter;
+        this.context = context;
+        this.encoder = encoder;
+        this.sink = sink;
+        this.observer = observer;
+    }
+
+    int nextIndex() {
+        return ++placeholders;
+    }
+
+    /** Records the first {@code <html lang>}. */
+    void documentLanguage(@Nullable String lang) {
+        if (!documentLanguageSeen) {
+            documentLanguageSeen = true;
+            documentLanguage = lang;
+        }
+    }
+
+    boolean documentLanguageSeen() {
+        return documentLanguageSeen;
+    }
+
+    /**
+     * The placeholder language: the context's, else the primary subtag of the document's {@code lang} when the
+     * renderer has texts for it, else the renderer's default.
+     */
+    String language() {
+        String forced = context.language();
+        return rewriter.renderer().language(forced != null ? forced : documentLanguage);
+    }
+
+    void copy(byte[] bytes, int offset, int length) throws IOException {
+        if (length == 0) {
+            return;
+        }
+        sink.write(bytes, offset, length);
+        if (observer != null) {
+            observer.copied(bytes, offset, length);
+        }
+    }
+
+    void insert(String markup) throws IOException {
+        if (markup.isEmpty()) {
+            return;
+        }
+        byte[] bytes = encoder.encode(markup);
+        sink.write(bytes);
+        if (observer != null) {
+            observer.inserted(bytes);
+        }
+    }
+
+    void replace(byte[] original, String replacement) throws IOException {
+        byte[] bytes = encoder.encode(replacement);
+        sink.write(bytes);
+        if (observer != null) {
+            observer.replaced(original, bytes);
+        }
+    }
+
+    void flush() throws IOException {
+        sink.flush();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.embedconsent.html;
+
+import dev.embedconsent.internal.CharacterReferences;
+import dev.embedconsent.internal.HtmlTokenizer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The attributes of the tag the tokenizer just reported, read lazily from its bytes: a look-up compares names on
+ * bytes and decodes only the value asked for. One instance is reused per document; it is valid until the next tag.
+ */
+final class TagAttributes implements Attributes {
+    private final Charset charset;
+    private final boolean utf8;
+    private byte[] bytes = new byte[0];
+    private int tagStart;
+    private int count;
+    private int[] spans = new int[64];
+
+    TagAttributes(Charset charset) {
+        this.charset = charset;
+        this.utf8 = charset.equals(StandardCharsets.UTF_8);
+    }
+
+    /** Points at the tag whose {@code <} is {@code bytes[tagStart]}, with the tokenizer's attribute spans. */
+    TagAttributes reset(byte[] bytes, int tagStart, HtmlTokenizer tokenizer) {
+        this.bytes = bytes;
+        this.tagStart = tagStart;
+        this.count = tokenizer.attributeCount();
+        if (spans.length < count * 4) {
+            spans = new int[count * 4];
+        }
+        for (int k = 0; k < count; k++) {
+            spans[k * 4] = tokenizer.attributeNameStart(k);
+            spans[k * 4 + 1] = tokenizer.attributeNameEnd(k);
+            spans[k * 4 + 2] = tokenizer.attributeValueStart(k);
+            spans[k * 4 + 3] = tokenizer.attributeValueEnd(k);
+        }
+        return this;
+    }
+
+    @Override
+    public @Nullable String get(String lowercaseName) {
+        for (int k = 0; k < count; k++) {
+            if (nameEquals(k, lowercaseName)) {
+                return value(k);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public List<String> names() {
+        List<String> names = new ArrayList<>(count);
+        for (int k = 0; k < count; k++) {
+            String name = name(k);
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private boolean nameEquals(int k, String expected) {
+        int from = tagStart + spans[k * 4];
+        int to = tagStart + spans[k * 4 + 1];
+        if (!isAscii(from, to)) {
+            return name(k).equals(expected);
+        }
+        if (to - from != expected.length()) {
+            return false;
+        }
+        for (int j = from; j < to; j++) {
+            int c = bytes[j];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != expected.charAt(j - from)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The attribute's name as the DOM has it: ASCII-lowercased, NUL replaced. */
+    private String name(int k) {
+        return asciiLower(CharacterReferences.preprocess(decode(tagStart + spans[k * 4], tagStart + spans[k * 4 + 1])));
+    }
+
+    private String value(int k) {
+        int start = spans[k * 4 + 2];
+        if (start < 0) {
+            return "";
+        }
+        return CharacterReferences.decodeAttributeValue(decode(tagStart + start, tagStart + spans[k * 4 + 3]));
+    }
+
+    private String decode(int from, int to) {
+        if (isAscii(from, to)) {
+            return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
+        }
+        return new String(bytes, from, to - from, utf8 ? StandardCharsets.UTF_8 : charset);
+    }
+
+    private boolean isAscii(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String asciiLower(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        return b.toString();
+    }
+}

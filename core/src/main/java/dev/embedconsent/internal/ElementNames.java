@@ -1,0 +1,182 @@
+package dev.embedconsent.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The tag names the rewriter reacts to, recognised on lowercase bytes without creating strings. Every other name maps
+ * to {@link #OTHER}. Immutable; a rewriter builds one from the fixed names below plus its candidate elements.
+ */
+public final class ElementNames {
+    /** Id of every name not in the table. */
+    public static final int OTHER = 0;
+    /** Names longer than this are never in the table. */
+    public static final int MAX_LENGTH = 32;
+
+    /** Start tag switches the tokenizer to RCDATA in HTML content. */
+    public static final int RCDATA_ELEMENT = 1;
+    /** Start tag switches the tokenizer to RAWTEXT in HTML content (noscript: scripting enabled). */
+    public static final int RAWTEXT_ELEMENT = 1 << 1;
+    /** {@code script}. */
+    public static final int SCRIPT_ELEMENT = 1 << 2;
+    /** {@code plaintext}. */
+    public static final int PLAINTEXT_ELEMENT = 1 << 3;
+    /** Start tag in foreign content that pops back to HTML ("breakout"); {@code font} only with color/face/size. */
+    public static final int BREAKOUT = 1 << 4;
+    /** May appear in {@code <head>} without starting the body. */
+    public static final int HEAD_CONTENT = 1 << 5;
+    /** The catalogue may claim it. */
+    public static final int CANDIDATE = 1 << 6;
+    /** Void element: no content, no end tag ({@code image} too: the tree builder turns it into {@code img}). */
+    public static final int VOID = 1 << 7;
+    /** End tag that closes elements through "table scope", past foreign integration points. */
+    public static final int TABLE_SCOPE_END = 1 << 8;
+    /** Loads something without showing it (script, resource hints, media sources): neutralized without a notice. */
+    public static final int LOADER = 1 << 9;
+
+    private static final String[] RCDATA = {"title", "textarea"};
+    private static final String[] RAWTEXT = {"style", "xmp", "iframe", "noembed", "noframes", "noscript"};
+    private static final String[] BREAKOUTS = {
+        "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2",
+        "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre",
+        "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var", "font"
+    };
+    private static final String[] HEAD = {
+        "html", "head", "base", "basefont", "bgsound", "link", "meta", "noframes", "script", "style", "template",
+        "title", "noscript"
+    };
+    private static final String[] VOIDS = {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param",
+        "basefont", "bgsound", "frame", "keygen", "image"
+    };
+    private static final String[] LOADERS = {"script", "link", "param", "source", "track"};
+    private static final String[] TABLE_SCOPE_ENDS = {"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption"};
+    /** Names whose handling depends on the name alone (namespaces, integration points, structure). */
+    private static final String[] STRUCTURE = {
+        "svg", "math", "foreignobject", "desc", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", "mglyph",
+        "malignmark", "template", "script", "plaintext", "html", "font", "noscript"
+    };
+
+    private final byte[][] names;
+    private final int[] flags;
+    /** For each length, the ids of the names of that length. */
+    private final int[][] byLength;
+
+    private ElementNames(List<String> all, Collection<String> candidates) {
+        names = new byte[all.size() + 1][];
+        flags = new int[all.size() + 1];
+        names[OTHER] = new byte[0];
+        List<List<Integer>> lengths = new ArrayList<>();
+        for (int len = 0; len <= MAX_LENGTH; len++) {
+            lengths.add(new ArrayList<>());
+        }
+        for (int id = 1; id <= all.size(); id++) {
+            String name = all.get(id - 1);
+            names[id] = name.getBytes(StandardCharsets.US_ASCII);
+            flags[id] = flagsOf(name, candidates);
+            lengths.get(name.length()).add(id);
+        }
+        byLength = new int[MAX_LENGTH + 1][];
+        for (int len = 0; len <= MAX_LENGTH; len++) {
+            byLength[len] = lengths.get(len).stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /** A table of the structural names plus {@code candidates} (lowercase element names the catalogue may claim). */
+    public static ElementNames withCandidates(Collection<String> candidates) {
+        Set<String> all = new LinkedHashSet<>();
+        for (String[] group : List.of(RCDATA, RAWTEXT, BREAKOUTS, HEAD, VOIDS, TABLE_SCOPE_ENDS, LOADERS, STRUCTURE)) {
+            all.addAll(Arrays.asList(group));
+        }
+        for (String candidate : candidates) {
+            if (candidate.isEmpty() || candidate.length() > MAX_LENGTH || !candidate.equals(asciiLower(candidate))
+                    || !candidate.chars().allMatch(c -> c > ' ' && c < 0x7F && c != '/' && c != '>')) {
+                throw new IllegalArgumentException("not a lowercase element name of at most " + MAX_LENGTH
+                        + " ASCII characters: '" + candidate + "'");
+            }
+            all.add(candidate);
+        }
+        return new ElementNames(List.copyOf(all), Set.copyOf(candidates));
+    }
+
+    private static int flagsOf(String name, Collection<String> candidates) {
+        int f = 0;
+        if (Arrays.asList(RCDATA).contains(name)) {
+            f |= RCDATA_ELEMENT;
+        }
+        if (Arrays.asList(RAWTEXT).contains(name)) {
+            f |= RAWTEXT_ELEMENT;
+        }
+        if (name.equals("script")) {
+            f |= SCRIPT_ELEMENT;
+        }
+        if (name.equals("plaintext")) {
+            f |= PLAINTEXT_ELEMENT;
+        }
+        if (Arrays.asList(BREAKOUTS).contains(name)) {
+            f |= BREAKOUT;
+        }
+        if (Arrays.asList(HEAD).contains(name)) {
+            f |= HEAD_CONTENT;
+        }
+        if (Arrays.asList(VOIDS).contains(name)) {
+            f |= VOID;
+        }
+        if (Arrays.asList(LOADERS).contains(name)) {
+            f |= LOADER;
+        }
+        if (Arrays.asList(TABLE_SCOPE_ENDS).contains(name)) {
+            f |= TABLE_SCOPE_END;
+        }
+        if (candidates.contains(name)) {
+            f |= CANDIDATE;
+        }
+        return f;
+    }
+
+    private static String asciiLower(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        return b.toString();
+    }
+
+    /** The id of the lowercase name in {@code buf[0, len)}, or {@link #OTHER}. */
+    public int lookup(byte[] buf, int len) {
+        if (len > MAX_LENGTH) {
+            return OTHER;
+        }
+        for (int id : byLength[len]) {
+            if (Arrays.equals(names[id], 0, len, buf, 0, len)) {
+                return id;
+            }
+        }
+        return OTHER;
+    }
+
+    /** The id of {@code name}, or {@link #OTHER}. */
+    public int id(String name) {
+        byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
+        return b.length == name.length() ? lookup(b, b.length) : OTHER;
+    }
+
+    public boolean is(int id, int flag) {
+        return (flags[id] & flag) != 0;
+    }
+
+    public String name(int id) {
+        return new String(names[id], StandardCharsets.US_ASCII);
+    }
+
+    /** The name's bytes; do not modify. */
+    byte[] bytes(int id) {
+        return names[id];
+    }
+}

@@ -1,0 +1,13 @@
+package dev.embedconsent.internal;
+
+/**
+ * Receives the tags an {@link HtmlTokenizer} emits. Positions are absolute byte offsets in the document; a callback
+ * may switch the tokenizer's state (as the tree builder does after {@code <iframe>}) before it reads on.
+ */
+public interface TokenHandler {
+    /** A start tag from {@code start} (its {@code <}) to {@code end} (after its {@code >}). */
+    void startTag(HtmlTokenizer tokenizer, long start, long end);
+
+    /** An end tag from {@code start} (its {@code <}) to {@code end} (after its {@code >}). */
+    void endTag(HtmlTokenizer tokenizer, long start, long end);
+}
