@@ -241,6 +241,34 @@ class ProviderCatalogueTest {
         }
     }
 
+    /** Random mixes of URL fragments, controls and odd characters never throw, and every match is https. */
+    @Test
+    void arbitraryValuesNeverThrow() {
+        String[] pieces = {"https:", "http:", "//", "\\", "/", "www.youtube.com", "i.ytimg.com", "%79", "%", "%%",
+            "ｙ", "．", "@", ":", ":443", "?", "#", ",", " ", "\t", "\n", "\u0000", "\uD800", "\uDC00", "data:",
+            "text/html,", ";base64,", "PGlmcmFtZQ==", "javascript:", "'", "\"", "<iframe src=", ">", "(", ")", "1x",
+            "x.com", ".", "-", "[", "]", "", "twitter-tweet", "\u00A0"};
+        String[] elements = {"iframe", "img", "source", "script", "link", "param", "object", "embed", "blockquote",
+            "div", "video", "image", "lite-youtube"};
+        String[] attributes = {"src", "srcset", "data-src", "data-srcset", "href", "value", "data", "srcdoc", "class",
+            "poster", "cite"};
+        java.util.Random random = new java.util.Random(20261127);
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder value = new StringBuilder();
+            for (int n = random.nextInt(8); n >= 0; n--) {
+                value.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String element = elements[random.nextInt(elements.length)];
+            TestAttributes a = TestAttributes.of(attributes[random.nextInt(attributes.length)], value.toString(),
+                    "rel", "preconnect", "name", "movie");
+            EmbedMatch match = CATALOGUE.match(element, a);
+            if (match != null && !match.marker()) {
+                assertTrue(match.url().startsWith("https://"), value + " -> " + match.url());
+                assertFalse(match.url().chars().anyMatch(c -> c == '\t' || c == '\n' || c == '\r'), match.url());
+            }
+        }
+    }
+
     @Test
     void allocatesNothingWhenNothingMatches() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
