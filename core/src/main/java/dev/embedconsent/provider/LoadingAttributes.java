@@ -1,5 +1,6 @@
 package dev.embedconsent.provider;
 
+import dev.embedconsent.html.Attributes;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -53,7 +54,7 @@ final class LoadingAttributes {
      * Whether the element's other attributes let its URL attributes load: a {@code <link>} needs a loading
      * {@code rel}, a {@code <param>} a loading {@code name}. Allocation-free.
      */
-    static boolean loads(String element, dev.embedconsent.html.Attributes attributes) {
+    static boolean loads(String element, Attributes attributes) {
         if (element.equals("link")) {
             return containsToken(attributes.get("rel"), LOADING_RELS);
         }
