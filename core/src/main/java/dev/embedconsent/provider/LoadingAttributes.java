@@ -25,7 +25,7 @@ final class LoadingAttributes {
             Map.entry("track", List.of("src")),
             Map.entry("image", List.of("href", "xlink:href")),
             Map.entry("script", List.of("src", "data-src", "data-lazy-src")),
-            Map.entry("link", List.of("href")));
+            Map.entry("link", List.of("href", "imagesrcset")));
 
     /** {@code <link rel>} tokens that make the browser connect to or fetch from the {@code href}. */
     private static final String[] LOADING_RELS = {"preconnect", "dns-prefetch", "preload", "prefetch",

@@ -47,6 +47,7 @@ class ProviderCatalogueTest {
         "script|src|https://platform.twitter.com/widgets.js|x|https://platform.twitter.com/widgets.js",
         "script|src|//connect.facebook.net/en_US/sdk.js#xfbml=1|facebook|https://connect.facebook.net/en_US/sdk.js#xfbml=1",
         "link|href|https://i.ytimg.com|youtube|https://i.ytimg.com/",
+        "link|imagesrcset|/a.jpg 1x, https://i.ytimg.com/vi/x/hq.jpg 2x|youtube|https://i.ytimg.com/vi/x/hq.jpg",
         "image|href|https://tile.openstreetmap.org/1/2/3.png|openstreetmap|https://tile.openstreetmap.org/1/2/3.png",
         "image|xlink:href|https://tile.openstreetmap.org/1/2/3.png|openstreetmap|https://tile.openstreetmap.org/1/2/3.png",
     })
