@@ -235,6 +235,16 @@ class ProviderCatalogueTest {
         assertFalse(CATALOGUE.match("blockquote", TestAttributes.of("class", "tiktok-embed")).inert());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "www.youtube.com|youtube", "I.YTIMG.COM|youtube", "youtube.com.|youtube", "player.vimeo.com|vimeo",
+        "pbs.twimg.com|x", "x.com|x", "scontent-fra3-1.cdninstagram.com|instagram", "connect.facebook.net|facebook",
+        "static-cdn.jtvnw.net|twitch", "tile.openstreetmap.org|openstreetmap", "maps.googleapis.com|google-maps",
+        "example.org|''", "notyoutube.com|''", "youtube.com.evil.example|''", "com|''"})
+    void findsTheProviderOfAHost(String host, String provider) {
+        assertEquals(provider, CATALOGUE.providerForHost(host).map(Provider::id).orElse(""));
+    }
+
     @Test
     void everyProvidersPrivacyPolicyLinkIsNotItselfAnEmbed() {
         for (Provider provider : CATALOGUE.all()) {
