@@ -24,7 +24,7 @@ final class LoadingAttributes {
             Map.entry("audio", List.of("src", "data-src")),
             Map.entry("track", List.of("src")),
             Map.entry("image", List.of("href", "xlink:href")),
-            Map.entry("script", List.of("src", "data-src", "data-lazy-src")),
+            Map.entry("script", List.of("src", "data-src", "data-lazy-src", "href", "xlink:href")),
             Map.entry("link", List.of("href", "imagesrcset")));
 
     /** {@code <link rel>} tokens that make the browser connect to or fetch from the {@code href}. */

@@ -50,6 +50,8 @@ class ProviderCatalogueTest {
         "link|imagesrcset|/a.jpg 1x, https://i.ytimg.com/vi/x/hq.jpg 2x|youtube|https://i.ytimg.com/vi/x/hq.jpg",
         "image|href|https://tile.openstreetmap.org/1/2/3.png|openstreetmap|https://tile.openstreetmap.org/1/2/3.png",
         "image|xlink:href|https://tile.openstreetmap.org/1/2/3.png|openstreetmap|https://tile.openstreetmap.org/1/2/3.png",
+        "script|href|https://platform.twitter.com/widgets.js|x|https://platform.twitter.com/widgets.js",
+        "script|xlink:href|https://www.tiktok.com/embed.js|tiktok|https://www.tiktok.com/embed.js",
     })
     void matchesUrls(String element, String attribute, String value, String provider, String url) {
         TestAttributes attributes = element.equals("link")
