@@ -1,28 +1,405 @@
 package dev.embedconsent.placeholder;
 
+import dev.embedconsent.placeholder.PlaceholderTemplate.Slot;
+import dev.embedconsent.provider.EmbedKind;
+import dev.embedconsent.provider.Provider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
-/** Renders accessible click-to-activate placeholders. Immutable and thread-safe. Placeholder: in progress. */
+/**
+ * Renders accessible click-to-activate placeholders. Immutable and thread-safe; build one and share it.
+ *
+ * <pre>{@code
+ * PlaceholderRenderer renderer = PlaceholderRenderer.builder()
+ *     .basePath("/embed-consent")
+ *     .defaultLanguage("de")
+ *     .messages("de", Map.of("button.once", "Nur dieses Mal laden"))
+ *     .build();
+ * Placeholder p = renderer.render(new Embed(1, youtube, "iframe", url, "Delegation visit", "560", "315", "de", "/news"));
+ * // write p.before(), the original embed's bytes, p.after()
+ * }</pre>
+ *
+ * <p>The markup is the agreed contract (see {@link #defaultTemplate()}): a {@code div.ec-placeholder} with
+ * {@code data-consent-provider}, a sizer {@code <svg viewBox>} that keeps the original's aspect ratio, the provider's
+ * name and recipient, the embed's title, a notice that data is transmitted on activation, purposes, data and whether
+ * data leaves the EU/EEA, two equal forms posting to {@code {base}/consent} ("Load once" with scope {@code once},
+ * "Always allow …" with scope {@code provider}; nothing pre-selected), the privacy-policy link, a note that consent
+ * can be withdrawn at {@code {base}/settings}, and the original inside {@code <template class="ec-original">}. Every
+ * value taken from the page or a provider definition is escaped; nothing in it loads from a provider's host.
+ *
+ * <p>Texts come in en, de, uk, fr, es, it, pl and nl; each key can be overridden per language, and other languages
+ * added with a complete set ({@link Builder#messages}). An unknown language falls back to the default language.
+ * Texts are plain text: overrides are escaped like everything else.
+ */
 public final class PlaceholderRenderer {
 
-    /** The placeholder for a visible embed (iframe, object, image, widget marker). */
-    public Placeholder render(Embed embed) {
-        throw new UnsupportedOperationException("in progress");
+    public static final String DEFAULT_BASE_PATH = "/embed-consent";
+    public static final String DEFAULT_LANGUAGE = "en";
+
+    private static final Pattern BASE_PATH = Pattern.compile("(/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+");
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
+    private static final Pattern DIMENSION = Pattern.compile("(\\d{1,6})(?:\\.\\d*)?\\s*(px|%)?",
+            Pattern.CASE_INSENSITIVE);
+    private static final int MAX_TITLE = 200;
+    private static final int MAX_RETURN_PATH = 2048;
+
+    private final String basePath;
+    private final String defaultLanguage;
+    private final Map<String, PlaceholderMessages> messages;
+    private final PlaceholderTemplate template;
+    private final String assetsPrefix;
+
+    private PlaceholderRenderer(String basePath, String defaultLanguage, Map<String, PlaceholderMessages> messages,
+            PlaceholderTemplate template) {
+        this.basePath = basePath;
+        this.defaultLanguage = defaultLanguage;
+        this.messages = Map.copyOf(messages);
+        this.template = template;
+        this.assetsPrefix = "<link rel=\"stylesheet\" href=\"" + HtmlEscaping.escape(basePath + "/embed-consent.css")
+                + "\"><script src=\"" + HtmlEscaping.escape(basePath + "/embed-consent.js") + "\" defer";
+    }
+
+    /** English by default, base path {@code /embed-consent}, the bundled template. */
+    public static PlaceholderRenderer defaults() {
+        return Defaults.RENDERER;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bundled placeholder template, a starting point for {@link Builder#template(String)}. */
+    public static String defaultTemplate() {
+        try (InputStream in = PlaceholderRenderer.class.getResourceAsStream("placeholder.html")) {
+            if (in == null) {
+                throw new IllegalStateException("bundled placeholder.html is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bundled placeholder.html", e);
+        }
+    }
+
+    public String basePath() {
+        return basePath;
+    }
+
+    public String defaultLanguage() {
+        return defaultLanguage;
+    }
+
+    /** The languages this renderer has texts for. */
+    public Set<String> languages() {
+        return messages.keySet();
     }
 
     /**
-     * Wraps a non-visual loader (a {@code <script src>}, a {@code <link rel=preconnect>}) in an inert
-     * {@code <template class="ec-inert" data-consent-provider="id" data-consent-kind="script|link|...">}.
+     * The language a placeholder is rendered in for a requested tag such as {@code de-AT} or {@code pt_BR}: its
+     * primary subtag when this renderer has texts for it, else the default language.
+     */
+    public String language(@Nullable String requested) {
+        if (requested != null) {
+            String primary = requested.strip();
+            int dash = primary.indexOf('-') >= 0 ? primary.indexOf('-') : primary.indexOf('_');
+            if (dash >= 0) {
+                primary = primary.substring(0, dash);
+            }
+            primary = primary.toLowerCase(Locale.ROOT);
+            if (messages.containsKey(primary)) {
+                return primary;
+            }
+        }
+        return defaultLanguage;
+    }
+
+    /** The placeholder for a visible embed (iframe, object, image, widget marker). */
+    public Placeholder render(Embed embed) {
+        Objects.requireNonNull(embed, "embed");
+        if (embed.index() < 1) {
+            throw new IllegalArgumentException("embed index must be 1 or more, got " + embed.index());
+        }
+        Provider provider = embed.provider();
+        PlaceholderMessages texts = messages.get(language(embed.language()));
+        EmbedKind kind = kind(embed);
+        String name = provider.name();
+        String[] values = new String[Slot.values().length];
+        values[Slot.INDEX.ordinal()] = Integer.toString(embed.index());
+        values[Slot.PROVIDER.ordinal()] = HtmlEscaping.escape(provider.id());
+        values[Slot.PROVIDER_NAME.ordinal()] = HtmlEscaping.escape(name);
+        values[Slot.RECIPIENT.ordinal()] = HtmlEscaping.escape(provider.recipient());
+        values[Slot.LANGUAGE.ordinal()] = HtmlEscaping.escape(texts.language());
+        values[Slot.SIZER.ordinal()] = sizer(embed.width(), embed.height());
+        values[Slot.EMBED_TITLE.ordinal()] = HtmlEscaping.escape(title(embed.title(), texts, kind));
+        values[Slot.NOTICE.ordinal()] = HtmlEscaping.escape(fill(texts.text("notice." + kind.key()), provider));
+        values[Slot.DETAILS.ordinal()] = HtmlEscaping.escape(details(provider, texts));
+        values[Slot.CONSENT_URL.ordinal()] = HtmlEscaping.escape(basePath + "/consent");
+        values[Slot.RETURN_PATH.ordinal()] = HtmlEscaping.escape(safeReturnPath(embed.returnPath()));
+        values[Slot.LOAD_ONCE.ordinal()] = HtmlEscaping.escape(fill(texts.text("button.once"), provider));
+        values[Slot.ALWAYS_ALLOW.ordinal()] = HtmlEscaping.escape(fill(texts.text("button.always"), provider));
+        values[Slot.PRIVACY_URL.ordinal()] = HtmlEscaping.escape(privacyUrl(provider));
+        values[Slot.PRIVACY_LINK.ordinal()] = HtmlEscaping.escape(fill(texts.text("privacy.link"), provider));
+        values[Slot.WITHDRAW.ordinal()] = withdraw(texts);
+        values[Slot.SETTINGS_URL.ordinal()] = HtmlEscaping.escape(basePath + "/settings");
+        return template.fill(values);
+    }
+
+    /**
+     * Wraps a non-visual loader (a {@code <script src>}, a {@code <link rel=preconnect>}, a {@code <param>} or
+     * {@code <source>}) in an inert
+     * {@code <template class="ec-inert" data-consent-provider="id" data-consent-kind="script|link|...">}; the kind is
+     * the element name.
      */
     public Placeholder renderInert(Embed embed) {
-        throw new UnsupportedOperationException("in progress");
+        Objects.requireNonNull(embed, "embed");
+        return new Placeholder("<template class=\"ec-inert\" data-consent-provider=\""
+                + HtmlEscaping.escape(embed.provider().id()) + "\" data-consent-kind=\""
+                + HtmlEscaping.escape(embed.element()) + "\">", "</template>");
     }
 
     /**
      * The stylesheet link and activation script tags, written once per page before the first placeholder:
-     * {@code <link rel="stylesheet" href="{base}/embed-consent.css"><script src="{base}/embed-consent.js" defer>}.
+     * {@code <link rel="stylesheet" href="{base}/embed-consent.css"><script src="{base}/embed-consent.js" defer
+     * nonce="…"></script>}; the nonce attribute only when a nonce is given.
      */
     public String assets(@Nullable String cspNonce) {
-        throw new UnsupportedOperationException("in progress");
+        String nonce = cspNonce == null ? "" : " nonce=\"" + HtmlEscaping.escape(cspNonce) + "\"";
+        return assetsPrefix + nonce + "></script>";
+    }
+
+    /** What the notice calls the embed: an image for hot-linked pictures, else the provider's kind. */
+    private static EmbedKind kind(Embed embed) {
+        String element = embed.element();
+        if (element.equals("img") || element.equals("image") || element.equals("picture")) {
+            return EmbedKind.IMAGE;
+        }
+        return embed.provider().kind();
+    }
+
+    private static String title(@Nullable String title, PlaceholderMessages texts, EmbedKind kind) {
+        String stripped = title == null ? "" : title.strip();
+        if (stripped.isEmpty()) {
+            return texts.text("kind." + kind.key());
+        }
+        if (stripped.codePointCount(0, stripped.length()) > MAX_TITLE) {
+            return stripped.substring(0, stripped.offsetByCodePoints(0, MAX_TITLE)) + "…";
+        }
+        return stripped;
+    }
+
+    private static String fill(String text, Provider provider) {
+        return text.replace("{provider}", provider.name()).replace("{recipient}", provider.recipient());
+    }
+
+    private static String details(Provider provider, PlaceholderMessages texts) {
+        return texts.text("details.purposes").replace("{list}", list(provider.purposes(), "purpose.", texts))
+                + " " + texts.text("details.data").replace("{list}", list(provider.dataCategories(), "data.", texts))
+                + " " + texts.text(provider.transfersOutsideEu() ? "details.outsideEu" : "details.insideEu");
+    }
+
+    private static String list(List<String> ids, String prefix, PlaceholderMessages texts) {
+        StringBuilder out = new StringBuilder();
+        for (String id : ids) {
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            out.append(texts.term(prefix, id));
+        }
+        return out.toString();
+    }
+
+    private String withdraw(PlaceholderMessages texts) {
+        String text = texts.text("withdraw");
+        int at = text.indexOf("{settings}");
+        return HtmlEscaping.escape(text.substring(0, at)) + "<a href=\""
+                + HtmlEscaping.escape(basePath + "/settings") + "\">"
+                + HtmlEscaping.escape(texts.text("withdraw.settings")) + "</a>"
+                + HtmlEscaping.escape(text.substring(at + "{settings}".length()));
+    }
+
+    private static String privacyUrl(Provider provider) {
+        String url = provider.privacyPolicyUrl();
+        if (!url.regionMatches(true, 0, "https://", 0, 8)) {
+            throw new IllegalArgumentException("provider \"" + provider.id()
+                    + "\": privacyPolicyUrl must be an https URL, got \"" + url + "\"");
+        }
+        return url;
+    }
+
+    /**
+     * The sizer's attributes: {@code width}/{@code height} when the original had them as pixel numbers (or a
+     * percentage width), and a {@code viewBox} with the original's ratio when both are pixel numbers, else 16:9.
+     */
+    static String sizer(@Nullable String width, @Nullable String height) {
+        String w = dimension(width);
+        String h = dimension(height);
+        boolean wPixels = w != null && !w.endsWith("%");
+        boolean hPixels = h != null && !h.endsWith("%");
+        StringBuilder out = new StringBuilder(64);
+        if (w != null) {
+            out.append(" width=\"").append(w).append('"');
+        }
+        if (hPixels) {
+            out.append(" height=\"").append(h).append('"');
+        }
+        out.append(" viewBox=\"0 0 ");
+        if (wPixels && hPixels) {
+            out.append(w).append(' ').append(h);
+        } else {
+            out.append("16 9");
+        }
+        return out.append('"').toString();
+    }
+
+    /** A positive pixel number ({@code 560}, {@code 560px}, {@code 560.5}) or percentage; null for anything else. */
+    private static @Nullable String dimension(@Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        var matcher = DIMENSION.matcher(value.strip());
+        if (!matcher.matches()) {
+            return null;
+        }
+        int number = Integer.parseInt(matcher.group(1));
+        boolean percent = "%".equals(matcher.group(2));
+        if (number == 0 || (percent && number > 100)) {
+            return null;
+        }
+        return percent ? number + "%" : Integer.toString(number);
+    }
+
+    /**
+     * The page path to return to after the consent post: a same-origin path (one leading {@code /}, no control
+     * characters), else {@code /}.
+     */
+    static String safeReturnPath(@Nullable String path) {
+        if (path == null || path.isEmpty() || path.charAt(0) != '/' || path.length() > MAX_RETURN_PATH) {
+            return "/";
+        }
+        if (path.length() > 1 && (path.charAt(1) == '/' || path.charAt(1) == '\\')) {
+            return "/";
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return "/";
+            }
+        }
+        return path;
+    }
+
+    /** Created on first use of {@link #defaults()}. */
+    private static final class Defaults {
+        static final PlaceholderRenderer RENDERER = builder().build();
+    }
+
+    /**
+     * Configures a {@link PlaceholderRenderer}. Each option may be set once ({@code messages} once per language);
+     * setting it again fails and names the option. The order of calls does not matter.
+     */
+    public static final class Builder {
+        private @Nullable String basePath;
+        private @Nullable String defaultLanguage;
+        private @Nullable String template;
+        private final Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /** Where the filter serves its endpoints and assets; default {@code /embed-consent}. */
+        public Builder basePath(String basePath) {
+            Objects.requireNonNull(basePath, "basePath");
+            once("basePath", this.basePath);
+            if (!BASE_PATH.matcher(basePath).matches() || basePath.contains("//")) {
+                throw new IllegalArgumentException("basePath must be a path like \"/embed-consent\": starting with "
+                        + "\"/\", not ending with \"/\", without quotes, spaces or \"//\"; got \"" + basePath + "\"");
+            }
+            this.basePath = basePath;
+            return this;
+        }
+
+        /** The language used when a page's language has no texts; default {@code en}. */
+        public Builder defaultLanguage(String language) {
+            Objects.requireNonNull(language, "language");
+            once("defaultLanguage", this.defaultLanguage);
+            this.defaultLanguage = checkLanguage(language);
+            return this;
+        }
+
+        /**
+         * Overrides texts of a language, or adds a language (then every key is required). Keys are those of the
+         * bundled {@code messages_en.properties}, e.g. {@code button.once}, {@code notice.video}.
+         */
+        public Builder messages(String language, Map<String, String> texts) {
+            Objects.requireNonNull(texts, "texts");
+            String key = checkLanguage(Objects.requireNonNull(language, "language"));
+            if (overrides.containsKey(key)) {
+                throw new IllegalStateException("PlaceholderRenderer.Builder option \"messages(" + key
+                        + ")\" was already set");
+            }
+            texts.forEach((k, v) -> {
+                Objects.requireNonNull(k, "message key");
+                Objects.requireNonNull(v, "message " + k);
+            });
+            overrides.put(key, Map.copyOf(texts));
+            return this;
+        }
+
+        /** Replaces the markup; see {@link PlaceholderRenderer#defaultTemplate()} and its slots. */
+        public Builder template(String template) {
+            Objects.requireNonNull(template, "template");
+            once("template", this.template);
+            this.template = template;
+            return this;
+        }
+
+        /**
+         * The renderer.
+         *
+         * @throws IllegalArgumentException when a template slot, message key or the default language is wrong
+         */
+        public PlaceholderRenderer build() {
+            Map<String, PlaceholderMessages> messages = new LinkedHashMap<>();
+            for (String language : PlaceholderMessages.BUNDLED) {
+                messages.put(language, PlaceholderMessages.of(language, overrides.getOrDefault(language, Map.of())));
+            }
+            overrides.forEach((language, texts) -> messages.put(language, PlaceholderMessages.of(language, texts)));
+            for (PlaceholderMessages texts : messages.values()) {
+                if (!texts.text("withdraw").contains("{settings}")) {
+                    throw new IllegalArgumentException("messages for \"" + texts.language()
+                            + "\": \"withdraw\" must contain {settings}, where the settings link goes");
+                }
+            }
+            String language = defaultLanguage == null ? DEFAULT_LANGUAGE : defaultLanguage;
+            if (!messages.containsKey(language)) {
+                throw new IllegalArgumentException("defaultLanguage \"" + language + "\" has no texts; languages: "
+                        + messages.keySet());
+            }
+            return new PlaceholderRenderer(basePath == null ? DEFAULT_BASE_PATH : basePath, language, messages,
+                    PlaceholderTemplate.parse(template == null ? defaultTemplate() : template));
+        }
+
+        private static String checkLanguage(String language) {
+            if (!LANGUAGE.matcher(language).matches()) {
+                throw new IllegalArgumentException("language must be a lowercase ISO 639 code such as \"de\", got \""
+                        + language + "\"");
+            }
+            return language;
+        }
+
+        private static void once(String option, @Nullable Object current) {
+            if (current != null) {
+                throw new IllegalStateException("PlaceholderRenderer.Builder option \"" + option
+                        + "\" was already set");
+            }
+        }
     }
 }

@@ -1,20 +1,39 @@
 package dev.embedconsent.provider;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One third-party service whose embeds need consent, e.g. YouTube. Immutable.
+ *
+ * <p>Built-ins come from the bundled catalogue ({@link ProviderCatalogue#builtIn()}); a site adds its own in a JSON
+ * file of the same format or with the builder:
+ *
+ * <pre>{@code
+ * Provider myVideo = Provider.builder("myvideo")
+ *     .name("MyVideo").recipient("MyVideo GmbH").privacyPolicyUrl("https://myvideo.example/privacy")
+ *     .purposes("embedding", "analytics").dataCategories("ip-address", "device")
+ *     .transfersOutsideEu(false).noticeVersion("2026-11-01").kind(EmbedKind.VIDEO)
+ *     .hosts("myvideo.example", "*.myvideo.example")
+ *     .rule(new MatchRule.Url(Set.of("iframe", "script"), List.of("player.myvideo.example"), null, List.of()))
+ *     .build();
+ * }</pre>
  *
  * @param id stable id used in markup, cookies and records, e.g. {@code youtube}
  * @param name display name, e.g. {@code YouTube}
  * @param recipient the legal recipient of the data, e.g. {@code Google Ireland Limited}
  * @param privacyPolicyUrl an {@code https} URL
- * @param purposes what the provider uses the data for
- * @param dataCategories what data is transmitted
+ * @param purposes what the provider uses the data for: ids the placeholder translates ({@code embedding},
+ *     {@code analytics}, {@code advertising}, {@code personalisation}, {@code security}, {@code social}) or own text
+ * @param dataCategories what data is transmitted: ids the placeholder translates ({@code ip-address}, {@code device},
+ *     {@code cookies}, {@code page-url}, {@code usage}) or own text
  * @param transfersOutsideEu whether data leaves the EU/EEA
  * @param noticeVersion changes whenever the notice changes; earlier consent then no longer counts
  * @param hosts host names (a leading {@code *.} matches any subdomain) the provider loads from
  * @param rules how its embeds are recognised
+ * @param kind what its embeds are, for the placeholder's wording
  */
 public record Provider(
         String id,
@@ -26,12 +45,143 @@ public record Provider(
         boolean transfersOutsideEu,
         String noticeVersion,
         List<String> hosts,
-        List<MatchRule> rules) {
+        List<MatchRule> rules,
+        EmbedKind kind) {
 
     public Provider {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(privacyPolicyUrl, "privacyPolicyUrl");
+        Objects.requireNonNull(noticeVersion, "noticeVersion");
+        Objects.requireNonNull(kind, "kind");
         purposes = List.copyOf(purposes);
         dataCategories = List.copyOf(dataCategories);
         hosts = List.copyOf(hosts);
         rules = List.copyOf(rules);
+    }
+
+    /** A provider of {@link EmbedKind#CONTENT}; the original ten-field shape. */
+    public Provider(String id, String name, String recipient, String privacyPolicyUrl, List<String> purposes,
+            List<String> dataCategories, boolean transfersOutsideEu, String noticeVersion, List<String> hosts,
+            List<MatchRule> rules) {
+        this(id, name, recipient, privacyPolicyUrl, purposes, dataCategories, transfersOutsideEu, noticeVersion,
+                hosts, rules, EmbedKind.CONTENT);
+    }
+
+    /** Starts a provider definition; {@link Builder#build()} validates it like a JSON definition. */
+    public static Builder builder(String id) {
+        return new Builder(Objects.requireNonNull(id, "id"));
+    }
+
+    /**
+     * Builds one {@link Provider}. Every option may be set once; setting it again fails and names the option.
+     * Required: name, recipient, privacyPolicyUrl, purposes, dataCategories, transfersOutsideEu, noticeVersion,
+     * hosts and at least one rule. {@code kind} defaults to {@link EmbedKind#CONTENT}.
+     */
+    public static final class Builder {
+        private final String id;
+        private @Nullable String name;
+        private @Nullable String recipient;
+        private @Nullable String privacyPolicyUrl;
+        private @Nullable List<String> purposes;
+        private @Nullable List<String> dataCategories;
+        private @Nullable Boolean transfersOutsideEu;
+        private @Nullable String noticeVersion;
+        private @Nullable List<String> hosts;
+        private @Nullable EmbedKind kind;
+        private final List<MatchRule> rules = new ArrayList<>();
+
+        private Builder(String id) {
+            this.id = id;
+        }
+
+        public Builder name(String name) {
+            this.name = once("name", this.name, name);
+            return this;
+        }
+
+        public Builder recipient(String recipient) {
+            this.recipient = once("recipient", this.recipient, recipient);
+            return this;
+        }
+
+        public Builder privacyPolicyUrl(String privacyPolicyUrl) {
+            this.privacyPolicyUrl = once("privacyPolicyUrl", this.privacyPolicyUrl, privacyPolicyUrl);
+            return this;
+        }
+
+        public Builder purposes(String... purposes) {
+            this.purposes = once("purposes", this.purposes, List.of(purposes));
+            return this;
+        }
+
+        public Builder dataCategories(String... dataCategories) {
+            this.dataCategories = once("dataCategories", this.dataCategories, List.of(dataCategories));
+            return this;
+        }
+
+        public Builder transfersOutsideEu(boolean transfersOutsideEu) {
+            this.transfersOutsideEu = once("transfersOutsideEu", this.transfersOutsideEu, transfersOutsideEu);
+            return this;
+        }
+
+        public Builder noticeVersion(String noticeVersion) {
+            this.noticeVersion = once("noticeVersion", this.noticeVersion, noticeVersion);
+            return this;
+        }
+
+        public Builder hosts(String... hosts) {
+            this.hosts = once("hosts", this.hosts, List.of(hosts));
+            return this;
+        }
+
+        public Builder kind(EmbedKind kind) {
+            this.kind = once("kind", this.kind, kind);
+            return this;
+        }
+
+        /** Adds a match rule; may be called repeatedly. */
+        public Builder rule(MatchRule rule) {
+            rules.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
+        /**
+         * The validated provider.
+         *
+         * @throws ProviderDefinitionException naming source {@code builder}, the provider and the field
+         */
+        public Provider build() {
+            String source = "builder";
+            Provider provider = new Provider(id,
+                    required(source, "name", name),
+                    required(source, "recipient", recipient),
+                    required(source, "privacyPolicyUrl", privacyPolicyUrl),
+                    required(source, "purposes", purposes),
+                    required(source, "dataCategories", dataCategories),
+                    required(source, "transfersOutsideEu", transfersOutsideEu),
+                    required(source, "noticeVersion", noticeVersion),
+                    required(source, "hosts", hosts),
+                    rules,
+                    kind == null ? EmbedKind.CONTENT : kind);
+            ProviderValidator.validate(source, provider);
+            return provider;
+        }
+
+        private <T> T required(String source, String field, @Nullable T value) {
+            if (value == null) {
+                throw new ProviderDefinitionException(source, id, field, "is required");
+            }
+            return value;
+        }
+
+        private static <T> T once(String option, @Nullable T current, T value) {
+            Objects.requireNonNull(value, option);
+            if (current != null) {
+                throw new IllegalStateException("Provider.Builder option \"" + option + "\" was already set");
+            }
+            return value;
+        }
     }
 }

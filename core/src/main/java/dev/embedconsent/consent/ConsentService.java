@@ -1,0 +1,351 @@
+package dev.embedconsent.consent;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.embedconsent.provider.Provider;
+import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.store.ConsentStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAmount;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The consent API: records decisions as proof (GDPR Art. 7(1)), answers "may this provider load?", and serves the
+ * visitor's rights to withdraw (Art. 7(3)), to access (Art. 15) and to erasure (Art. 17), plus retention purges
+ * (Art. 5(1)(e)). Immutable and thread-safe; build one per application and share it.
+ *
+ * <pre>{@code
+ * ConsentService consent = ConsentService.builder(store, ProviderCatalogue.builtIn())
+ *         .withValidity(Period.ofMonths(6))                // default; at most 13 months
+ *         .withCache("maximumSize=10000,expireAfterWrite=30s") // default
+ *         .build();
+ * SubjectId visitor = SubjectId.random();
+ * ConsentRecord proof = consent.grant(ConsentRequest.of(visitor, "youtube").withMethod(ConsentMethod.FORM));
+ * consent.state(visitor).granted("youtube");   // true until withdrawn, expired or the notice version changes
+ * consent.withdraw(ConsentRequest.of(visitor, "youtube"));
+ * String art15 = consent.export(visitor);      // JSON
+ * consent.erase(visitor);                       // tombstones; the chain still verifies
+ * }</pre>
+ *
+ * <p>Guarantees:
+ * <ul>
+ *   <li>{@link #grant}, {@link #withdraw} and {@link #refuse} return only once the record is durable in the store
+ *       (see {@link ConsentStore#append}); if they throw, nothing was acknowledged.</li>
+ *   <li>After a write returns, {@link #state} and {@link #history} on this instance reflect it: the cache entry is
+ *       invalidated before the call returns. Writes made through <em>other</em> instances (other nodes sharing a
+ *       database) show up when this instance's cache entry expires ({@code expireAfterWrite} in the cache spec);
+ *       use {@link Builder#withoutCache()} where that is not acceptable.</li>
+ *   <li>Consent counts only for the provider's current notice version and until its expiry; the {@code Sec-GPC}
+ *       signal is recorded with the decision and never treated as consent.</li>
+ * </ul>
+ */
+public final class ConsentService {
+
+    /** The default validity of a decision: 6 months, the CNIL's recommended practice. */
+    public static final Period DEFAULT_VALIDITY = Period.ofMonths(6);
+    /** The longest allowed validity: 13 months. */
+    public static final Period MAX_VALIDITY = Period.ofMonths(13);
+    /** The default cache spec (Caffeine syntax). */
+    public static final String DEFAULT_CACHE_SPEC = "maximumSize=10000,expireAfterWrite=30s";
+
+    private static final LocalDate REFERENCE_DAY = LocalDate.of(2001, 1, 1);
+
+    private final ConsentStore store;
+    private final Function<String, Optional<Provider>> providers;
+    private final Period validity;
+    private final Clock clock;
+    private final @Nullable Cache<SubjectId, List<ConsentRecord>> cache;
+
+    private ConsentService(Builder b) {
+        this.store = b.store;
+        this.providers = b.providers;
+        this.validity = b.validity == null ? DEFAULT_VALIDITY : b.validity;
+        this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+        if (b.noCache) {
+            this.cache = null;
+        } else {
+            this.cache = Caffeine.from(b.cacheSpec == null ? DEFAULT_CACHE_SPEC : b.cacheSpec).build();
+        }
+    }
+
+    public static Builder builder(ConsentStore store, ProviderCatalogue catalogue) {
+        Objects.requireNonNull(catalogue, "catalogue");
+        return new Builder(store, catalogue::get);
+    }
+
+    /** @param providers looks a provider up by id, e.g. {@code catalogue::get} */
+    public static Builder builder(ConsentStore store, Function<String, Optional<Provider>> providers) {
+        return new Builder(store, providers);
+    }
+
+    /**
+     * Records that the subject gives consent for the provider's current notice.
+     *
+     * @throws IllegalArgumentException if the provider is unknown
+     * @throws dev.embedconsent.store.StoreException if the record could not be stored durably
+     */
+    public ConsentRecord grant(ConsentRequest request) {
+        return record(Decision.GIVEN, request);
+    }
+
+    /** Records a withdrawal; from now on {@link #state} no longer counts earlier consent. */
+    public ConsentRecord withdraw(ConsentRequest request) {
+        return record(Decision.WITHDRAWN, request);
+    }
+
+    /** Records a refusal. */
+    public ConsentRecord refuse(ConsentRequest request) {
+        return record(Decision.REFUSED, request);
+    }
+
+    /**
+     * Records {@code decision} ({@code given}, {@code withdrawn} or {@code refused}).
+     *
+     * @throws IllegalArgumentException for {@link Decision#EXPIRED}, which only the service derives, or an unknown
+     *     provider
+     */
+    public ConsentRecord record(Decision decision, ConsentRequest request) {
+        Objects.requireNonNull(decision, "decision");
+        Objects.requireNonNull(request, "request");
+        if (decision == Decision.EXPIRED) {
+            throw new IllegalArgumentException("'expired' is derived from time and notice version, never recorded");
+        }
+        Provider provider = provider(request.provider());
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        ConsentRecord.Draft draft = new ConsentRecord.Draft(RecordFormat.newRecordId(), ConsentRecord.SCHEMA_VERSION,
+                request.subject(), provider.id(), provider.purposes(), provider.recipient(), decision,
+                request.scope(), provider.noticeVersion(), request.language(), request.page(), request.method(),
+                request.gpc(), now, expiryFrom(now));
+        try {
+            return store.append(draft);
+        } finally {
+            invalidate(request.subject());
+        }
+    }
+
+    /** The subject's standing decisions as they read now (notice versions and expiry applied). */
+    public ConsentState state(SubjectId subject) {
+        Objects.requireNonNull(subject, "subject");
+        Instant now = clock.instant();
+        Map<String, ConsentRecord> latest = new HashMap<>();
+        for (ConsentRecord record : history(subject)) {
+            if (record.decision() == Decision.GIVEN && record.scope() == Scope.ONCE) {
+                continue;
+            }
+            latest.put(record.provider(), record);
+        }
+        Map<String, ProviderConsent> out = new HashMap<>();
+        latest.forEach((id, record) -> out.put(id, new ProviderConsent(id, effective(record, now),
+                record.noticeVersion(), record.timestamp(), record.expiry(), record.recordId())));
+        return new ConsentState(subject, out);
+    }
+
+    /** Every record of the subject still stored, oldest first. */
+    public List<ConsentRecord> history(SubjectId subject) {
+        Objects.requireNonNull(subject, "subject");
+        if (cache == null) {
+            return store.history(subject);
+        }
+        return cache.get(subject, store::history);
+    }
+
+    /**
+     * Everything stored about the subject (GDPR Art. 15), as JSON; see {@link ConsentExport} for the shape.
+     */
+    public String export(SubjectId subject) {
+        Objects.requireNonNull(subject, "subject");
+        List<ConsentRecord> records = store.history(subject);
+        return ConsentExport.toJson(subject, records, state(subject), clock.instant());
+    }
+
+    /**
+     * Erases every record of the subject (GDPR Art. 17), leaving tombstones that keep the chain verifiable.
+     *
+     * @return how many records were erased
+     */
+    public int erase(SubjectId subject) {
+        Objects.requireNonNull(subject, "subject");
+        try {
+            return store.erase(subject, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        } finally {
+            invalidate(subject);
+        }
+    }
+
+    /**
+     * Purges records older than {@code age} (a {@link Period} or {@link java.time.Duration}) whose expiry has
+     * passed; decisions still in force are kept.
+     *
+     * @return how many records were purged
+     */
+    public int purge(TemporalAmount age) {
+        Objects.requireNonNull(age, "age");
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant cutoff = now.atZone(ZoneOffset.UTC).minus(age).toInstant();
+        try {
+            return store.purge(cutoff, now);
+        } finally {
+            if (cache != null) {
+                cache.invalidateAll();
+            }
+        }
+    }
+
+    /** The cookie content for the subject's standing, unexpired decisions; it expires with the validity. */
+    public ConsentCookie cookieFor(SubjectId subject) {
+        Instant now = clock.instant();
+        List<CookieDecision> decisions = new ArrayList<>();
+        for (ProviderConsent consent : state(subject).providers().values()) {
+            if (consent.decision() != Decision.EXPIRED) {
+                decisions.add(new CookieDecision(consent.provider(), consent.decision(), consent.noticeVersion(),
+                        consent.expiry()));
+            }
+        }
+        return new ConsentCookie(subject, decisions, expiryFrom(now).truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    /**
+     * The providers whose consent a (verified) cookie proves right now: decision {@code given}, unexpired, and made
+     * on the provider's current notice version.
+     */
+    public Set<String> consentedProviders(ConsentCookie cookie) {
+        Instant now = clock.instant();
+        Set<String> out = new LinkedHashSet<>();
+        if (!cookie.expires().isAfter(now)) {
+            return Set.of();
+        }
+        for (CookieDecision decision : cookie.decisions()) {
+            if (decision.decision() == Decision.GIVEN && decision.expiry().isAfter(now)
+                    && currentNotice(decision.provider()).filter(decision.noticeVersion()::equals).isPresent()) {
+                out.add(decision.provider());
+            }
+        }
+        return Set.copyOf(out);
+    }
+
+    public Period validity() {
+        return validity;
+    }
+
+    public ConsentStore store() {
+        return store;
+    }
+
+    private Decision effective(ConsentRecord record, Instant now) {
+        if (record.decision() == Decision.WITHDRAWN) {
+            return Decision.WITHDRAWN;
+        }
+        boolean current = currentNotice(record.provider()).filter(record.noticeVersion()::equals).isPresent();
+        if (!record.expiry().isAfter(now) || !current) {
+            return Decision.EXPIRED;
+        }
+        return record.decision();
+    }
+
+    private Optional<String> currentNotice(String providerId) {
+        return providers.apply(providerId).map(Provider::noticeVersion);
+    }
+
+    private Provider provider(String id) {
+        return providers.apply(id).orElseThrow(() -> new IllegalArgumentException("unknown provider '" + id + "'"));
+    }
+
+    private Instant expiryFrom(Instant now) {
+        return now.atZone(ZoneOffset.UTC).plus(validity).toInstant();
+    }
+
+    private void invalidate(SubjectId subject) {
+        if (cache != null) {
+            cache.invalidate(subject);
+        }
+    }
+
+    /**
+     * Configures a {@link ConsentService}. Each option may be set once; setting one twice fails and names it.
+     * Not thread-safe; the service it builds is.
+     */
+    public static final class Builder {
+        private final ConsentStore store;
+        private final Function<String, Optional<Provider>> providers;
+        private @Nullable Period validity;
+        private @Nullable Clock clock;
+        private @Nullable String cacheSpec;
+        private boolean noCache;
+
+        private Builder(ConsentStore store, Function<String, Optional<Provider>> providers) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.providers = Objects.requireNonNull(providers, "providers");
+        }
+
+        /**
+         * How long a decision counts; default 6 months.
+         *
+         * @throws IllegalArgumentException if not positive or longer than 13 months (396 days)
+         */
+        public Builder withValidity(Period validity) {
+            Objects.requireNonNull(validity, "validity");
+            requireUnset(this.validity == null, "validity");
+            LocalDate end = REFERENCE_DAY.plus(validity);
+            if (!end.isAfter(REFERENCE_DAY)) {
+                throw new IllegalArgumentException("validity must be positive, got " + validity);
+            }
+            if (end.isAfter(REFERENCE_DAY.plus(MAX_VALIDITY))) {
+                throw new IllegalArgumentException("validity " + validity
+                        + " is longer than the 13 months (P13M, 396 days) that regulators accept for consent");
+            }
+            this.validity = validity;
+            return this;
+        }
+
+        /**
+         * The Caffeine spec of the state cache, e.g. {@code maximumSize=10000,expireAfterWrite=30s}.
+         *
+         * @throws IllegalArgumentException if the spec is malformed
+         */
+        public Builder withCache(String spec) {
+            Objects.requireNonNull(spec, "spec");
+            requireUnset(cacheSpec == null && !noCache, "cache");
+            Caffeine.from(spec);
+            this.cacheSpec = spec;
+            return this;
+        }
+
+        /** Reads the store on every look-up. */
+        public Builder withoutCache() {
+            requireUnset(cacheSpec == null && !noCache, "cache");
+            this.noCache = true;
+            return this;
+        }
+
+        public Builder withClock(Clock clock) {
+            Objects.requireNonNull(clock, "clock");
+            requireUnset(this.clock == null, "clock");
+            this.clock = clock;
+            return this;
+        }
+
+        public ConsentService build() {
+            return new ConsentService(this);
+        }
+
+        private static void requireUnset(boolean unset, String option) {
+            if (!unset) {
+                throw new IllegalStateException(option + " was already set");
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.embedconsent.provider;
+
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a provider's embeds are, so the placeholder can say "activate the player" or "load the post". Written in
+ * provider JSON as the lowercase name, e.g. {@code "kind": "video"}.
+ */
+public enum EmbedKind {
+    /** A video player (YouTube, Vimeo, Twitch). */
+    VIDEO,
+    /** An audio player (Spotify, SoundCloud). */
+    AUDIO,
+    /** An interactive map (Google Maps, OpenStreetMap). */
+    MAP,
+    /** A social-media post or feed (X, Instagram, Facebook, TikTok). */
+    POST,
+    /** A hot-linked image; chosen per element, never a provider's kind in the catalogue. */
+    IMAGE,
+    /** Anything else. */
+    CONTENT;
+
+    /** The name used in JSON and message keys, e.g. {@code video}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@link #key()}; {@code null} when unknown. */
+    static @Nullable EmbedKind ofKey(String key) {
+        for (EmbedKind kind : values()) {
+            if (kind.key().equals(key)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+}

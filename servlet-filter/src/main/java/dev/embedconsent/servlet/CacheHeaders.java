@@ -1,0 +1,82 @@
+package dev.embedconsent.servlet;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a rewritten response's caching headers change. The body now depends on the visitor's consent cookie, so:
+ * {@code Vary} gains {@code Cookie}; {@code Cache-Control} becomes {@code private} (shared caches must not keep it);
+ * an {@code ETag} gets a suffix naming the consent variant, keeping its weak/strong flag, so two variants never share
+ * a validator and the application's own tag stays recognisable.
+ */
+final class CacheHeaders {
+    private CacheHeaders() {}
+
+    /** The new {@code Vary} value given the existing ones (each possibly a list). */
+    static String vary(List<String> existing) {
+        Set<String> tokens = new LinkedHashSet<>();
+        for (String header : existing) {
+            for (String token : header.split(",")) {
+                String t = token.strip();
+                if (!t.isEmpty()) {
+                    tokens.add(t);
+                }
+            }
+        }
+        boolean covered = tokens.stream().anyMatch(t -> t.equals("*") || t.equalsIgnoreCase("cookie"));
+        if (!covered) {
+            tokens.add("Cookie");
+        }
+        return String.join(", ", tokens);
+    }
+
+    /**
+     * The new {@code Cache-Control}: {@code public} and {@code s-maxage} (shared caches only) are dropped,
+     * {@code private} is added unless {@code no-store} already keeps every cache out; other directives stay.
+     */
+    static String cacheControl(List<String> existing) {
+        List<String> directives = new ArrayList<>();
+        boolean noStore = false;
+        boolean isPrivate = false;
+        for (String header : existing) {
+            for (String part : header.split(",")) {
+                String directive = part.strip();
+                String name = directive.toLowerCase(Locale.ROOT);
+                int eq = name.indexOf('=');
+                String bare = eq < 0 ? name : name.substring(0, eq).strip();
+                if (directive.isEmpty() || bare.equals("public") || bare.equals("s-maxage")
+                        || bare.equals("proxy-revalidate")) {
+                    continue;
+                }
+                noStore |= bare.equals("no-store");
+                isPrivate |= bare.equals("private");
+                directives.add(directive);
+            }
+        }
+        if (!isPrivate && !noStore) {
+            directives.add(0, "private");
+        }
+        return String.join(", ", directives);
+    }
+
+    /** {@code "abc"} becomes {@code "abc-ec<variant>"}, {@code W/"abc"} becomes {@code W/"abc-ec<variant>"}. */
+    static @Nullable String etag(@Nullable String etag, String variant) {
+        if (etag == null || etag.isBlank()) {
+            return etag;
+        }
+        String value = etag.strip();
+        String prefix = "";
+        if (value.startsWith("W/")) {
+            prefix = "W/";
+            value = value.substring(2);
+        }
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        return prefix + "\"" + value + "-ec" + variant + "\"";
+    }
+}
