@@ -42,6 +42,7 @@ final class ByteRewriter implements TokenHandler {
     private final int idFont;
     private final int idAnnotationXml;
     private final int idImage;
+    private final int idScript;
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
 
     // The chunk being tokenized, and the bytes kept from earlier chunks.
@@ -94,6 +95,7 @@ final class ByteRewriter implements TokenHandler {
         idFont = names.id("font");
         idAnnotationXml = names.id("annotation-xml");
         idImage = names.id("image");
+        idScript = names.id("script");
         tokenizer.setTagCap(page.rewriter.maxTagBytes());
         tokenizer.trackText(inHead && !noscriptContent);
     }
@@ -164,7 +166,8 @@ final class ByteRewriter implements TokenHandler {
         if (!html) {
             boolean htmlAnnotation = id == idAnnotationXml && bytesAvailable && annotationIsHtml(start, end);
             foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
-            if (!holding && bytesAvailable && id == idImage && names.is(id, ElementNames.CANDIDATE)) {
+            boolean loadsInForeignContent = id == idImage || id == idScript;
+            if (!holding && bytesAvailable && loadsInForeignContent && names.is(id, ElementNames.CANDIDATE)) {
                 foreignMatch(id, start, end, selfClosing);
             }
         } else {
@@ -239,7 +242,7 @@ final class ByteRewriter implements TokenHandler {
     // Embeds
 
     /**
-     * An SVG {@code <image href>}, the one foreign element the catalogue knows that loads. It is neutralized with a
+     * An SVG {@code <image href>} or {@code <script href>}, which load in foreign content too. It is neutralized with a
      * visible placeholder: an inert {@code <template>} only exists in HTML, and the placeholder's leading block
      * element takes the browser out of foreign content, so the element ends there and is held as a void one.
      */
@@ -429,7 +432,7 @@ final class ByteRewriter implements TokenHandler {
         long start = tokenizer.pendingStartTag();
         int id = tokenizer.tagNameId();
         boolean html = foreign.htmlRulesFor(id) || names.is(id, ElementNames.BREAKOUT);
-        if (!names.is(id, ElementNames.CANDIDATE) || (!html && id != idImage)) {
+        if (!names.is(id, ElementNames.CANDIDATE) || (!html && id != idImage && id != idScript)) {
             return false;
         }
         tokenizer.closeOpenAttribute(at);
