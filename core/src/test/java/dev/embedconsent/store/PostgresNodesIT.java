@@ -46,10 +46,15 @@ class PostgresNodesIT {
 
     @AfterEach
     void close() {
-        nodeA.close();
-        nodeB.close();
-        poolA.close();
-        poolB.close();
+        for (AutoCloseable c : new AutoCloseable[] {nodeA, nodeB, poolA, poolB}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
     }
 
     @Test
