@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -482,6 +484,9 @@ public final class JdbcConsentStore implements ConsentStore {
 
     private static boolean isTransient(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
             if (t instanceof SQLException) {
                 String state = ((SQLException) t).getSQLState();
                 if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("40001")

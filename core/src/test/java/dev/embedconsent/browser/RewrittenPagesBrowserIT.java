@@ -1,0 +1,218 @@
+package dev.embedconsent.browser;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.embedconsent.html.EmbedListener;
+import dev.embedconsent.html.EmbedRewriter;
+import dev.embedconsent.html.PageContext;
+import dev.embedconsent.provider.Provider;
+import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.testing.HeadlessChromium;
+import dev.embedconsent.testing.LoggingProxy;
+import dev.embedconsent.testing.LoopbackPages;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Rewritten pages in a real browser: every provider fixture and a realistic page with embeds of every provider are
+ * rewritten, served from a loopback server and loaded in headless Chromium (with JavaScript on, and off so that
+ * {@code <noscript>} copies count), whose non-loopback traffic all goes to a {@link LoggingProxy}. The rewritten pages
+ * must make zero connections to provider hosts. As a control that proves the check can fail, the original pages are
+ * loaded too and must reach the providers' hosts: the realistic page every one of the twelve, the fixtures of each
+ * provider at least that provider.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RewrittenPagesBrowserIT {
+    private static final List<String> BUILT_IN = List.of("youtube", "vimeo", "dailymotion", "google-maps",
+            "openstreetmap", "x", "instagram", "facebook", "tiktok", "spotify", "soundcloud", "twitch");
+    private static final Path ASSETS = Path.of("../servlet-filter/src/main/resources/dev/embedconsent/servlet/assets");
+
+    private final Map<String, Set<String>> originalContacts = new ConcurrentHashMap<>();
+    private ProviderCatalogue catalogue;
+    private EmbedRewriter rewriter;
+    private LoggingProxy proxy;
+    private LoopbackPages pages;
+    private HeadlessChromium scripting;
+    private HeadlessChromium noScripting;
+
+    @BeforeAll
+    void start() throws IOException {
+        HeadlessChromium.assumeAvailable();
+        catalogue = ProviderCatalogue.builtIn();
+        rewriter = new EmbedRewriter();
+        proxy = LoggingProxy.start();
+        pages = LoopbackPages.start();
+        // The real activation script and stylesheet, so the check also covers what they do on load.
+        for (String asset : List.of("embed-consent.js", "embed-consent.css")) {
+            Path file = ASSETS.resolve(asset);
+            if (Files.isRegularFile(file)) {
+                pages.put("/embed-consent/" + asset, asset.endsWith(".js") ? "text/javascript" : "text/css",
+                        Files.readAllBytes(file));
+            }
+        }
+        scripting = HeadlessChromium.start(proxy);
+        noScripting = HeadlessChromium.start(proxy, HeadlessChromium.JAVASCRIPT_OFF);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        for (AutoCloseable closeable : new AutoCloseable[] {scripting, noScripting, pages, proxy}) {
+            if (closeable != null) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    System.getLogger(getClass().getName()).log(System.Logger.Level.WARNING, "close failed", e);
+                }
+            }
+        }
+    }
+
+    static Stream<String> fixtures() throws IOException, URISyntaxException {
+        Path root = Path.of(RewrittenPagesBrowserIT.class.getResource("/fixtures").toURI());
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(f -> f.toString().endsWith(".html"))
+                    .map(f -> root.relativize(f).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList()
+                    .stream();
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = RewrittenPagesBrowserIT.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing test resource " + name);
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** Fixtures are fragments; a browser needs a document around them (the fixture bytes stay as they are). */
+    private static byte[] document(byte[] fixture) {
+        String text = new String(fixture, StandardCharsets.UTF_8);
+        if (text.toLowerCase(Locale.ROOT).contains("<html")) {
+            return fixture;
+        }
+        return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>fixture</title></head><body>\n"
+                + text + "\n</body></html>\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] rewrite(byte[] page, String path) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        rewriter.rewrite(new ByteArrayInputStream(page), out,
+                new PageContext(StandardCharsets.UTF_8, null, Set.of(), path, EmbedListener.NONE, null));
+        return out.toByteArray();
+    }
+
+    /** Loads a page, scrolls through it so lazy embeds would load, waits, and returns the providers contacted. */
+    private Set<String> visit(HeadlessChromium chromium, String path) {
+        WebDriver driver = chromium.driver();
+        proxy.clear();
+        driver.get(pages.url(path));
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> "complete".equals(
+                ((JavascriptExecutor) d).executeScript("return document.readyState")));
+        ((JavascriptExecutor) driver).executeScript(
+                "for (let y = 0; y <= document.documentElement.scrollHeight; y += 400) { window.scrollTo(0, y); }");
+        pause(900);
+        Set<String> contacted = providersContacted();
+        driver.get("about:blank");
+        return contacted;
+    }
+
+    private Set<String> providersContacted() {
+        Set<String> providers = new TreeSet<>();
+        for (LoggingProxy.ProxiedRequest request : proxy.requests()) {
+            for (Provider provider : catalogue.all()) {
+                for (String pattern : provider.hosts()) {
+                    if (LoggingProxy.hostMatches(request.host(), pattern)) {
+                        providers.add(provider.id() + " (" + request.host() + ")");
+                    }
+                }
+            }
+        }
+        return providers;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Order(1)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixtures")
+    void rewrittenFixtureContactsNoProvider(String fixture) throws IOException {
+        byte[] original = document(resource("/fixtures/" + fixture));
+        String path = "/" + fixture;
+        pages.put("/original" + path, "text/html; charset=utf-8", original);
+        pages.put("/rewritten" + path, "text/html; charset=utf-8", rewrite(original, "/rewritten" + path));
+
+        originalContacts.put(fixture, visit(scripting, "/original" + path));
+        assertEquals(Set.of(), visit(scripting, "/rewritten" + path), fixture + " rewritten, JavaScript on");
+        assertEquals(Set.of(), visit(noScripting, "/rewritten" + path), fixture + " rewritten, JavaScript off");
+    }
+
+    @Order(2)
+    @Test
+    void controlTheOriginalFixturesOfEveryProviderReachThatProvider() {
+        Map<String, Set<String>> reached = new TreeMap<>();
+        originalContacts.forEach((fixture, contacts) -> {
+            String provider = fixture.substring(0, fixture.indexOf('/'));
+            for (String contact : contacts) {
+                if (contact.startsWith(provider + " (")) {
+                    reached.computeIfAbsent(provider, p -> new TreeSet<>()).add(fixture);
+                }
+            }
+        });
+        assertTrue(!originalContacts.isEmpty(), "fixtures ran first");
+        assertEquals(new TreeSet<>(BUILT_IN), reached.keySet(), () -> "originals that reached their provider: "
+                + reached + "; all contacts: " + originalContacts);
+    }
+
+    @Order(3)
+    @Test
+    void realisticPageRewrittenContactsNoProviderWhileTheOriginalContactsAll() throws IOException {
+        byte[] original = resource("/browser/realistic-all-providers.html");
+        pages.put("/original/realistic.html", "text/html; charset=utf-8", original);
+        pages.put("/rewritten/realistic.html", "text/html; charset=utf-8", rewrite(original, "/rewritten/realistic.html"));
+
+        Set<String> control = new TreeSet<>();
+        visit(scripting, "/original/realistic.html").forEach(c -> control.add(c.substring(0, c.indexOf(' '))));
+        assertEquals(new TreeSet<>(BUILT_IN), control, "control: the original page reaches every provider");
+
+        assertEquals(Set.of(), visit(scripting, "/rewritten/realistic.html"), "JavaScript on");
+        assertEquals(Set.of(), visit(noScripting, "/rewritten/realistic.html"), "JavaScript off");
+    }
+}

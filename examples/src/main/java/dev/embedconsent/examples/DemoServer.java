@@ -1,0 +1,118 @@
+package dev.embedconsent.examples;
+
+import dev.embedconsent.servlet.EmbedConsentFilter;
+import jakarta.servlet.DispatcherType;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The demo site on embedded Jetty 12 (ee10), with {@link EmbedConsentFilter} registered programmatically in front of
+ * {@link SitePagesServlet}.
+ *
+ * <pre>{@code
+ * bin/embed-consent demo --port 8080 --data ./embed-consent-data
+ * try (DemoServer demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, dataDir))) {
+ *     URI home = demo.uri("/");
+ * }
+ * }</pre>
+ *
+ * Pages: {@code /} (the Centre's offices with the delegation-visit video), {@code /gallery} (one embed of every
+ * built-in provider), {@code /strict} (the same under a strict CSP) and the filter's {@code /embed-consent/settings}.
+ */
+public final class DemoServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final DemoOptions options;
+
+    private DemoServer(Server server, ServerConnector connector, DemoOptions options) {
+        this.server = server;
+        this.connector = connector;
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        DemoOptions options;
+        try {
+            options = DemoOptions.parse(List.of(args), System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("embed-consent demo: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        DemoServer demo = start(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
+        System.out.println("Embed Consent demo running at " + demo.uri("/")
+                + "  (consent records in " + options.dataDirectory().toAbsolutePath() + ", Ctrl+C to stop)");
+        demo.server.join();
+    }
+
+    /** The filter the demo registers: a JSON Lines store in the data directory, CSP nonces from the strict page. */
+    public static EmbedConsentFilter filter(Path dataDirectory) {
+        return EmbedConsentFilter.builder()
+                .dataDirectory(dataDirectory)
+                .cspNonceAttribute(StrictCspFilter.NONCE_ATTRIBUTE)
+                .build();
+    }
+
+    /** Starts the site; close it to stop. */
+    public static DemoServer start(DemoOptions options) throws Exception {
+        Objects.requireNonNull(options, "options");
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler("/");
+        EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
+                DispatcherType.FORWARD, DispatcherType.INCLUDE, DispatcherType.ERROR);
+        context.addFilter(new FilterHolder(new StrictCspFilter()), "/strict", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(filter(options.dataDirectory())), "/*", dispatches);
+        context.addServlet(new ServletHolder("site", new SitePagesServlet()), "/");
+        server.setHandler(context);
+        server.setStopAtShutdown(false);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        DemoServer demo = new DemoServer(server, connector, options);
+        LOG.log(System.Logger.Level.INFO, "demo listening on {0}", demo.uri("/"));
+        return demo;
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public DemoOptions options() {
+        return options;
+    }
+
+    /** An absolute URI on this server, e.g. {@code uri("/gallery")}. */
+    public URI uri(String path) {
+        String host = options.host().equals("0.0.0.0") ? "localhost" : options.host();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + path);
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "demo server did not stop cleanly", e);
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package dev.embedconsent.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.embedconsent.provider.Provider;
+import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.testing.HeadlessChromium;
+import dev.embedconsent.testing.LoggingProxy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.FluentWait;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The demo site end to end in headless Chromium, whose non-loopback traffic all goes to a {@link LoggingProxy}.
+ * Each container (Jetty 12, Tomcat 11) runs this same suite through a three-line subclass.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DemoSiteBrowserContract {
+    static final List<String> PROVIDER_IDS = List.of("youtube", "vimeo", "dailymotion", "google-maps",
+            "openstreetmap", "x", "instagram", "facebook", "tiktok", "spotify", "soundcloud", "twitch");
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    private Path data;
+    private RunningSite site;
+    private LoggingProxy proxy;
+    private List<String> providerHosts;
+
+    abstract RunningSite startSite(Path dataDirectory) throws Exception;
+
+    @BeforeAll
+    void start() throws Exception {
+        HeadlessChromium.assumeAvailable();
+        data = Files.createTempDirectory("embed-consent-demo-it");
+        site = startSite(data);
+        proxy = LoggingProxy.start();
+        providerHosts = ProviderCatalogue.builtIn().all().stream().flatMap(p -> p.hosts().stream()).toList();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (site != null) {
+            site.close();
+        }
+    }
+
+    @BeforeEach
+    void forgetTraffic() {
+        proxy.clear();
+    }
+
+    private List<String> hostsOf(String providerId) {
+        Provider provider = ProviderCatalogue.builtIn().get(providerId).orElseThrow();
+        return provider.hosts();
+    }
+
+    private void open(ChromeDriver driver, String path) {
+        driver.get(site.uri(path).toString());
+        settle(driver);
+    }
+
+    /** Waits for the load event, then a little longer for late (lazy, async) requests. */
+    static void settle(WebDriver driver) {
+        new WebDriverWait(driver, WAIT).until(d -> "complete".equals(
+                ((JavascriptExecutor) d).executeScript("return document.readyState")));
+        try {
+            Thread.sleep(1200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static List<WebElement> placeholders(WebDriver driver, String provider) {
+        return driver.findElements(By.cssSelector(".ec-placeholder[data-consent-provider='" + provider + "']"));
+    }
+
+    static WebElement button(WebElement placeholder, String scope) {
+        return placeholder.findElement(By.xpath(
+                ".//form[.//input[@name='scope' and @value='" + scope + "']]//button[@type='submit' or not(@type)]"));
+    }
+
+    private void awaitContact(String providerId) {
+        List<String> hosts = hostsOf(providerId);
+        awaitProxy(hosts, () -> "the proxy never saw " + providerId + " " + hosts + "; it saw " + proxy.hosts());
+    }
+
+    private void awaitProxy(List<String> hosts, Supplier<String> message) {
+        new FluentWait<>(proxy).withTimeout(WAIT).pollingEvery(Duration.ofMillis(100)).withMessage(message)
+                .until(p -> !p.contacted(hosts).isEmpty());
+    }
+
+    private static <T> T await(WebDriver driver, String what, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, WAIT).withMessage(what).until(condition::apply);
+    }
+
+    private static Object js(WebDriver driver, String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    private static String text(WebDriver driver, String id) {
+        return driver.findElement(By.id(id)).getText();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/", "/gallery", "/strict"})
+    void noProviderIsContactedBeforeAnyClick(String path) {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, path);
+            Set<String> shown = new TreeSet<>();
+            driver.findElements(By.cssSelector(".ec-placeholder"))
+                    .forEach(p -> shown.add(p.getAttribute("data-consent-provider")));
+            switch (path) {
+                case "/" -> assertEquals(Set.of("youtube"), shown);
+                case "/gallery" -> assertEquals(new TreeSet<>(PROVIDER_IDS), shown);
+                default -> assertEquals(Set.of("youtube", "x"), shown);
+            }
+            assertTrue(driver.findElement(By.cssSelector(".ec-placeholder[data-consent-provider='youtube']"))
+                    .getText().contains("YouTube"));
+            assertEquals(1, driver.findElements(By.cssSelector("footer a[href='/embed-consent/settings']")).size(),
+                    "footer link to the consent settings");
+            assertEquals(List.of(), proxy.contacted(providerHosts),
+                    () -> site.container() + " " + path + ": provider hosts contacted before any click");
+        }
+    }
+
+    @Test
+    void loadOnceContactsTheProviderAndInsertsTheEmbed() {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/");
+            assertEquals(List.of(), proxy.contacted(providerHosts));
+            button(placeholders(driver, "youtube").get(0), "once").click();
+            WebElement iframe = await(driver, "the YouTube iframe is inserted", d -> d.findElements(
+                    By.cssSelector(".ec-loaded iframe[src^='https://www.youtube.com/embed/']")).stream().findFirst()
+                    .orElse(null));
+            assertEquals("Ukrainian representatives visit the ECMI in Flensburg", iframe.getAttribute("title"));
+            awaitContact("youtube");
+            assertTrue(placeholders(driver, "youtube").isEmpty());
+            assertEquals("Consent given: youtube (once)", text(driver, "consent-log"), "embed-consent:granted event");
+            assertEquals("ec-loaded", js(driver, "return document.activeElement.className"), "focus moved");
+            await(driver, "activation announced", d -> js(d,
+                    "return document.querySelector('.ec-live').textContent").toString().endsWith(": loaded"));
+
+            driver.navigate().refresh();
+            settle(driver);
+            assertEquals(1, placeholders(driver, "youtube").size(), "'Load once' does not persist");
+        }
+    }
+
+    @Test
+    void alwaysAllowIsRenderedByTheServerOnTheNextPage() {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/gallery");
+            button(placeholders(driver, "youtube").get(0), "provider").click();
+            await(driver, "embed inserted", d -> !d.findElements(
+                    By.cssSelector(".ec-loaded iframe[src^='https://www.youtube-nocookie.com/embed/']")).isEmpty());
+            assertEquals("Consent given: youtube (provider)", text(driver, "consent-log"));
+            assertEquals(11, driver.findElements(By.cssSelector(".ec-placeholder")).size(), "other providers stay");
+
+            proxy.clear();
+            open(driver, "/");
+            assertTrue(placeholders(driver, "youtube").isEmpty(), "no placeholder for an allowed provider");
+            assertTrue(driver.findElements(By.cssSelector(".ec-loaded")).isEmpty(), "rendered by the server, not JS");
+            assertEquals(1, driver.findElements(By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
+            awaitContact("youtube");
+            assertNotNull(driver.manage().getCookies().stream().findFirst().orElse(null), "consent cookie set");
+        }
+    }
+
+    @Test
+    void alwaysAllowActivatesEveryPlaceholderOfTheProviderIncludingLaterOnes() {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/");
+            js(driver, """
+                    const p = document.querySelector('.ec-placeholder[data-consent-provider="youtube"]');
+                    window.ecCopy = p.outerHTML;
+                    const d = document.createElement('div'); d.id = 'copy-1'; d.innerHTML = window.ecCopy;
+                    document.querySelector('main').append(d);""");
+            assertEquals(2, placeholders(driver, "youtube").size());
+            button(placeholders(driver, "youtube").get(0), "provider").click();
+            await(driver, "both placeholders activated", d -> placeholders(d, "youtube").isEmpty()
+                    && d.findElements(By.cssSelector(".ec-loaded iframe")).size() == 2);
+            assertEquals(0, driver.findElements(By.cssSelector("#copy-1 .ec-placeholder")).size());
+
+            js(driver, """
+                    const d = document.createElement('div'); d.id = 'copy-2'; d.innerHTML = window.ecCopy;
+                    document.querySelector('main').append(d);""");
+            await(driver, "a placeholder added later is activated by the MutationObserver",
+                    d -> d.findElements(By.cssSelector("#copy-2 .ec-loaded iframe")).size() == 1);
+            assertTrue(placeholders(driver, "youtube").isEmpty());
+        }
+    }
+
+    @Test
+    void loadersOfAnActivatedProviderRun() {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/gallery");
+            assertTrue(proxy.contacted(List.of("platform.twitter.com")).isEmpty());
+            button(placeholders(driver, "x").get(0), "once").click();
+            await(driver, "the tweet's blockquote is inserted",
+                    d -> !d.findElements(By.cssSelector(".ec-loaded blockquote.twitter-tweet")).isEmpty());
+            awaitProxy(List.of("platform.twitter.com"), () -> "widgets.js never requested: " + proxy.hosts());
+            assertTrue(driver.findElements(By.cssSelector("template.ec-inert[data-consent-provider='x']")).isEmpty());
+            assertEquals(1, driver.findElements(By.cssSelector("template.ec-inert[data-consent-provider='vimeo']"))
+                    .size(), "other providers' loaders stay inert");
+        }
+    }
+
+    @Test
+    void formFlowWorksWithoutJavaScript() throws Exception {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(site.uri("/embed-consent/consent"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", origin())
+                .header("Sec-Fetch-Site", "same-origin")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "provider=vimeo&scope=provider&decision=grant&return=%2Fgallery"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, answer.statusCode(), answer.body());
+        assertEquals("/gallery", URI.create(answer.headers().firstValue("Location").orElseThrow()).getPath());
+        assertTrue(answer.headers().firstValue("Set-Cookie").isPresent(), "consent cookie");
+
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy, HeadlessChromium.JAVASCRIPT_OFF)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/");
+            button(placeholders(driver, "youtube").get(0), "provider").click();
+            await(driver, "back on the page after POST and 303", d -> URI.create(d.getCurrentUrl()).getPath().equals("/")
+                    && placeholders(d, "youtube").isEmpty());
+            assertEquals(1, driver.findElements(By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
+            assertFalse(driver.manage().getCookies().isEmpty(), "consent cookie set by the 303");
+            awaitContact("youtube");
+            assertEquals("", text(driver, "consent-log"), "JavaScript really was off");
+        }
+    }
+
+    private String origin() {
+        URI home = site.uri("/");
+        return home.getScheme() + "://" + home.getAuthority();
+    }
+
+    @ParameterizedTest(name = "javascript={0}")
+    @ValueSource(booleans = {true, false})
+    void withdrawalFromTheSettingsPageWorks(boolean javascript) {
+        HeadlessChromium.Option[] options = javascript
+                ? new HeadlessChromium.Option[0]
+                : new HeadlessChromium.Option[] {HeadlessChromium.JAVASCRIPT_OFF};
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy, options)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/");
+            button(placeholders(driver, "youtube").get(0), "provider").click();
+            await(driver, "youtube allowed", d -> placeholders(d, "youtube").isEmpty());
+            open(driver, "/embed-consent/settings");
+            WebElement withdraw = await(driver, "a withdraw button for YouTube", d -> d.findElements(By.xpath(
+                    "//form[.//input[@name='provider' and @value='youtube']]"
+                            + "[.//input[@name='decision' and @value='withdraw']]//button")).stream().findFirst()
+                    .orElse(null));
+            withdraw.click();
+            settle(driver);
+            open(driver, "/");
+            assertEquals(1, placeholders(driver, "youtube").size(), "after withdrawal the placeholder is back");
+        }
+    }
+
+    @Test
+    void strictCspPageRaisesNoViolations() {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", """
+                    window.ecViolations = [];
+                    document.addEventListener('securitypolicyviolation',
+                        e => window.ecViolations.push(e.violatedDirective + ' ' + e.blockedURI));"""));
+            open(driver, "/strict");
+            button(placeholders(driver, "youtube").get(0), "once").click();
+            await(driver, "video inserted", d -> !d.findElements(By.cssSelector(".ec-loaded iframe")).isEmpty());
+            button(placeholders(driver, "x").get(0), "once").click();
+            awaitProxy(List.of("platform.twitter.com"),
+                    () -> "widgets.js (nonce copied by the activation script) never requested: " + proxy.hosts());
+            settle(driver);
+            assertEquals(List.of(), js(driver, "return window.ecViolations"), "CSP violations");
+            List<String> cspMessages = new ArrayList<>();
+            for (String line : chromium.takeConsoleLog()) {
+                if (line.contains("Content Security Policy")) {
+                    cspMessages.add(line);
+                }
+            }
+            assertEquals(List.of(), cspMessages);
+            assertEquals("Consent given: x (once)", text(driver, "consent-log"), "the page's own nonce script runs");
+
+            js(driver, "const s = document.createElement('script'); s.textContent = 'window.inline = 1';"
+                    + " document.body.append(s);");
+            await(driver, "control: an inline script without nonce is reported",
+                    d -> !((List<?>) js(d, "return window.ecViolations")).isEmpty());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"ENTER", "SPACE"})
+    void keyboardOnlyActivationWorks(String key) {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/");
+            String wanted = key.equals("ENTER") ? "once" : "provider";
+            WebElement target = button(placeholders(driver, "youtube").get(0), wanted);
+            int presses = 0;
+            while (!target.equals(driver.switchTo().activeElement())) {
+                assertTrue(presses++ < 80, "Tab never reached the " + wanted + " button");
+                new Actions(driver).sendKeys(Keys.TAB).perform();
+            }
+            new Actions(driver).sendKeys(Keys.valueOf(key)).perform();
+            await(driver, "embed inserted by keyboard",
+                    d -> !d.findElements(By.cssSelector(".ec-loaded iframe")).isEmpty());
+            assertEquals("ec-loaded", js(driver, "return document.activeElement.className"),
+                    "focus on the loaded content");
+            awaitContact("youtube");
+        }
+    }
+}
