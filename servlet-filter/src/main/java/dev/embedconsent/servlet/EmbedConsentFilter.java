@@ -639,6 +639,7 @@ public class EmbedConsentFilter implements Filter {
         private @Nullable String heldEtag;
         private @Nullable PageContext page;
         private @Nullable OutputStream target;
+        private @Nullable OutputStream session;
         private @Nullable EncodingWriter encoder;
         private @Nullable PrintWriter writer;
         private boolean usingStream;
@@ -697,7 +698,12 @@ public class EmbedConsentFilter implements Filter {
                 decide();
                 ServletOutputStream raw = container().getOutputStream();
                 PageContext context = page;
-                t = mode == Mode.REWRITE && context != null ? runtime.open(raw, context) : raw;
+                if (mode == Mode.REWRITE && context != null) {
+                    session = runtime.open(raw, context);
+                    t = session;
+                } else {
+                    t = raw;
+                }
                 target = t;
             }
             return t;
@@ -714,9 +720,10 @@ public class EmbedConsentFilter implements Filter {
             }
             finished = true;
             decide();
-            OutputStream t = target;
-            if (t != null && t != container().getOutputStream()) {
-                t.close();
+            OutputStream s = session;
+            session = null;
+            if (s != null) {
+                s.close();
             }
         }
 
@@ -728,6 +735,7 @@ public class EmbedConsentFilter implements Filter {
             }
             if (mode == Mode.REWRITE) {
                 target = null;
+                session = null;
             }
             heldLength = null;
             heldEtag = null;
@@ -904,6 +912,7 @@ public class EmbedConsentFilter implements Filter {
             writer = null;
             usingStream = false;
             target = null;
+            session = null;
             page = null;
             heldLength = null;
             heldEtag = null;
@@ -918,6 +927,7 @@ public class EmbedConsentFilter implements Filter {
                 e.discard();
             }
             target = null;
+            session = null;
         }
 
         @Override
