@@ -68,7 +68,7 @@ class RewrittenPagesBrowserIT {
     void start() throws IOException {
         HeadlessChromium.assumeAvailable();
         catalogue = ProviderCatalogue.builtIn();
-        rewriter = new EmbedRewriter();
+        rewriter = EmbedRewriter.withDefaults();
         proxy = LoggingProxy.start();
         pages = LoopbackPages.start();
         // The real activation script and stylesheet, so the check also covers what they do on load.

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,8 @@ class MainTest {
         assertTrue(html.contains("lang=\"de\""), html);
         assertTrue(html.startsWith("<!DOCTYPE html><html lang=\"de\"><head><title>Seite</title>"), html);
         assertTrue(html.contains("<p>Nachher</p>"), html);
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)),
+                "a new output file is not left with the temporary file's private permissions");
     }
 
     @Test

@@ -88,7 +88,7 @@ class PlaceholderScreenshotsIT {
                 + "<title>placeholder</title><style>body{margin:16px;background:#fff}</style></head><body>\n"
                 + EMBED + "\n</body></html>\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new EmbedRewriter().rewrite(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)), out,
+        EmbedRewriter.withDefaults().rewrite(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)), out,
                 new PageContext(StandardCharsets.UTF_8, null, Set.of(), "/", EmbedListener.NONE, null));
         return out.toByteArray();
     }
