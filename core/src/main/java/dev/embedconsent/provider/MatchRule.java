@@ -6,7 +6,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a provider's embeds are recognised in a start tag. A closed set of two cases:
+ * How a provider's embeds are recognised in a start tag. A closed set of three cases:
  *
  * <ul>
  *   <li>{@link Url}: the element would load a URL from one of the rule's hosts, e.g. an {@code <iframe src>} on
@@ -15,22 +15,24 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link Marker}: the element carries a class that a provider's script turns into a widget, e.g.
  *       {@code <blockquote class="twitter-tweet">}. In JSON: {@code {"elements": ["blockquote"],
  *       "class": "twitter-tweet", "urlAttributes": ["cite"]}}.
+ *   <li>{@link Component}: a custom element that loads the provider by itself, e.g. {@code <lite-youtube>} or
+ *       {@code <amp-youtube>}. In JSON: {@code {"elements": ["lite-youtube"], "component": true}}.
  * </ul>
  *
  * <p>Which attributes of an element load something is known per element (see {@link #loadingAttributes(String)}):
  * {@code src}, lazy-load copies such as {@code data-src} and {@code data-lazy-src}, {@code srcset} and its lazy
  * copies, {@code <object data>}, {@code <param value>} of a {@code movie}/{@code src}/{@code url} parameter,
- * {@code <video poster>} and {@code <link href>} of a loading {@code rel} ({@code preconnect}, {@code dns-prefetch},
- * {@code preload}, {@code prefetch}, {@code stylesheet}, ...). Links ({@code <a>}, {@code <area>}) are never matched:
+ * {@code <video poster>} and {@code <link href>} (or {@code imagesrcset}) of a loading {@code rel}
+ * ({@code preconnect}, {@code dns-prefetch}, {@code preload}, {@code prefetch}, {@code stylesheet}, ...). Links ({@code <a>}, {@code <area>}) are never matched:
  * following a link is the visitor's own choice, not a request the page makes.
  */
-public sealed interface MatchRule permits MatchRule.Url, MatchRule.Marker {
+public sealed interface MatchRule permits MatchRule.Url, MatchRule.Marker, MatchRule.Component {
 
     /** Lowercase element names this rule looks at. */
     Set<String> elements();
 
     /**
-     * Elements that load a URL from an attribute named in this rule's {@code hosts}.
+     * Elements that load a URL on one of this rule's {@code hosts}.
      *
      * <pre>{@code
      * new MatchRule.Url(Set.of("iframe"), List.of("player.example.com"), "^/embed/", List.of())
@@ -64,6 +66,20 @@ public sealed interface MatchRule permits MatchRule.Url, MatchRule.Marker {
         public Marker {
             elements = Set.copyOf(elements);
             Objects.requireNonNull(className, "className");
+            urlAttributes = List.copyOf(urlAttributes);
+        }
+    }
+
+    /**
+     * Custom elements (web components, AMP components) whose script loads the provider whatever their attributes.
+     * Only names with a hyphen are custom elements, so such a rule never claims a standard element wholesale.
+     *
+     * @param elements lowercase custom element names, e.g. {@code lite-youtube}
+     * @param urlAttributes attributes that may hold a permalink on the provider's hosts, reported as the match's URL
+     */
+    record Component(Set<String> elements, List<String> urlAttributes) implements MatchRule {
+        public Component {
+            elements = Set.copyOf(elements);
             urlAttributes = List.copyOf(urlAttributes);
         }
     }

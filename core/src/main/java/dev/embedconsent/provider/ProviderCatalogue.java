@@ -35,17 +35,23 @@ import org.jspecify.annotations.Nullable;
  * validated when it is read: an error names the file, the provider and the field.
  *
  * <p>Matching ({@link #match}) is indexed by element name and host: a tag whose element no rule mentions costs one
- * hash look-up, and nothing is allocated unless a rule's host matches.
+ * hash look-up, and nothing is allocated unless a rule's host matches (or a frame carries an inline document).
  */
 public final class ProviderCatalogue {
 
+    private static final System.Logger LOG = System.getLogger(ProviderCatalogue.class.getName());
+
     /** The bundled definitions, a classpath resource next to this class. */
     public static final String BUILT_IN_RESOURCE = "providers.json";
+
+    /** Longest URL read inside an inline document; keeps scanning linear in pathological input. */
+    private static final int MAX_INLINE_URL = 4096;
 
     private final Map<String, Provider> byId;
     private final List<Provider> all;
     private final Map<String, ElementRules> byElement;
     private final Map<String, HostTable<Boolean>> hostsByProvider;
+    private final List<Provider> preferredOrder;
 
     private ProviderCatalogue(List<Provider> providers, Set<String> preferred) {
         Map<String, Provider> ids = new LinkedHashMap<>();
@@ -61,6 +67,7 @@ public final class ProviderCatalogue {
         this.hostsByProvider = Map.copyOf(hosts);
         List<Provider> order = new ArrayList<>(providers);
         order.sort(Comparator.comparingInt(p -> preferred.contains(p.id()) ? 0 : 1));
+        this.preferredOrder = List.copyOf(order);
         this.byElement = index(order);
     }
 
@@ -78,6 +85,22 @@ public final class ProviderCatalogue {
         return Optional.ofNullable(byId.get(Objects.requireNonNull(id, "id")));
     }
 
+    /**
+     * The provider whose {@link Provider#hosts() hosts} include this host name (ASCII case-insensitive, a trailing dot
+     * ignored), e.g. for checking a browser's connections; site providers first.
+     */
+    public Optional<Provider> providerForHost(String host) {
+        Objects.requireNonNull(host, "host");
+        int end = host.endsWith(".") ? host.length() - 1 : host.length();
+        for (Provider provider : preferredOrder) {
+            HostTable<Boolean> hosts = hostsByProvider.get(provider.id());
+            if (hosts != null && hosts.get(host, 0, end) != null) {
+                return Optional.of(provider);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Every provider, built-ins first in bundled order, then the site's own. */
     public List<Provider> all() {
         return all;
@@ -88,7 +111,9 @@ public final class ProviderCatalogue {
      * is fast and allocation-free when nothing matches.
      *
      * <p>URL attributes are checked in a fixed order ({@code src} before lazy-load copies); the first one on a
-     * provider's host (and path, where the rule has one) wins, then widget markers in {@code class}.
+     * provider's host (and path, where the rule has one) wins. A frame whose document is inline ({@code srcdoc},
+     * {@code data:}, {@code javascript:}) matches when that document mentions a URL on a provider's host. Then come
+     * widget markers in {@code class}, then custom elements.
      *
      * @param element lowercase element name
      * @param attributes the tag's decoded attributes
@@ -107,16 +132,36 @@ public final class ProviderCatalogue {
                 EmbedMatch match = LoadingAttributes.isSrcset(attribute)
                         ? matchSrcset(rules, attribute, value)
                         : matchUrl(rules, attribute, value, 0, value.length());
+                if (match == null && rules.framesDocuments && isInlineDocumentUrl(value)) {
+                    match = matchInlineDocument(element, attribute, InlineDocuments.content(value));
+                }
                 if (match != null) {
                     return match;
+                }
+            }
+            if (element.equals("iframe")) {
+                String srcdoc = attributes.get("srcdoc");
+                if (srcdoc != null) {
+                    EmbedMatch match = matchInlineDocument(element, "srcdoc", srcdoc);
+                    if (match != null) {
+                        return match;
+                    }
                 }
             }
         }
         if (rules.markers.length > 0) {
             String classes = attributes.get("class");
             if (classes != null) {
-                return matchMarker(rules, classes, attributes);
+                EmbedMatch match = matchMarker(rules, classes, attributes);
+                if (match != null) {
+                    return match;
+                }
             }
+        }
+        ComponentCandidate component = rules.component;
+        if (component != null) {
+            return new EmbedMatch(component.provider, element, "",
+                    permalink(component.provider, component.rule.urlAttributes(), attributes, element));
         }
         return null;
     }
@@ -213,6 +258,64 @@ public final class ProviderCatalogue {
         return null;
     }
 
+    /** Whether a frame's URL carries its document inline: {@code data:} or {@code javascript:}. Allocation-free. */
+    private static boolean isInlineDocumentUrl(String value) {
+        int start = UrlView.trimStart(value, 0, value.length());
+        return value.regionMatches(true, start, "data:", 0, 5) || value.regionMatches(true, start, "javascript:", 0, 11);
+    }
+
+    /**
+     * Fails closed for documents a frame carries inline ({@code srcdoc}, {@code data:text/html,...},
+     * {@code javascript:'...'}): their markup is loaded as a page of its own that the rewriter never sees, so any
+     * absolute or protocol-relative URL on a provider's host inside them counts as an embed of that provider.
+     */
+    private @Nullable EmbedMatch matchInlineDocument(String element, String attribute, String document) {
+        int from = 0;
+        int slashes;
+        while ((slashes = document.indexOf("//", from)) >= 0) {
+            int start = slashes;
+            while (start > 0 && isSchemeOrColon(document.charAt(start - 1))) {
+                start--;
+            }
+            int end = slashes + 2;
+            int limit = Math.min(document.length(), slashes + MAX_INLINE_URL);
+            while (end < limit && !endsInlineUrl(document.charAt(end))) {
+                end++;
+            }
+            long range = UrlView.locateHost(document, start, end);
+            if (range == UrlView.NONE) {
+                range = UrlView.locateHost(document, slashes, end);
+            }
+            if (range != UrlView.NONE) {
+                int hostStart = UrlView.start(range);
+                int hostEnd = UrlView.end(range);
+                String host = UrlView.needsMapping(document, hostStart, hostEnd)
+                        ? UrlView.mappedHost(document, hostStart, hostEnd)
+                        : document.substring(hostStart, hostEnd).toLowerCase(Locale.ROOT);
+                if (host != null) {
+                    for (Provider provider : preferredOrder) {
+                        HostTable<Boolean> hosts = hostsByProvider.get(provider.id());
+                        if (hosts != null && hosts.get(host, 0, host.length()) != null) {
+                            return new EmbedMatch(provider, element, attribute,
+                                    UrlView.toHttps(document, host, hostEnd, end));
+                        }
+                    }
+                }
+            }
+            from = slashes + 2;
+        }
+        return null;
+    }
+
+    private static boolean isSchemeOrColon(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-'
+                || c == '.' || c == ':';
+    }
+
+    private static boolean endsInlineUrl(char c) {
+        return c <= ' ' || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == '(' || c == ')';
+    }
+
     private @Nullable EmbedMatch matchMarker(ElementRules rules, String classes, Attributes attributes) {
         int n = classes.length();
         int i = 0;
@@ -228,17 +331,18 @@ public final class ProviderCatalogue {
             for (MarkerCandidate marker : rules.markers) {
                 String name = marker.rule.className();
                 if (length > 0 && name.length() == length && classes.regionMatches(true, start, name, 0, length)) {
-                    return new EmbedMatch(marker.provider, rules.element, "class", markerUrl(marker, rules, attributes));
+                    return new EmbedMatch(marker.provider, rules.element, "class", permalink(marker.provider,
+                            marker.rule.urlAttributes(), attributes, rules.element + "." + marker.rule.className()));
                 }
             }
         }
         return null;
     }
 
-    /** The widget's permalink when one of the marker's URL attributes holds one on the provider's hosts. */
-    private String markerUrl(MarkerCandidate marker, ElementRules rules, Attributes attributes) {
-        HostTable<Boolean> hosts = hostsByProvider.get(marker.provider.id());
-        for (String attribute : marker.rule.urlAttributes()) {
+    /** The widget's permalink when one of the URL attributes holds one on the provider's hosts, else the fallback. */
+    private String permalink(Provider provider, List<String> urlAttributes, Attributes attributes, String fallback) {
+        HostTable<Boolean> hosts = hostsByProvider.get(provider.id());
+        for (String attribute : urlAttributes) {
             String value = attributes.get(attribute);
             if (value == null || hosts == null) {
                 continue;
@@ -255,13 +359,13 @@ public final class ProviderCatalogue {
                 return UrlView.toHttps(s, host, UrlView.end(range), s.length());
             }
         }
-        return rules.element + "." + marker.rule.className();
+        return fallback;
     }
 
     private static Map<String, ElementRules> index(List<Provider> providers) {
-        Map<String, List<UrlCandidate>> urlRules = new LinkedHashMap<>();
         Map<String, Map<String, List<UrlCandidate>>> hostsByElement = new LinkedHashMap<>();
         Map<String, List<MarkerCandidate>> markers = new LinkedHashMap<>();
+        Map<String, ComponentCandidate> components = new LinkedHashMap<>();
         Map<String, Set<String>> extraAttributes = new LinkedHashMap<>();
         int sequence = 0;
         for (Provider provider : providers) {
@@ -272,7 +376,6 @@ public final class ProviderCatalogue {
                     UrlCandidate candidate = new UrlCandidate(sequence++, provider, path,
                             url.attributes().toArray(String[]::new));
                     for (String element : url.elements()) {
-                        urlRules.computeIfAbsent(element, e -> new ArrayList<>()).add(candidate);
                         extraAttributes.computeIfAbsent(element, e -> new LinkedHashSet<>()).addAll(url.attributes());
                         Map<String, List<UrlCandidate>> hosts =
                                 hostsByElement.computeIfAbsent(element, e -> new LinkedHashMap<>());
@@ -285,11 +388,16 @@ public final class ProviderCatalogue {
                         markers.computeIfAbsent(element, e -> new ArrayList<>())
                                 .add(new MarkerCandidate(provider, marker));
                     }
+                } else if (rule instanceof MatchRule.Component component) {
+                    for (String element : component.elements()) {
+                        components.putIfAbsent(element, new ComponentCandidate(provider, component));
+                    }
                 }
             }
         }
         Set<String> elements = new LinkedHashSet<>(hostsByElement.keySet());
         elements.addAll(markers.keySet());
+        elements.addAll(components.keySet());
         Map<String, ElementRules> index = new HashMap<>();
         for (String element : elements) {
             List<String> attributes = new ArrayList<>(LoadingAttributes.of(element));
@@ -301,7 +409,8 @@ public final class ProviderCatalogue {
             Map<String, List<UrlCandidate>> hosts = hostsByElement.get(element);
             index.put(element, new ElementRules(element, attributes.toArray(String[]::new),
                     hosts == null ? null : HostTable.of(mergeWildcards(hosts)),
-                    markers.getOrDefault(element, List.of()).toArray(MarkerCandidate[]::new)));
+                    markers.getOrDefault(element, List.of()).toArray(MarkerCandidate[]::new),
+                    components.get(element)));
         }
         return Map.copyOf(index);
     }
@@ -339,6 +448,8 @@ public final class ProviderCatalogue {
 
     private record MarkerCandidate(Provider provider, MatchRule.Marker rule) {}
 
+    private record ComponentCandidate(Provider provider, MatchRule.Component rule) {}
+
     /** Everything {@link #match} needs for one element name. */
     private static final class ElementRules {
         final String element;
@@ -346,14 +457,20 @@ public final class ProviderCatalogue {
         final String[] standardAttributes;
         final @Nullable HostTable<UrlCandidate[]> hosts;
         final MarkerCandidate[] markers;
+        final @Nullable ComponentCandidate component;
+        /** Frames and plugins, whose {@code data:} or {@code javascript:} URL is a document of its own. */
+        final boolean framesDocuments;
 
         ElementRules(String element, String[] attributes, @Nullable HostTable<UrlCandidate[]> hosts,
-                MarkerCandidate[] markers) {
+                MarkerCandidate[] markers, @Nullable ComponentCandidate component) {
             this.element = element;
             this.attributes = attributes;
             this.standardAttributes = LoadingAttributes.of(element).toArray(String[]::new);
             this.hosts = hosts;
             this.markers = markers;
+            this.component = component;
+            this.framesDocuments = element.equals("iframe") || element.equals("frame") || element.equals("embed")
+                    || element.equals("object");
         }
 
         boolean standard(String attribute) {
@@ -443,7 +560,12 @@ public final class ProviderCatalogue {
             List<Provider> providers = new ArrayList<>();
             if (builtIns) {
                 for (Provider builtIn : readBuiltIns()) {
-                    providers.add(own.getOrDefault(builtIn.id(), builtIn));
+                    Provider replacement = own.get(builtIn.id());
+                    if (replacement != null) {
+                        LOG.log(System.Logger.Level.INFO, "provider \"{0}\" from {1} replaces the built-in one",
+                                builtIn.id(), ownSources.get(builtIn.id()));
+                    }
+                    providers.add(replacement == null ? builtIn : replacement);
                 }
             }
             for (Provider provider : own.values()) {

@@ -37,7 +37,7 @@ final class ProviderJsonReader {
     private static final Set<String> PROVIDER_FIELDS = Set.of("id", "name", "recipient", "privacyPolicyUrl",
             "purposes", "dataCategories", "transfersOutsideEu", "noticeVersion", "kind", "hosts", "rules", "$comment");
     private static final Set<String> RULE_FIELDS = Set.of("elements", "hosts", "path", "attributes", "class",
-            "urlAttributes", "$comment");
+            "component", "urlAttributes", "$comment");
 
     private ProviderJsonReader() {}
 
@@ -132,24 +132,35 @@ final class ProviderJsonReader {
                 strings(source, id, field + ".elements", required(source, id, field + ".elements", node)));
         boolean marker = node.has("class");
         boolean url = node.has("hosts");
-        if (marker == url) {
-            throw new ProviderDefinitionException(source, id, field, "needs either \"hosts\" (a URL rule) or "
-                    + "\"class\" (a widget-marker rule), not " + (marker ? "both" : "neither"));
+        boolean component = node.has("component");
+        int kinds = (marker ? 1 : 0) + (url ? 1 : 0) + (component ? 1 : 0);
+        if (kinds != 1) {
+            throw new ProviderDefinitionException(source, id, field, "needs exactly one of \"hosts\" (a URL rule), "
+                    + "\"class\" (a widget-marker rule) or \"component\": true (a custom-element rule), not "
+                    + (kinds == 0 ? "none" : "several"));
         }
-        if (marker) {
+        if (marker || component) {
             for (String only : List.of("path", "attributes")) {
                 if (node.has(only)) {
                     throw new ProviderDefinitionException(source, id, field + "." + only,
-                            "belongs to URL rules, not to \"class\" marker rules");
+                            "belongs to URL rules, not to marker or component rules");
                 }
             }
-            JsonNode urlAttributes = node.get("urlAttributes");
-            return new MatchRule.Marker(elements, text(source, id, field + ".class", node.get("class")),
-                    urlAttributes == null ? List.of() : strings(source, id, field + ".urlAttributes", urlAttributes));
+            JsonNode urlAttributesNode = node.get("urlAttributes");
+            List<String> urlAttributes = urlAttributesNode == null ? List.of()
+                    : strings(source, id, field + ".urlAttributes", urlAttributesNode);
+            if (component) {
+                JsonNode flag = node.get("component");
+                if (!flag.isBoolean() || !flag.booleanValue()) {
+                    throw new ProviderDefinitionException(source, id, field + ".component", "must be true");
+                }
+                return new MatchRule.Component(elements, urlAttributes);
+            }
+            return new MatchRule.Marker(elements, text(source, id, field + ".class", node.get("class")), urlAttributes);
         }
         if (node.has("urlAttributes")) {
             throw new ProviderDefinitionException(source, id, field + ".urlAttributes",
-                    "belongs to \"class\" marker rules; URL rules use \"attributes\"");
+                    "belongs to marker and component rules; URL rules use \"attributes\"");
         }
         JsonNode path = node.get("path");
         JsonNode attributes = node.get("attributes");

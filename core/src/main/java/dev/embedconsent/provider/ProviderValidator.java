@@ -66,6 +66,14 @@ final class ProviderValidator {
                         "must be one class name without spaces");
             }
             attributes(source, id, field + ".urlAttributes", marker.urlAttributes());
+        } else if (rule instanceof MatchRule.Component component) {
+            for (String element : component.elements()) {
+                if (element.indexOf('-') < 0) {
+                    throw new ProviderDefinitionException(source, id, field + ".elements", "component rules apply to "
+                            + "custom elements (names with a hyphen, like lite-youtube), not <" + element + ">");
+                }
+            }
+            attributes(source, id, field + ".urlAttributes", component.urlAttributes());
         }
     }
 

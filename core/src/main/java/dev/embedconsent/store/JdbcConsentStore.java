@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -431,14 +433,17 @@ public final class JdbcConsentStore implements ConsentStore {
         });
     }
 
+    /** Streams all rows in chain order; retried only until the first row is handed on, never half-way. */
     private void scan(RowHandler handler) {
         retrying("read chain", () -> {
+            boolean started = false;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     st.setFetchSize(1000);
                     try (ResultSet rs = st.executeQuery("SELECT seq, entry FROM " + table + " ORDER BY seq")) {
                         while (rs.next()) {
+                            started = true;
                             handler.row(rs.getLong(1), rs.getString(2));
                         }
                     }
@@ -447,6 +452,12 @@ public final class JdbcConsentStore implements ConsentStore {
                     rollbackQuietly(c);
                     throw e;
                 }
+            } catch (SQLException e) {
+                if (started) {
+                    throw new StoreException("consent store " + table + ": reading the chain failed part-way ("
+                            + e.getMessage() + "); run it again", e);
+                }
+                throw e;
             }
             return null;
         });
@@ -482,6 +493,9 @@ public final class JdbcConsentStore implements ConsentStore {
 
     private static boolean isTransient(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
+                return true;
+            }
             if (t instanceof SQLException) {
                 String state = ((SQLException) t).getSQLState();
                 if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("40001")

@@ -85,8 +85,8 @@ class ProviderFixturesTest {
             }
             actual.add(match.provider().id() + ":" + match.element());
             assertEquals(element.normalName(), match.element());
-            if (match.attribute().equals("class")) {
-                assertTrue(match.url().startsWith("https://") || match.url().startsWith(match.element() + "."),
+            if (match.marker()) {
+                assertTrue(match.url().startsWith("https://") || match.url().startsWith(match.element()),
                         name + ": marker URL " + match.url());
             } else {
                 assertTrue(match.url().startsWith("https://"), name + ": " + match.url() + " is not absolute https");

@@ -1,0 +1,97 @@
+package dev.embedconsent.benchmarks;
+
+import dev.embedconsent.html.EmbedRewriter;
+import dev.embedconsent.html.PageContext;
+import dev.embedconsent.html.RewriteSession;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Rewriting one page, against jsoup parse + serialize and a plain byte copy, over the same bytes into the same
+ * reusable output stream.
+ *
+ * <pre>{@code
+ * java -jar benchmarks/target/benchmarks.jar RewriteBenchmark -prof gc
+ * java -jar benchmarks/target/benchmarks.jar RewriteBenchmark -p page=/path/to/page.html
+ * }</pre>
+ *
+ * {@code page} is a path to an HTML file; {@code bundled} means the bundled ~93 KB news page with eight embeds.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+public class RewriteBenchmark {
+
+    @Param("bundled")
+    public String page;
+
+    private byte[] input;
+    private EmbedRewriter rewriter;
+    private PageContext context;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
+
+    @Setup
+    public void setUp() throws IOException {
+        input = page.equals("bundled") ? bundledPage() : Files.readAllBytes(Path.of(page));
+        rewriter = EmbedRewriter.withDefaults();
+        context = PageContext.defaults();
+    }
+
+    static byte[] bundledPage() {
+        try (InputStream in = RewriteBenchmark.class.getResourceAsStream("page.html")) {
+            if (in == null) {
+                throw new IllegalStateException("bundled page.html missing from the benchmarks jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Benchmark
+    public int rewrite() throws IOException {
+        out.reset();
+        try (RewriteSession session = rewriter.open(out, context)) {
+            session.write(input, 0, input.length);
+        }
+        return out.size();
+    }
+
+    @Benchmark
+    public int jsoupParseSerialize() {
+        out.reset();
+        Document doc = Jsoup.parse(new String(input, StandardCharsets.UTF_8));
+        byte[] html = doc.outerHtml().getBytes(StandardCharsets.UTF_8);
+        out.write(html, 0, html.length);
+        return out.size();
+    }
+
+    @Benchmark
+    public int copy() {
+        out.reset();
+        out.write(input, 0, input.length);
+        return out.size();
+    }
+}

@@ -1,0 +1,201 @@
+package dev.embedconsent.cli;
+
+import dev.embedconsent.html.EmbedListener;
+import dev.embedconsent.html.EmbedRewriter;
+import dev.embedconsent.html.PageContext;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code rewrite IN [OUT]} and {@code rewrite --out-dir DIR FILE...}. Output files are written to a temporary file
+ * beside the target and moved into place only when complete, so a failure never leaves a half-written page and the
+ * input is never touched, even when OUT is IN.
+ */
+final class RewriteCommand {
+    private static final Set<String> OPTIONS = Set.of("--out-dir", "--lang", "--consented", "--providers", "--base");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RewriteCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) {
+        CommandLine cl = new CommandLine(args, OPTIONS);
+        String outDir = cl.option("--out-dir");
+        List<String> files = cl.operands();
+        if (outDir == null && (files.isEmpty() || files.size() > 2)) {
+            throw new UsageException("expected IN [OUT], or --out-dir DIR FILE...");
+        }
+        if (outDir != null && files.isEmpty()) {
+            throw new UsageException("--out-dir needs at least one FILE");
+        }
+        String lang = cl.option("--lang");
+        Set<String> consented = new LinkedHashSet<>();
+        String consentedList = cl.option("--consented");
+        EmbedRewriter rewriter;
+        try {
+            Setup setup = Setup.from(cl.option("--providers"), cl.option("--base"));
+            if (lang != null && !setup.placeholders().languages().contains(lang)) {
+                throw new UsageException("--lang must be one of " + new TreeSet<>(setup.placeholders().languages())
+                        + ", not '" + lang + "'");
+            }
+            if (consentedList != null) {
+                for (String id : consentedList.split(",")) {
+                    String trimmed = id.trim();
+                    if (trimmed.isEmpty()) {
+                        continue;
+                    }
+                    if (setup.catalogue().get(trimmed).isEmpty()) {
+                        throw new UsageException("--consented: unknown provider '" + trimmed + "'; known: "
+                                + setup.providerIds());
+                    }
+                    consented.add(trimmed);
+                }
+            }
+            rewriter = setup.rewriter();
+        } catch (Setup.SetupException e) {
+            err.println("embed-consent rewrite: " + e.getMessage());
+            return Main.FAILED;
+        }
+        PageContext context = new PageContext(null, lang, consented, "/", EmbedListener.NONE, null);
+        return outDir == null
+                ? single(rewriter, context, files.get(0), files.size() == 2 ? files.get(1) : null)
+                : batch(rewriter, context, Path.of(outDir), files);
+    }
+
+    private int single(EmbedRewriter rewriter, PageContext context, String in, String outPath) {
+        try {
+            if (outPath == null) {
+                try (InputStream input = open(in)) {
+                    OutputStream stdout = new BufferedOutputStream(out, 1 << 16);
+                    rewriter.rewrite(input, stdout, context);
+                    stdout.flush();
+                }
+            } else {
+                rewriteToFile(rewriter, context, in, Path.of(outPath));
+            }
+            return Main.OK;
+        } catch (IOException e) {
+            err.println("embed-consent rewrite: " + describe(e));
+            return Main.FAILED;
+        }
+    }
+
+    private int batch(EmbedRewriter rewriter, PageContext context, Path outDir, List<String> files) {
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            err.println("embed-consent rewrite: cannot create output directory " + outDir + ": " + describe(e));
+            return Main.FAILED;
+        }
+        if (!Files.isDirectory(outDir)) {
+            err.println("embed-consent rewrite: --out-dir " + outDir + " is not a directory");
+            return Main.FAILED;
+        }
+        Progress progress = Progress.forStderr(err, files.size());
+        int failed = 0;
+        for (int i = 0; i < files.size(); i++) {
+            String file = files.get(i);
+            progress.update(i, file);
+            try {
+                if (file.equals("-")) {
+                    throw new InputException("'-' (stdin) cannot be used with --out-dir");
+                }
+                rewriteToFile(rewriter, context, file, outDir.resolve(Path.of(file).getFileName()));
+            } catch (IOException e) {
+                failed++;
+                progress.clear();
+                err.println("embed-consent rewrite: " + describe(e));
+            }
+        }
+        progress.done();
+        if (failed > 0) {
+            err.println("embed-consent rewrite: " + failed + " of " + files.size() + " files failed");
+            return Main.FAILED;
+        }
+        return Main.OK;
+    }
+
+    private static void rewriteToFile(EmbedRewriter rewriter, PageContext context, String in, Path target)
+            throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            try (InputStream input = open(in);
+                    OutputStream output = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                rewriter.rewrite(input, output, context);
+            }
+            setPermissions(tmp, target);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temporary files are private; the result gets the target's permissions, or rw-r--r-- for a new file. */
+    private static void setPermissions(Path tmp, Path target) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, permissions);
+    }
+
+    /** Opens IN with a clear error for a missing, unreadable or directory path. */
+    static InputStream open(String in) throws IOException {
+        if (in.equals("-")) {
+            return new BufferedInputStream(System.in, 1 << 16) {
+                @Override
+                public void close() {
+                    // stdin stays open for the caller
+                }
+            };
+        }
+        Path path = Path.of(in);
+        if (!Files.exists(path)) {
+            throw new InputException(in + ": no such file");
+        }
+        if (Files.isDirectory(path)) {
+            throw new InputException(in + ": is a directory (pass the files, e.g. " + in + "/*.html)");
+        }
+        if (!Files.isReadable(path)) {
+            throw new InputException(in + ": not readable (permission denied)");
+        }
+        return new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    }
+
+    static String describe(Exception e) {
+        if (e instanceof InputException) {
+            return e.getMessage();
+        }
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** A problem with one input file, reported without a stack trace. */
+    static final class InputException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InputException(String message) {
+            super(message);
+        }
+    }
+}

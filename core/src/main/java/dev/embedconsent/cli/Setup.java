@@ -1,0 +1,59 @@
+package dev.embedconsent.cli;
+
+import dev.embedconsent.html.EmbedRewriter;
+import dev.embedconsent.placeholder.PlaceholderRenderer;
+import dev.embedconsent.provider.Provider;
+import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.provider.ProviderDefinitionException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/** The catalogue and rewriter the {@code rewrite} and {@code scan} commands share. */
+record Setup(ProviderCatalogue catalogue, PlaceholderRenderer placeholders, EmbedRewriter rewriter) {
+
+    static Setup from(@Nullable String providersFile, @Nullable String basePath) {
+        ProviderCatalogue catalogue;
+        try {
+            ProviderCatalogue.Builder builder = ProviderCatalogue.builder().addBuiltIns();
+            if (providersFile != null) {
+                Path path = Path.of(providersFile);
+                if (!Files.isRegularFile(path)) {
+                    throw new SetupException("--providers " + providersFile + ": no such file");
+                }
+                builder.load(path);
+            }
+            catalogue = builder.build();
+        } catch (ProviderDefinitionException e) {
+            throw new SetupException(e.getMessage());
+        }
+        PlaceholderRenderer.Builder renderer = PlaceholderRenderer.builder();
+        if (basePath != null) {
+            try {
+                renderer.basePath(basePath);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--base: " + e.getMessage());
+            }
+        }
+        PlaceholderRenderer placeholders = renderer.build();
+        EmbedRewriter rewriter = EmbedRewriter.builder()
+                .catalogue(catalogue)
+                .placeholders(placeholders)
+                .build();
+        return new Setup(catalogue, placeholders, rewriter);
+    }
+
+    String providerIds() {
+        return catalogue.all().stream().map(Provider::id).collect(Collectors.joining(", "));
+    }
+
+    /** A providers file or other set-up input is invalid; the message says which and why. */
+    static final class SetupException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SetupException(@Nullable String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.embedconsent.servlet;
+
+import dev.embedconsent.consent.ConsentCookie;
+import dev.embedconsent.consent.ConsentCookieCodec;
+import dev.embedconsent.consent.ConsentService;
+import dev.embedconsent.consent.SubjectId;
+import dev.embedconsent.html.EmbedListener;
+import dev.embedconsent.html.EmbedRewriter;
+import dev.embedconsent.html.PageContext;
+import dev.embedconsent.placeholder.PlaceholderRenderer;
+import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.store.ConsentStore;
+import dev.embedconsent.store.DriverManagerDataSource;
+import dev.embedconsent.store.JdbcConsentStore;
+import dev.embedconsent.store.JsonLinesConsentStore;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything one started filter shares across requests: configuration, provider catalogue, rewriter, consent service,
+ * cookie codec, endpoints. Built in {@code init}, closed in {@code destroy}. Thread-safe.
+ */
+final class ConsentRuntime implements AutoCloseable {
+    static final String CONSENT_COOKIE = ConsentCookieCodec.DEFAULT_COOKIE_NAME;
+    /** Short-lived cookie carrying a "load once" grant from a form post to the page it redirects to. */
+    static final String ONCE_COOKIE = "ec_once";
+
+    private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
+
+    private final EmbedConsentConfig config;
+    private final ProviderCatalogue catalogue;
+    private final EmbedRewriter rewriter;
+    private final ConsentStore store;
+    private final ConsentService consent;
+    private final ConsentCookieCodec codec;
+    private final ConsentEndpoints endpoints;
+
+    private ConsentRuntime(EmbedConsentConfig config, ProviderCatalogue catalogue, EmbedRewriter rewriter,
+            ConsentStore store, ConsentService consent, ConsentCookieCodec codec) {
+        this.config = config;
+        this.catalogue = catalogue;
+        this.rewriter = rewriter;
+        this.store = store;
+        this.consent = consent;
+        this.codec = codec;
+        this.endpoints = new ConsentEndpoints(this);
+    }
+
+    static ConsentRuntime start(EmbedConsentConfig config, ServletContext servletContext) {
+        ProviderCatalogue.Builder providers = ProviderCatalogue.builder().addBuiltIns();
+        if (config.providersFile() != null) {
+            providers.load(config.providersFile());
+        }
+        ProviderCatalogue catalogue = providers.build();
+        ConsentStore store = openStore(config);
+        try {
+            ConsentService consent = ConsentService.builder(store, catalogue)
+                    .withValidity(config.consentLifetime())
+                    .withClock(config.clock())
+                    .build();
+            ConsentCookieCodec.Builder codec = ConsentCookieCodec.builder().withClock(config.clock());
+            String keys = config.hmacKeys();
+            if (keys != null) {
+                codec.withKeys(keys);
+            } else {
+                codec.withKeyDirectory(config.dataDirectory());
+            }
+            EmbedRewriter rewriter = newRewriter(config, servletContext.getContextPath(), catalogue);
+            return new ConsentRuntime(config, catalogue, rewriter, store, consent, codec.build());
+        } catch (RuntimeException e) {
+            closeQuietly(store);
+            throw e;
+        }
+    }
+
+    private static ConsentStore openStore(EmbedConsentConfig config) {
+        DataSource dataSource = config.dataSource();
+        String url = config.jdbcUrl();
+        if (dataSource == null && url != null) {
+            dataSource = new DriverManagerDataSource(url, config.jdbcUser(), config.jdbcPassword());
+        }
+        if (dataSource != null) {
+            return JdbcConsentStore.builder(dataSource).build();
+        }
+        return JsonLinesConsentStore.open(config.dataDirectory());
+    }
+
+    private static EmbedRewriter newRewriter(EmbedConsentConfig config, String contextPath,
+            ProviderCatalogue catalogue) {
+        PlaceholderRenderer renderer = PlaceholderRenderer.builder()
+                .basePath(contextPath + config.basePath())
+                .defaultLanguage(config.defaultLanguage())
+                .build();
+        return EmbedRewriter.builder().catalogue(catalogue).placeholders(renderer).build();
+    }
+
+    EmbedConsentConfig config() {
+        return config;
+    }
+
+    ProviderCatalogue catalogue() {
+        return catalogue;
+    }
+
+    ConsentService consent() {
+        return consent;
+    }
+
+    ConsentCookieCodec codec() {
+        return codec;
+    }
+
+    ConsentEndpoints endpoints() {
+        return endpoints;
+    }
+
+    /** The verified consent cookie of this request; empty for none, or for a bad one (never throws). */
+    Optional<ConsentCookie> consentCookie(HttpServletRequest request) {
+        return decodeCookie(request, CONSENT_COOKIE);
+    }
+
+    private Optional<ConsentCookie> decodeCookie(HttpServletRequest request, String name) {
+        try {
+            Cookie[] cookies = request.getCookies();
+            if (cookies == null) {
+                return Optional.empty();
+            }
+            for (Cookie cookie : cookies) {
+                if (name.equals(cookie.getName())) {
+                    Optional<ConsentCookie> decoded = codec.decode(cookie.getValue());
+                    if (decoded.isPresent()) {
+                        return decoded;
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "unreadable consent cookie treated as no consent", e);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * What the rewriter needs for this page: the providers the cookie proves consent for, plus a "load once" grant
+     * for this page (which is consumed here: its cookie is deleted in the same response).
+     */
+    PageContext pageContext(HttpServletRequest request, HttpServletResponse response, @Nullable Charset transport) {
+        Set<String> consented = consentedProviders(request);
+        if (decodeCookie(request, ONCE_COOKIE).isPresent()) {
+            response.addHeader("Set-Cookie", CookieHeaders.delete(ONCE_COOKIE, request.getRequestURI(), request));
+        }
+        String query = request.getQueryString();
+        String path = request.getRequestURI() + (query == null ? "" : "?" + query);
+        String nonce = null;
+        String nonceAttribute = config.cspNonceAttribute();
+        if (nonceAttribute != null && request.getAttribute(nonceAttribute) instanceof String n && !n.isBlank()) {
+            nonce = n;
+        }
+        return new PageContext(transport, null, consented, path, EmbedListener.NONE, nonce);
+    }
+
+    /**
+     * The providers whose embeds this request may see: those the consent cookie proves, plus a "load once" grant
+     * signed for the same subject. Reads only; the grant is consumed by {@link #pageContext}.
+     */
+    Set<String> consentedProviders(HttpServletRequest request) {
+        Set<String> consented = new TreeSet<>();
+        Optional<ConsentCookie> cookie = consentCookie(request);
+        cookie.ifPresent(c -> consented.addAll(safeConsented(c)));
+        Optional<ConsentCookie> once = decodeCookie(request, ONCE_COOKIE);
+        Optional<SubjectId> subject = cookie.map(ConsentCookie::subject);
+        if (once.isPresent() && subject.isPresent() && subject.get().equals(once.get().subject())) {
+            consented.addAll(safeConsented(once.get()));
+        }
+        return consented;
+    }
+
+    private Set<String> safeConsented(ConsentCookie cookie) {
+        try {
+            return consent.consentedProviders(cookie);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, "consent cookie could not be evaluated; treated as no consent", e);
+            return Set.of();
+        }
+    }
+
+    /** A short stable name of the consent variant of a page, for the ETag suffix. */
+    String variant(Set<String> consentedProviders) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha.digest(String.join(",", new TreeSet<>(consentedProviders))
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    OutputStream open(OutputStream sink, PageContext context) {
+        return rewriter.open(sink, context);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(store);
+    }
+
+    private static void closeQuietly(ConsentStore store) {
+        try {
+            store.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "closing the consent store failed", e);
+        }
+    }
+}

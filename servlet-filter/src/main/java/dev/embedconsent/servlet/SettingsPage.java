@@ -1,0 +1,199 @@
+package dev.embedconsent.servlet;
+
+import dev.embedconsent.consent.ConsentCookie;
+import dev.embedconsent.consent.ConsentState;
+import dev.embedconsent.consent.Decision;
+import dev.embedconsent.consent.ProviderConsent;
+import dev.embedconsent.provider.Provider;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code GET {base}/settings}: a small HTML page listing the visitor's decisions, each granted one with a withdraw
+ * button inside a plain form, so withdrawing works without JavaScript (the form posts to {@code {base}/consent} and
+ * is redirected back here). No inline script or style; it links the bundled stylesheet and sends a strict CSP.
+ * Its language is the best of {@code Accept-Language} among the configured languages (texts exist for en, de, uk;
+ * other configured languages fall back to English texts).
+ */
+final class SettingsPage {
+    static final List<String> SHIPPED_LANGUAGES = List.of("en", "de", "uk");
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+
+    private static final Map<String, Map<String, String>> TEXTS = Map.of(
+            "en", Map.ofEntries(
+                    Map.entry("title", "Consent settings"),
+                    Map.entry("intro", "These are the external services you have decided about on this site. "
+                            + "Withdrawing takes effect at once: their content is blocked again until you allow it."),
+                    Map.entry("caption", "Your decisions"),
+                    Map.entry("provider", "Service"),
+                    Map.entry("decision", "Decision"),
+                    Map.entry("since", "Since"),
+                    Map.entry("until", "Valid until"),
+                    Map.entry("action", "Action"),
+                    Map.entry("given", "Allowed"),
+                    Map.entry("withdrawn", "Withdrawn"),
+                    Map.entry("refused", "Refused"),
+                    Map.entry("expired", "Expired"),
+                    Map.entry("withdraw", "Withdraw consent for"),
+                    Map.entry("none", "You have not allowed any external service on this site."),
+                    Map.entry("privacy", "Privacy policy"),
+                    Map.entry("back", "Back to the site")),
+            "de", Map.ofEntries(
+                    Map.entry("title", "Einwilligungen verwalten"),
+                    Map.entry("intro", "Hier sehen Sie die externen Dienste, über die Sie auf dieser Website "
+                            + "entschieden haben. Ein Widerruf wirkt sofort: Ihre Inhalte bleiben gesperrt, bis Sie "
+                            + "sie wieder erlauben."),
+                    Map.entry("caption", "Ihre Entscheidungen"),
+                    Map.entry("provider", "Dienst"),
+                    Map.entry("decision", "Entscheidung"),
+                    Map.entry("since", "Seit"),
+                    Map.entry("until", "Gültig bis"),
+                    Map.entry("action", "Aktion"),
+                    Map.entry("given", "Erlaubt"),
+                    Map.entry("withdrawn", "Widerrufen"),
+                    Map.entry("refused", "Abgelehnt"),
+                    Map.entry("expired", "Abgelaufen"),
+                    Map.entry("withdraw", "Einwilligung widerrufen für"),
+                    Map.entry("none", "Sie haben auf dieser Website keinen externen Dienst erlaubt."),
+                    Map.entry("privacy", "Datenschutzerklärung"),
+                    Map.entry("back", "Zurück zur Website")),
+            "uk", Map.ofEntries(
+                    Map.entry("title", "Налаштування згоди"),
+                    Map.entry("intro", "Тут наведено зовнішні сервіси, щодо яких ви ухвалили рішення на цьому сайті. "
+                            + "Відкликання діє одразу: їхній вміст знову блокується, доки ви його не дозволите."),
+                    Map.entry("caption", "Ваші рішення"),
+                    Map.entry("provider", "Сервіс"),
+                    Map.entry("decision", "Рішення"),
+                    Map.entry("since", "З"),
+                    Map.entry("until", "Дійсно до"),
+                    Map.entry("action", "Дія"),
+                    Map.entry("given", "Дозволено"),
+                    Map.entry("withdrawn", "Відкликано"),
+                    Map.entry("refused", "Відхилено"),
+                    Map.entry("expired", "Закінчився термін"),
+                    Map.entry("withdraw", "Відкликати згоду для"),
+                    Map.entry("none", "Ви не дозволили жодного зовнішнього сервісу на цьому сайті."),
+                    Map.entry("privacy", "Політика конфіденційності"),
+                    Map.entry("back", "Повернутися на сайт")));
+
+    private final ConsentRuntime runtime;
+    private final List<String> languages;
+
+    SettingsPage(ConsentRuntime runtime) {
+        this.runtime = runtime;
+        List<String> configured = runtime.config().languages();
+        this.languages = configured.isEmpty() ? SHIPPED_LANGUAGES : configured;
+    }
+
+    List<String> languages() {
+        return languages;
+    }
+
+    /** The first {@code Accept-Language} entry among the configured languages, else the default language. */
+    String language(HttpServletRequest request) {
+        if (request.getHeader("Accept-Language") != null) {
+            for (Locale locale : Collections.list(request.getLocales())) {
+                String code = locale.getLanguage();
+                if (languages.contains(code)) {
+                    return code;
+                }
+            }
+        }
+        return runtime.config().defaultLanguage();
+    }
+
+    void render(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String language = language(request);
+        Map<String, String> t = TEXTS.getOrDefault(language, TEXTS.get("en"));
+        String base = request.getContextPath() + runtime.config().basePath();
+        Optional<ConsentCookie> cookie = runtime.consentCookie(request);
+        ConsentState state = cookie.map(c -> runtime.consent().state(c.subject())).orElse(null);
+
+        StringBuilder html = new StringBuilder(2048);
+        html.append("<!DOCTYPE html>\n<html lang=\"").append(escape(language)).append("\">\n<head>\n")
+                .append("<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(escape(t.get("title"))).append("</title>\n")
+                .append("<link rel=\"stylesheet\" href=\"").append(escape(base)).append("/embed-consent.css\">\n")
+                .append("</head>\n<body>\n<main class=\"ec-settings\">\n")
+                .append("<h1>").append(escape(t.get("title"))).append("</h1>\n")
+                .append("<p>").append(escape(t.get("intro"))).append("</p>\n");
+        if (state == null || state.providers().isEmpty()) {
+            html.append("<p class=\"ec-settings-empty\">").append(escape(t.get("none"))).append("</p>\n");
+        } else {
+            html.append("<table>\n<caption>").append(escape(t.get("caption"))).append("</caption>\n<thead><tr>")
+                    .append("<th scope=\"col\">").append(escape(t.get("provider"))).append("</th>")
+                    .append("<th scope=\"col\">").append(escape(t.get("decision"))).append("</th>")
+                    .append("<th scope=\"col\">").append(escape(t.get("since"))).append("</th>")
+                    .append("<th scope=\"col\">").append(escape(t.get("until"))).append("</th>")
+                    .append("<th scope=\"col\">").append(escape(t.get("action"))).append("</th>")
+                    .append("</tr></thead>\n<tbody>\n");
+            for (ProviderConsent consent : state.providers().values()) {
+                row(html, t, base, consent);
+            }
+            html.append("</tbody>\n</table>\n");
+        }
+        html.append("<p><a href=\"").append(escape(CookieHeaders.contextPath(request))).append("\">")
+                .append(escape(t.get("back"))).append("</a></p>\n</main>\n</body>\n</html>\n");
+
+        byte[] bytes = html.toString().getBytes(StandardCharsets.UTF_8);
+        response.setContentType("text/html;charset=utf-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; "
+                + "base-uri 'none'; frame-ancestors 'self'");
+        response.setHeader("Referrer-Policy", "same-origin");
+        response.setContentLength(bytes.length);
+        if (!"HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write(bytes);
+        }
+    }
+
+    private void row(StringBuilder html, Map<String, String> t, String base, ProviderConsent consent) {
+        Optional<Provider> provider = runtime.catalogue().get(consent.provider());
+        String name = provider.map(Provider::name).orElse(consent.provider());
+        html.append("<tr><th scope=\"row\">").append(escape(name));
+        provider.ifPresent(p -> html.append(" <a class=\"ec-privacy\" href=\"").append(escape(p.privacyPolicyUrl()))
+                .append("\" rel=\"noopener noreferrer\">").append(escape(t.get("privacy"))).append("</a>"));
+        html.append("</th><td>").append(escape(t.get(consent.decision().jsonName())))
+                .append("</td><td>").append(DATE.format(consent.timestamp()))
+                .append("</td><td>").append(consent.decision() == Decision.GIVEN ? DATE.format(consent.expiry()) : "")
+                .append("</td><td>");
+        if (consent.granted()) {
+            html.append("<form class=\"ec-settings-form\" method=\"post\" action=\"").append(escape(base))
+                    .append("/consent\"><input type=\"hidden\" name=\"provider\" value=\"")
+                    .append(escape(consent.provider())).append("\">")
+                    .append("<input type=\"hidden\" name=\"decision\" value=\"withdraw\">")
+                    .append("<input type=\"hidden\" name=\"scope\" value=\"provider\">")
+                    .append("<input type=\"hidden\" name=\"return\" value=\"").append(escape(base))
+                    .append("/settings\"><button type=\"submit\">").append(escape(t.get("withdraw"))).append(' ')
+                    .append(escape(name)).append("</button></form>");
+        }
+        html.append("</td></tr>\n");
+    }
+
+    static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.embedconsent.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.embedconsent.consent.CookieKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Period;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EmbedConsentConfigTest {
+    private static final String KEY = CookieKey.generate("k1").toConfig();
+
+    @Test
+    void defaults() {
+        EmbedConsentConfig config = EmbedConsentConfig.defaults();
+        assertEquals("/embed-consent", config.basePath());
+        assertEquals(Path.of("embed-consent-data"), config.dataDirectory());
+        assertNull(config.hmacKeys());
+        assertEquals(List.of(), config.languages());
+        assertEquals("en", config.defaultLanguage());
+        assertEquals(Period.ofMonths(6), config.consentLifetime());
+        assertEquals(RateLimit.DEFAULT, config.rateLimit());
+        assertEquals(List.of(), config.exclusions());
+        assertTrue(!config.usesJdbc());
+    }
+
+    @Test
+    void specSetsEveryOption() {
+        EmbedConsentConfig config = EmbedConsentConfig.parse("base-path=/consent; data-dir=/var/ec; hmac-key=" + KEY
+                + "; languages=en,de; default-language=de; providers-file=/etc/p.json; consent-lifetime=90d;"
+                + " exclude=/admin,/api/**; rate-limit=10/30s; csp-nonce-attribute=nonce");
+        assertEquals("/consent", config.basePath());
+        assertEquals(Path.of("/var/ec"), config.dataDirectory());
+        assertEquals(KEY, config.hmacKeys());
+        assertEquals(List.of("en", "de"), config.languages());
+        assertEquals("de", config.defaultLanguage());
+        assertEquals(Path.of("/etc/p.json"), config.providersFile());
+        assertEquals(Period.ofDays(90), config.consentLifetime());
+        assertEquals(List.of("/admin", "/api/**"), config.exclusions());
+        assertEquals(new RateLimit(10, Duration.ofSeconds(30)), config.rateLimit());
+        assertEquals("nonce", config.cspNonceAttribute());
+    }
+
+    @Test
+    void initParametersCombineSpecAndSingleParameters() {
+        Map<String, String> params = Map.of("config", "base-path=/c", "exclude", "/admin", "jdbc-url",
+                "jdbc:postgresql://db/site", "jdbc-user", "site", "jdbc-password", "secret", "hmac-key", KEY);
+        EmbedConsentConfig config = EmbedConsentConfig.fromInitParameters(params::get);
+        assertEquals("/c", config.basePath());
+        assertEquals(List.of("/admin"), config.exclusions());
+        assertEquals("jdbc:postgresql://db/site", config.jdbcUrl());
+        assertEquals("site", config.jdbcUser());
+        assertEquals("secret", config.jdbcPassword());
+        assertTrue(config.usesJdbc());
+        assertTrue(!config.toString().contains("secret"), config.toString());
+        assertTrue(!config.toString().contains(KEY.substring(3)), "key printed: " + config);
+    }
+
+    @Test
+    void optionGivenTwiceFailsNamingIt() {
+        Map<String, String> params = Map.of("config", "exclude=/a", "exclude", "/b");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> EmbedConsentConfig.fromInitParameters(params::get));
+        assertEquals("exclude was already set", e.getMessage());
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> EmbedConsentFilter.builder().basePath("/a").basePath("/b"));
+        assertEquals("base-path was already set", twice.getMessage());
+    }
+
+    @Test
+    void jdbcNeedsAConfiguredKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentFilter.builder().jdbc("jdbc:postgresql://db/site", "u", "p").buildConfig());
+        assertTrue(e.getMessage().contains("hmac-key is required"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "colour=red|unknown option 'colour'",
+        "base-path=embed|base-path 'embed' must look like /embed-consent",
+        "consent-lifetime=soon|consent-lifetime 'soon' is not a period",
+        "consent-lifetime=P14M|longer than 13 months",
+        "rate-limit=fast|rate-limit 'fast' must look like 30/1m",
+        "rate-limit=0/1m|burst must be at least 1",
+        "languages=EN|languages 'EN' must be a lowercase language code",
+        "default-language=fr; languages=en,de|default-language 'fr' must be one of languages",
+        "exclude=admin|exclude pattern 'admin' must start with '/'",
+        "hmac-key=short|hmac-key",
+        "no-equals-sign|must be key=value"})
+    void badValuesAreClearErrors(String spec, String message) {
+        RuntimeException e = assertThrows(RuntimeException.class, () -> EmbedConsentConfig.parse(spec));
+        assertTrue(e.getMessage().contains(message), () -> "'" + e.getMessage() + "' lacks '" + message + "'");
+    }
+
+    @Test
+    void secretsCanComeFromTheEnvironment() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentConfig.parse("hmac-key=env:EMBED_CONSENT_TEST_UNSET_VARIABLE"));
+        assertTrue(e.getMessage().contains("EMBED_CONSENT_TEST_UNSET_VARIABLE, which is not set"), e.getMessage());
+        String path = System.getenv("PATH");
+        assertEquals(path, EmbedConsentConfig.parse("jdbc-password=env:PATH; jdbc-url=jdbc:x; hmac-key=" + KEY)
+                .jdbcPassword());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"30/1m,30,PT1M", "100/10s,100,PT10S", "5/PT1H,5,PT1H"})
+    void rateLimitForms(String text, int burst, String period) {
+        assertEquals(new RateLimit(burst, Duration.parse(period)), RateLimit.parse(text));
+    }
+
+    @Test
+    void rateLimitOff() {
+        assertTrue(!RateLimit.parse("off").enabled());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.embedconsent.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbedConsentFilterInitTest {
+    @TempDir
+    Path data;
+
+    static FilterConfig filterConfig(Map<String, String> params) {
+        ServletContext context = (ServletContext) Proxy.newProxyInstance(
+                EmbedConsentFilterInitTest.class.getClassLoader(), new Class<?>[] {ServletContext.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getContextPath" -> "/app";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        return (FilterConfig) Proxy.newProxyInstance(EmbedConsentFilterInitTest.class.getClassLoader(),
+                new Class<?>[] {FilterConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getInitParameter" -> params.get((String) args[0]);
+                    case "getServletContext" -> context;
+                    case "getFilterName" -> "embed-consent";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void webXmlConstructorReadsInitParameters() throws ServletException {
+        EmbedConsentFilter filter = new EmbedConsentFilter();
+        assertThrows(IllegalStateException.class, filter::config, "no configuration before init");
+        filter.init(filterConfig(Map.of("data-dir", data.toString(), "exclude", "/admin,/raw/**",
+                "languages", "en,de")));
+        try {
+            assertEquals(data, filter.config().dataDirectory());
+            assertEquals(List.of("/admin", "/raw/**"), filter.config().exclusions());
+            assertEquals(List.of("en", "de"), filter.config().languages());
+        } finally {
+            filter.destroy();
+        }
+    }
+
+    @Test
+    void constructorConfigurationWinsOverInitParameters() throws ServletException {
+        EmbedConsentFilter filter = EmbedConsentFilter.builder().dataDirectory(data).basePath("/ec").build();
+        filter.init(filterConfig(Map.of("base-path", "/ignored")));
+        try {
+            assertEquals("/ec", filter.config().basePath());
+        } finally {
+            filter.destroy();
+        }
+    }
+
+    @Test
+    void badInitParameterFailsStartupNamingIt() {
+        EmbedConsentFilter filter = new EmbedConsentFilter();
+        ServletException e = assertThrows(ServletException.class,
+                () -> filter.init(filterConfig(Map.of("consent-lifetime", "forever"))));
+        assertTrue(e.getMessage().contains("consent-lifetime 'forever'"), e.getMessage());
+    }
+}

@@ -1,0 +1,9 @@
+package dev.embedconsent.servlet;
+
+/** The container suite on Jetty 12 (ee10). */
+class JettyFilterIT extends FilterContainerContract {
+    @Override
+    String containerName() {
+        return "jetty";
+    }
+}

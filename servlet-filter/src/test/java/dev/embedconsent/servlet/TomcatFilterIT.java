@@ -1,0 +1,9 @@
+package dev.embedconsent.servlet;
+
+/** The container suite on Tomcat 11. */
+class TomcatFilterIT extends FilterContainerContract {
+    @Override
+    String containerName() {
+        return "tomcat";
+    }
+}
