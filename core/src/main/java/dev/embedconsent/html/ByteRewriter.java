@@ -41,6 +41,8 @@ final class ByteRewriter implements TokenHandler {
     private final int idHtml;
     private final int idFont;
     private final int idAnnotationXml;
+    private final int idImage;
+    private final int idScript;
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
 
     // The chunk being tokenized, and the bytes kept from earlier chunks.
@@ -92,6 +94,8 @@ final class ByteRewriter implements TokenHandler {
         idHtml = names.id("html");
         idFont = names.id("font");
         idAnnotationXml = names.id("annotation-xml");
+        idImage = names.id("image");
+        idScript = names.id("script");
         tokenizer.setTagCap(page.rewriter.maxTagBytes());
         tokenizer.trackText(inHead && !noscriptContent);
     }
@@ -162,6 +166,10 @@ final class ByteRewriter implements TokenHandler {
         if (!html) {
             boolean htmlAnnotation = id == idAnnotationXml && bytesAvailable && annotationIsHtml(start, end);
             foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
+            boolean loadsInForeignContent = id == idImage || id == idScript;
+            if (!holding && bytesAvailable && loadsInForeignContent && names.is(id, ElementNames.CANDIDATE)) {
+                foreignMatch(id, start, end, selfClosing);
+            }
         } else {
             htmlStartTag(id, start, end, selfClosing, bytesAvailable, nameLength);
         }
@@ -233,10 +241,32 @@ final class ByteRewriter implements TokenHandler {
 
     // Embeds
 
+    /**
+     * An SVG {@code <image href>} or {@code <script href>}, which load in foreign content too. It is neutralized with a
+     * visible placeholder: an inert {@code <template>} only exists in HTML, and the placeholder's leading block
+     * element takes the browser out of foreign content, so the element ends there and is held as a void one.
+     */
+    private void foreignMatch(int id, long start, long end, boolean selfClosing) {
+        Attributes attrs = attributesOf(start, end);
+        EmbedMatch match = page.rewriter.catalogue().match(names.name(id), attrs);
+        if (match == null || !neutralizes(match, start)) {
+            return;
+        }
+        emitTo(start);
+        candidateStart = start;
+        neutralizeCount = 0;
+        templateDepth = 0;
+        placeholder = page.rewriter.renderer().render(embed(match, attrs));
+        holding = true;
+        foreignBefore = null;
+        writePlaceholder(end, selfClosing ? "" : "</" + names.name(id) + ">");
+        foreign.breakOut();
+    }
+
     /** Asks the catalogue about a complete start tag; starts holding it when it is an embed to neutralize. */
     private boolean match(int id, long start, long end) {
         Attributes attrs = attributesOf(start, end);
-        EmbedMatch match = page.rewriter.catalogue().match(names.name(id), attrs);
+        EmbedMatch match = page.rewriter.catalogue().match(htmlElementName(id), attrs);
         if (match == null) {
             return false;
         }
@@ -268,7 +298,18 @@ final class ByteRewriter implements TokenHandler {
         return !consented;
     }
 
+    /** The element a start tag creates in HTML content: the tree builder turns {@code <image>} into an img. */
+    private String htmlElementName(int id) {
+        return id == idImage ? "img" : names.name(id);
+    }
+
     private Placeholder render(EmbedMatch match, Attributes attrs, int id) {
+        Embed embed = embed(match, attrs);
+        boolean inert = inHead || names.is(id, ElementNames.LOADER);
+        return inert ? page.rewriter.renderer().renderInert(embed) : page.rewriter.renderer().render(embed);
+    }
+
+    private Embed embed(EmbedMatch match, Attributes attrs) {
         String title = attrs.get("title");
         if (title == null || title.isBlank()) {
             title = attrs.get("aria-label");
@@ -276,11 +317,9 @@ final class ByteRewriter implements TokenHandler {
         if (title == null || title.isBlank()) {
             title = attrs.get("alt");
         }
-        Embed embed = new Embed(page.nextIndex(), match.provider(), match.element(), match.url(),
+        return new Embed(page.nextIndex(), match.provider(), match.element(), match.url(),
                 title == null || title.isBlank() ? null : title.strip(), attrs.get("width"), attrs.get("height"),
                 page.language(), page.context.path());
-        boolean inert = inHead || names.is(id, ElementNames.LOADER);
-        return inert ? page.rewriter.renderer().renderInert(embed) : page.rewriter.renderer().render(embed);
     }
 
     private void finishCandidate(long end) {
@@ -393,12 +432,12 @@ final class ByteRewriter implements TokenHandler {
         long start = tokenizer.pendingStartTag();
         int id = tokenizer.tagNameId();
         boolean html = foreign.htmlRulesFor(id) || names.is(id, ElementNames.BREAKOUT);
-        if (!html || !names.is(id, ElementNames.CANDIDATE)) {
+        if (!names.is(id, ElementNames.CANDIDATE) || (!html && id != idImage && id != idScript)) {
             return false;
         }
         tokenizer.closeOpenAttribute(at);
         Attributes attrs = attributesOf(start, at);
-        EmbedMatch match = page.rewriter.catalogue().match(names.name(id), attrs);
+        EmbedMatch match = page.rewriter.catalogue().match(html ? htmlElementName(id) : names.name(id), attrs);
         if (match == null || !neutralizes(match, start)) {
             return false;
         }
@@ -406,11 +445,16 @@ final class ByteRewriter implements TokenHandler {
         candidateStart = start;
         neutralizeCount = 0;
         templateDepth = 0;
-        placeholder = render(match, attrs, id);
+        placeholder = html ? render(match, attrs, id) : page.rewriter.renderer().render(embed(match, attrs));
         holding = true;
-        String closer = tokenizer.closer() + pendingElementCloser();
+        foreignBefore = null;
+        String closer = tokenizer.closer() + (html ? pendingElementCloser() : "");
         writePlaceholder(at, closer);
         tokenizer.resetToData();
+        if (!html) {
+            foreign.breakOut();
+        }
+        tokenizer.setForeignContent(foreign.currentIsForeign());
         return true;
     }
 

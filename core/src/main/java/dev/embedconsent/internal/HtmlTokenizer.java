@@ -343,6 +343,7 @@ public final class HtmlTokenizer {
                         break;
                     }
                     tagStart = base + lt;
+                    beginTag(false);
                     state = TAG_OPEN;
                     i = lt + 1;
                     break;
@@ -350,7 +351,6 @@ public final class HtmlTokenizer {
                 case TAG_OPEN: {
                     byte c = a[i];
                     if (isAlpha(c)) {
-                        beginTag(false);
                         tagStop = tagStopIndex(base);
                         state = TAG_NAME;
                     } else if (c == '!') {
@@ -901,6 +901,9 @@ public final class HtmlTokenizer {
     }
 
     private int endIndex(int to, long base) {
+        if (stopAt == Long.MAX_VALUE) {
+            return to;
+        }
         long stop = stopAt - base;
         return stop < to ? (int) Math.max(stop, 0) : to;
     }

@@ -53,6 +53,7 @@ public final class PageEncoder {
 
     private byte[] encodeWithReferences(String markup) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(markup.length() + 64);
+        encoder.reset();
         for (int i = 0; i < markup.length(); ) {
             int cp = markup.codePointAt(i);
             int len = Character.charCount(cp);

@@ -1,5 +1,6 @@
 package dev.embedconsent.provider;
 
+import dev.embedconsent.html.Attributes;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -23,8 +24,8 @@ final class LoadingAttributes {
             Map.entry("audio", List.of("src", "data-src")),
             Map.entry("track", List.of("src")),
             Map.entry("image", List.of("href", "xlink:href")),
-            Map.entry("script", List.of("src", "data-src", "data-lazy-src")),
-            Map.entry("link", List.of("href")));
+            Map.entry("script", List.of("src", "data-src", "data-lazy-src", "href", "xlink:href")),
+            Map.entry("link", List.of("href", "imagesrcset")));
 
     /** {@code <link rel>} tokens that make the browser connect to or fetch from the {@code href}. */
     private static final String[] LOADING_RELS = {"preconnect", "dns-prefetch", "preload", "prefetch",
@@ -53,7 +54,7 @@ final class LoadingAttributes {
      * Whether the element's other attributes let its URL attributes load: a {@code <link>} needs a loading
      * {@code rel}, a {@code <param>} a loading {@code name}. Allocation-free.
      */
-    static boolean loads(String element, dev.embedconsent.html.Attributes attributes) {
+    static boolean loads(String element, Attributes attributes) {
         if (element.equals("link")) {
             return containsToken(attributes.get("rel"), LOADING_RELS);
         }

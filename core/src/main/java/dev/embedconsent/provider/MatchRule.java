@@ -6,7 +6,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a provider's embeds are recognised in a start tag. A closed set of two cases:
+ * How a provider's embeds are recognised in a start tag. A closed set of three cases:
  *
  * <ul>
  *   <li>{@link Url}: the element would load a URL from one of the rule's hosts, e.g. an {@code <iframe src>} on
@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Which attributes of an element load something is known per element (see {@link #loadingAttributes(String)}):
  * {@code src}, lazy-load copies such as {@code data-src} and {@code data-lazy-src}, {@code srcset} and its lazy
  * copies, {@code <object data>}, {@code <param value>} of a {@code movie}/{@code src}/{@code url} parameter,
- * {@code <video poster>} and {@code <link href>} of a loading {@code rel} ({@code preconnect}, {@code dns-prefetch},
- * {@code preload}, {@code prefetch}, {@code stylesheet}, ...). Links ({@code <a>}, {@code <area>}) are never matched:
+ * {@code <video poster>} and {@code <link href>} (or {@code imagesrcset}) of a loading {@code rel}
+ * ({@code preconnect}, {@code dns-prefetch}, {@code preload}, {@code prefetch}, {@code stylesheet}, ...). Links ({@code <a>}, {@code <area>}) are never matched:
  * following a link is the visitor's own choice, not a request the page makes.
  */
 public sealed interface MatchRule permits MatchRule.Url, MatchRule.Marker, MatchRule.Component {
@@ -32,7 +32,7 @@ public sealed interface MatchRule permits MatchRule.Url, MatchRule.Marker, Match
     Set<String> elements();
 
     /**
-     * Elements that load a URL from an attribute named in this rule's {@code hosts}.
+     * Elements that load a URL on one of this rule's {@code hosts}.
      *
      * <pre>{@code
      * new MatchRule.Url(Set.of("iframe"), List.of("player.example.com"), "^/embed/", List.of())

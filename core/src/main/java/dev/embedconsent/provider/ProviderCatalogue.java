@@ -85,6 +85,22 @@ public final class ProviderCatalogue {
         return Optional.ofNullable(byId.get(Objects.requireNonNull(id, "id")));
     }
 
+    /**
+     * The provider whose {@link Provider#hosts() hosts} include this host name (ASCII case-insensitive, a trailing dot
+     * ignored), e.g. for checking a browser's connections; site providers first.
+     */
+    public Optional<Provider> providerForHost(String host) {
+        Objects.requireNonNull(host, "host");
+        int end = host.endsWith(".") ? host.length() - 1 : host.length();
+        for (Provider provider : preferredOrder) {
+            HostTable<Boolean> hosts = hostsByProvider.get(provider.id());
+            if (hosts != null && hosts.get(host, 0, end) != null) {
+                return Optional.of(provider);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Every provider, built-ins first in bundled order, then the site's own. */
     public List<Provider> all() {
         return all;

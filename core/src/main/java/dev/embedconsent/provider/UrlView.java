@@ -173,9 +173,9 @@ final class UrlView {
     }
 
     /**
-     * The absolute {@code https} form of the URL whose host range is {@code [hostStart, hostEnd)} within
-     * {@code s[.., to)}: the given host, a non-default port kept, backslashes in the path turned into slashes, and a
-     * {@code /} path when empty.
+     * The absolute {@code https} form of the URL in {@code s[.., to)} whose host ends at {@code hostEnd}: the given
+     * (normalised) host, a non-default port kept, backslashes in the path turned into slashes, and a {@code /} path
+     * when empty.
      */
     static String toHttps(String s, String host, int hostEnd, int to) {
         int authorityEnd = authorityEnd(s, hostEnd, to);

@@ -47,8 +47,11 @@ class ProviderCatalogueTest {
         "script|src|https://platform.twitter.com/widgets.js|x|https://platform.twitter.com/widgets.js",
         "script|src|//connect.facebook.net/en_US/sdk.js#xfbml=1|facebook|https://connect.facebook.net/en_US/sdk.js#xfbml=1",
         "link|href|https://i.ytimg.com|youtube|https://i.ytimg.com/",
+        "link|imagesrcset|/a.jpg 1x, https://i.ytimg.com/vi/x/hq.jpg 2x|youtube|https://i.ytimg.com/vi/x/hq.jpg",
         "image|href|https://tile.openstreetmap.org/1/2/3.png|openstreetmap|https://tile.openstreetmap.org/1/2/3.png",
         "image|xlink:href|https://tile.openstreetmap.org/1/2/3.png|openstreetmap|https://tile.openstreetmap.org/1/2/3.png",
+        "script|href|https://platform.twitter.com/widgets.js|x|https://platform.twitter.com/widgets.js",
+        "script|xlink:href|https://www.tiktok.com/embed.js|tiktok|https://www.tiktok.com/embed.js",
     })
     void matchesUrls(String element, String attribute, String value, String provider, String url) {
         TestAttributes attributes = element.equals("link")
@@ -234,6 +237,16 @@ class ProviderCatalogueTest {
         assertFalse(CATALOGUE.match("blockquote", TestAttributes.of("class", "tiktok-embed")).inert());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "www.youtube.com|youtube", "I.YTIMG.COM|youtube", "youtube.com.|youtube", "player.vimeo.com|vimeo",
+        "pbs.twimg.com|x", "x.com|x", "scontent-fra3-1.cdninstagram.com|instagram", "connect.facebook.net|facebook",
+        "static-cdn.jtvnw.net|twitch", "tile.openstreetmap.org|openstreetmap", "maps.googleapis.com|google-maps",
+        "example.org|''", "notyoutube.com|''", "youtube.com.evil.example|''", "com|''"})
+    void findsTheProviderOfAHost(String host, String provider) {
+        assertEquals(provider, CATALOGUE.providerForHost(host).map(Provider::id).orElse(""));
+    }
+
     @Test
     void everyProvidersPrivacyPolicyLinkIsNotItselfAnEmbed() {
         for (Provider provider : CATALOGUE.all()) {
@@ -241,39 +254,68 @@ class ProviderCatalogueTest {
         }
     }
 
+    /** Random mixes of URL fragments, controls and odd characters never throw, and every match is https. */
+    @Test
+    void arbitraryValuesNeverThrow() {
+        String[] pieces = {"https:", "http:", "//", "\\", "/", "www.youtube.com", "i.ytimg.com", "%79", "%", "%%",
+            "ｙ", "．", "@", ":", ":443", "?", "#", ",", " ", "\t", "\n", "\u0000", "\uD800", "\uDC00", "data:",
+            "text/html,", ";base64,", "PGlmcmFtZQ==", "javascript:", "'", "\"", "<iframe src=", ">", "(", ")", "1x",
+            "x.com", ".", "-", "[", "]", "", "twitter-tweet", "\u00A0"};
+        String[] elements = {"iframe", "img", "source", "script", "link", "param", "object", "embed", "blockquote",
+            "div", "video", "image", "lite-youtube"};
+        String[] attributes = {"src", "srcset", "data-src", "data-srcset", "href", "value", "data", "srcdoc", "class",
+            "poster", "cite"};
+        java.util.Random random = new java.util.Random(20261127);
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder value = new StringBuilder();
+            for (int n = random.nextInt(8); n >= 0; n--) {
+                value.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String element = elements[random.nextInt(elements.length)];
+            TestAttributes a = TestAttributes.of(attributes[random.nextInt(attributes.length)], value.toString(),
+                    "rel", "preconnect", "name", "movie");
+            EmbedMatch match = CATALOGUE.match(element, a);
+            if (match != null && !match.marker()) {
+                assertTrue(match.url().startsWith("https://"), value + " -> " + match.url());
+                assertFalse(match.url().chars().anyMatch(c -> c == '\t' || c == '\n' || c == '\r'), match.url());
+            }
+        }
+    }
+
     @Test
     void allocatesNothingWhenNothingMatches() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        String[] elements = {"div", "p", "a", "span", "img", "script", "link", "iframe", "blockquote", "source",
-            "param"};
-        TestAttributes[] attributes = {
-                TestAttributes.of("class", "content main", "id", "x"),
-                TestAttributes.of("href", "https://www.youtube.com/watch?v=x"),
-                TestAttributes.of("src", "/images/logo.png", "srcset", "/a.png 1x, /b.png 2x", "alt", "Logo"),
-                TestAttributes.of("src", "https://cdn.example.org/app.js"),
-                TestAttributes.of("rel", "stylesheet", "href", "/style.css"),
-                TestAttributes.of("rel", "canonical", "href", "https://www.youtube.com/watch?v=x"),
-                TestAttributes.of("src", "https://www.example.org/embed/x", "data-src", "//static.example.org/y"),
-                TestAttributes.of("name", "movie", "value", "/flash/own.swf")};
-        // Arrays, not lists: the harness itself must not allocate iterators.
+        TestAttributes plain = TestAttributes.of("class", "content main", "id", "x");
+        TestAttributes link = TestAttributes.of("href", "https://www.youtube.com/watch?v=x");
+        TestAttributes image = TestAttributes.of("src", "/images/logo.png", "srcset", "/a.png 1x, /b.png 2x");
+        // Pairs, in arrays rather than lists: the harness itself must not allocate iterators.
+        String[] elements = {"div", "p", "span", "blockquote", "a", "a", "img", "source", "script", "link", "link",
+            "iframe", "param", "video"};
+        TestAttributes[] attributes = {plain, plain, plain, TestAttributes.of("class", "quote twitter"), link,
+            TestAttributes.of("class", "twitter-timeline", "href", "https://twitter.com/x"), image, image,
+            TestAttributes.of("src", "https://cdn.example.org/app.js"),
+            TestAttributes.of("rel", "stylesheet", "href", "/style.css"),
+            TestAttributes.of("rel", "canonical", "href", "https://www.youtube.com/watch?v=x"),
+            TestAttributes.of("src", "https://www.example.org/embed/x", "data-src", "//static.example.org/y"),
+            TestAttributes.of("name", "movie", "value", "/flash/own.swf"),
+            TestAttributes.of("src", "/media/clip.mp4", "poster", "/media/clip.jpg")};
         Runnable round = () -> {
-            for (String element : elements) {
-                for (TestAttributes a : attributes) {
-                    if (CATALOGUE.match(element, a) != null) {
-                        throw new AssertionError(element + " " + a.names());
-                    }
+            for (int i = 0; i < elements.length; i++) {
+                if (CATALOGUE.match(elements[i], attributes[i]) != null) {
+                    throw new AssertionError(elements[i] + " " + attributes[i].names());
                 }
             }
         };
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             round.run();
         }
-        long calls = 10_000L * elements.length * attributes.length;
+        long calls = 50_000L * elements.length;
         long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             round.run();
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(allocated < calls / 100, allocated + " bytes allocated over " + calls + " non-matching calls");
     }
+
 }
