@@ -13,6 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -173,8 +174,9 @@ public class EmbedConsentFilter implements Filter {
             return;
         }
         if (request.getAttribute(STATE_ATTRIBUTE) instanceof RewritingResponse state) {
-            chain.doFilter(request, response);
             DispatcherType type = request.getDispatcherType();
+            // an async context started with the container's own response dispatches with it: keep rewriting
+            chain.doFilter(request, type == DispatcherType.ASYNC && !leadsTo(response, state) ? state : response);
             if ((type == DispatcherType.ASYNC || type == DispatcherType.FORWARD) && !request.isAsyncStarted()) {
                 // a forward's content must be complete when it returns (Tomcat closes the response there)
                 state.finish();
@@ -230,6 +232,17 @@ public class EmbedConsentFilter implements Filter {
             type = response.getHeader("Content-Type");
         }
         return type != null && mediaType(type).equals("text/html");
+    }
+
+    private static boolean leadsTo(ServletResponse response, ServletResponse target) {
+        for (ServletResponse r = response; ; r = ((ServletResponseWrapper) r).getResponse()) {
+            if (r == target) {
+                return true;
+            }
+            if (!(r instanceof ServletResponseWrapper)) {
+                return false;
+            }
+        }
     }
 
     private static boolean isRewritableMethod(String method) {
