@@ -94,8 +94,8 @@ public class EmbedConsentFilter implements Filter {
 
     private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
 
-    private @Nullable EmbedConsentConfig config;
-    private @Nullable ConsentRuntime runtime;
+    private volatile @Nullable EmbedConsentConfig config;
+    private volatile @Nullable ConsentRuntime runtime;
 
     /** For {@code web.xml}: the configuration is read from init-params in {@link #init}. */
     public EmbedConsentFilter() {
@@ -145,15 +145,22 @@ public class EmbedConsentFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
+        EmbedConsentConfig c = config;
         try {
-            if (config == null) {
-                config = EmbedConsentConfig.fromInitParameters(filterConfig::getInitParameter);
+            if (c == null) {
+                c = EmbedConsentConfig.fromInitParameters(filterConfig::getInitParameter);
+                config = c;
             }
-            runtime = ConsentRuntime.start(config, filterConfig.getServletContext());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ServletException("embed-consent: " + e.getMessage(), e);
         }
-        LOG.log(Level.INFO, "embed-consent filter started: {0}", config);
+        try {
+            runtime = ConsentRuntime.start(c, filterConfig.getServletContext());
+        } catch (RuntimeException e) {
+            throw new ServletException("embed-consent could not start with " + c + " (data-dir resolves to "
+                    + c.dataDirectory().toAbsolutePath() + "): " + e.getMessage(), e);
+        }
+        LOG.log(Level.INFO, "embed-consent filter started: {0}", c);
     }
 
     @Override
