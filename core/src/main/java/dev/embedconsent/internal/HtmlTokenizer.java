@@ -386,8 +386,16 @@ public final class HtmlTokenizer {
                     break;
                 }
                 case TAG_NAME: {
-                    if (i >= tagStop) {
-                        return capped(i);
+                    int limit = Math.min(end, tagStop);
+                    while (i < limit && !endsName(a[i])) {
+                        appendName(a[i]);
+                        i++;
+                    }
+                    if (i == limit) {
+                        if (limit < end) {
+                            return capped(i);
+                        }
+                        break;
                     }
                     byte c = a[i];
                     if (isWhitespace(c)) {
@@ -402,8 +410,6 @@ public final class HtmlTokenizer {
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
                         break;
-                    } else {
-                        appendName(c);
                     }
                     i++;
                     break;
@@ -426,19 +432,22 @@ public final class HtmlTokenizer {
                     break;
                 }
                 case ATTR_NAME: {
-                    if (i >= tagStop) {
-                        return capped(i);
+                    int limit = Math.min(end, tagStop);
+                    while (i < limit && !endsName(a[i]) && a[i] != '=') {
+                        i++;
                     }
-                    byte c = a[i];
-                    if (isWhitespace(c) || c == '/' || c == '>') {
-                        endAttributeName(base + i);
-                        state = AFTER_ATTR_NAME;
-                    } else if (c == '=') {
-                        endAttributeName(base + i);
+                    if (i == limit) {
+                        if (limit < end) {
+                            return capped(i);
+                        }
+                        break;
+                    }
+                    endAttributeName(base + i);
+                    if (a[i] == '=') {
                         state = BEFORE_ATTR_VALUE;
                         i++;
                     } else {
-                        i++;
+                        state = AFTER_ATTR_NAME;
                     }
                     break;
                 }
@@ -508,21 +517,26 @@ public final class HtmlTokenizer {
                     break;
                 }
                 case ATTR_VALUE_UNQ: {
-                    if (i >= tagStop) {
-                        return capped(i);
+                    int limit = Math.min(end, tagStop);
+                    while (i < limit && a[i] != '>' && !isWhitespace(a[i])) {
+                        i++;
+                    }
+                    if (i == limit) {
+                        if (limit < end) {
+                            return capped(i);
+                        }
+                        break;
                     }
                     byte c = a[i];
                     if (isWhitespace(c)) {
                         endValue(base + i);
                         state = BEFORE_ATTR_NAME;
                         i++;
-                    } else if (c == '>') {
+                    } else {
                         endValue(base + i);
                         i = emit(base, i);
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
-                    } else {
-                        i++;
                     }
                     break;
                 }
@@ -1020,6 +1034,11 @@ public final class HtmlTokenizer {
         } else if (state == ATTR_VALUE_DQ || state == ATTR_VALUE_SQ || state == ATTR_VALUE_UNQ) {
             attrValueEnd[k] = rel;
         }
+    }
+
+    /** Whitespace, '/' or '>': ends a tag name or an attribute name. */
+    private static boolean endsName(byte c) {
+        return c == '>' || c == '/' || isWhitespace(c);
     }
 
     private static boolean isAlpha(byte c) {
