@@ -78,8 +78,4 @@ final class Page {
             observer.replaced(original, bytes);
         }
     }
-
-    void flush() throws IOException {
-        sink.flush();
-    }
 }

@@ -248,16 +248,6 @@ public final class HtmlTokenizer {
         return nameIs(lastStartTag, SCRIPT) ? " " + end + end : " " + end;
     }
 
-    /** Whether the tokenizer is in PLAINTEXT, which nothing ends. */
-    public boolean inPlaintext() {
-        return state == PLAINTEXT;
-    }
-
-    /** Whether the tokenizer is in the data state between tokens. */
-    public boolean inData() {
-        return state == DATA;
-    }
-
     /** The {@code <} of an end tag in progress, or of what may become one in a text state, or -1. */
     public long pendingEndTag() {
         switch (state) {
