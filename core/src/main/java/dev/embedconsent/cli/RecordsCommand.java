@@ -12,6 +12,8 @@ import dev.embedconsent.store.VerificationResult;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,8 +133,15 @@ public final class RecordsCommand {
         if (o.store != null) {
             return JsonLinesConsentStore.open(o.store);
         }
+        String url = Objects.requireNonNull(o.jdbc);
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException e) {
+            throw new StoreException("no JDBC driver for " + url + "; the PostgreSQL driver handles "
+                    + "jdbc:postgresql://host:port/database URLs");
+        }
         JdbcConsentStore.Builder builder = JdbcConsentStore.builder(
-                new DriverManagerDataSource(Objects.requireNonNull(o.jdbc), o.user, o.password))
+                new DriverManagerDataSource(url, o.user, o.password))
                 .withRetryTimeout(Duration.ofSeconds(5)).withoutSchemaCreation();
         if (o.table != null) {
             builder.withTableName(o.table);

@@ -16,11 +16,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -159,9 +161,10 @@ public final class ConsentCookieCodec {
             return null;
         }
         List<CookieDecision> decisions = new ArrayList<>();
+        Set<String> providers = new HashSet<>();
         for (int i = 2; i < lines.length; i++) {
             String[] parts = lines[i].split(" ", -1);
-            if (parts.length != 4) {
+            if (parts.length != 4 || !providers.add(parts[0])) {
                 return null;
             }
             Decision decision = decisionOf(parts[1]);

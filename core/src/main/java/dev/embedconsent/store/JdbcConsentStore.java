@@ -433,14 +433,17 @@ public final class JdbcConsentStore implements ConsentStore {
         });
     }
 
+    /** Streams all rows in chain order; retried only until the first row is handed on, never half-way. */
     private void scan(RowHandler handler) {
         retrying("read chain", () -> {
+            boolean started = false;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     st.setFetchSize(1000);
                     try (ResultSet rs = st.executeQuery("SELECT seq, entry FROM " + table + " ORDER BY seq")) {
                         while (rs.next()) {
+                            started = true;
                             handler.row(rs.getLong(1), rs.getString(2));
                         }
                     }
@@ -449,6 +452,12 @@ public final class JdbcConsentStore implements ConsentStore {
                     rollbackQuietly(c);
                     throw e;
                 }
+            } catch (SQLException e) {
+                if (started) {
+                    throw new StoreException("consent store " + table + ": reading the chain failed part-way ("
+                            + e.getMessage() + "); run it again", e);
+                }
+                throw e;
             }
             return null;
         });

@@ -107,7 +107,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
     private @Nullable String failure;
     private boolean closed;
 
-    // Guarded by syncMonitor.
+    // Guarded by syncMonitor; only used with GROUP_COMMIT.
     private long durable;
 
     private JsonLinesConsentStore(Builder b) {
@@ -133,11 +133,14 @@ public final class JsonLinesConsentStore implements ConsentStore {
                     + directory.resolve(LOCK_FILE) + " is held); stop that process or use another directory");
         }
         lock = acquired;
+        FileChannel head = null;
         try {
-            headChannel = FileChannel.open(directory.resolve(HEAD_FILE), StandardOpenOption.CREATE,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+            head = FileChannel.open(directory.resolve(HEAD_FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            headChannel = head;
             load();
         } catch (IOException | RuntimeException e) {
+            closeQuietly(head);
             closeQuietly(lockChannel);
             throw e instanceof StoreException ? (StoreException) e
                     : new StoreException("cannot open consent store " + directory + ": " + e, e);
@@ -178,9 +181,6 @@ public final class JsonLinesConsentStore implements ConsentStore {
             if (durability == Durability.FSYNC_EACH) {
                 force(current);
                 writeHead(seq, lastId, lastHash);
-                synchronized (syncMonitor) {
-                    durable = seq;
-                }
                 return record;
             }
         } finally {

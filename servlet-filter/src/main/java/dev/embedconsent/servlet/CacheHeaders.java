@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,8 +13,17 @@ import org.jspecify.annotations.Nullable;
  * {@code Vary} gains {@code Cookie}; {@code Cache-Control} becomes {@code private} (shared caches must not keep it);
  * an {@code ETag} gets a suffix naming the consent variant, keeping its weak/strong flag, so two variants never share
  * a validator and the application's own tag stays recognisable.
+ *
+ * <p>Revalidation: when {@code If-None-Match} carries a tag with the suffix of the visitor's current variant, the
+ * application sees the tag without the suffix, so its own conditional handling can answer 304; that 304 then gets
+ * the same header treatment (suffixed {@code ETag}, {@code Vary}, {@code Cache-Control}). A tag of another variant
+ * keeps its suffix and therefore never matches.
  */
 final class CacheHeaders {
+    /** Between the application's tag and the consent variant. */
+    static final String SUFFIX = "-ec";
+    private static final Pattern VARIANT_TAG = Pattern.compile("(?:W/)?\".*-ec[0-9a-f]{8}\"");
+
     private CacheHeaders() {}
 
     /** The new {@code Vary} value given the existing ones (each possibly a list). */
@@ -63,6 +73,11 @@ final class CacheHeaders {
         return String.join(", ", directives);
     }
 
+    /** Whether an entity tag carries a consent-variant suffix ({@code -ec} and eight hex digits). */
+    static boolean hasVariant(String tag) {
+        return VARIANT_TAG.matcher(tag).matches();
+    }
+
     /** {@code "abc"} becomes {@code "abc-ec<variant>"}, {@code W/"abc"} becomes {@code W/"abc-ec<variant>"}. */
     static @Nullable String etag(@Nullable String etag, String variant) {
         if (etag == null || etag.isBlank()) {
@@ -77,6 +92,6 @@ final class CacheHeaders {
         if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
             value = value.substring(1, value.length() - 1);
         }
-        return prefix + "\"" + value + "-ec" + variant + "\"";
+        return prefix + "\"" + value + SUFFIX + variant + "\"";
     }
 }

@@ -159,15 +159,8 @@ final class ConsentRuntime implements AutoCloseable {
      * for this page (which is consumed here: its cookie is deleted in the same response).
      */
     PageContext pageContext(HttpServletRequest request, HttpServletResponse response, @Nullable Charset transport) {
-        Set<String> consented = new TreeSet<>();
-        Optional<ConsentCookie> cookie = consentCookie(request);
-        cookie.ifPresent(c -> consented.addAll(safeConsented(c)));
-        Optional<ConsentCookie> once = decodeCookie(request, ONCE_COOKIE);
-        if (once.isPresent()) {
-            Optional<SubjectId> subject = cookie.map(ConsentCookie::subject);
-            if (subject.isPresent() && subject.get().equals(once.get().subject())) {
-                consented.addAll(safeConsented(once.get()));
-            }
+        Set<String> consented = consentedProviders(request);
+        if (decodeCookie(request, ONCE_COOKIE).isPresent()) {
             response.addHeader("Set-Cookie", CookieHeaders.delete(ONCE_COOKIE, request.getRequestURI(), request));
         }
         String query = request.getQueryString();
@@ -180,6 +173,22 @@ final class ConsentRuntime implements AutoCloseable {
         return new PageContext(transport, null, consented, path, EmbedListener.NONE, nonce);
     }
 
+    /**
+     * The providers whose embeds this request may see: those the consent cookie proves, plus a "load once" grant
+     * signed for the same subject. Reads only; the grant is consumed by {@link #pageContext}.
+     */
+    Set<String> consentedProviders(HttpServletRequest request) {
+        Set<String> consented = new TreeSet<>();
+        Optional<ConsentCookie> cookie = consentCookie(request);
+        cookie.ifPresent(c -> consented.addAll(safeConsented(c)));
+        Optional<ConsentCookie> once = decodeCookie(request, ONCE_COOKIE);
+        Optional<SubjectId> subject = cookie.map(ConsentCookie::subject);
+        if (once.isPresent() && subject.isPresent() && subject.get().equals(once.get().subject())) {
+            consented.addAll(safeConsented(once.get()));
+        }
+        return consented;
+    }
+
     private Set<String> safeConsented(ConsentCookie cookie) {
         try {
             return consent.consentedProviders(cookie);
@@ -190,10 +199,10 @@ final class ConsentRuntime implements AutoCloseable {
     }
 
     /** A short stable name of the consent variant of a page, for the ETag suffix. */
-    String variant(PageContext context) {
+    String variant(Set<String> consentedProviders) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest(String.join(",", new TreeSet<>(context.consentedProviders()))
+            byte[] digest = sha.digest(String.join(",", new TreeSet<>(consentedProviders))
                     .getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 4);
         } catch (NoSuchAlgorithmException e) {

@@ -32,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Period;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -520,6 +522,53 @@ public class EmbedConsentFilter implements Filter {
             this.response = response;
         }
 
+        /**
+         * {@code If-None-Match} as the application knows it: a tag we suffixed for the visitor's current consent
+         * variant loses the suffix (so the application can answer 304), tags of other variants keep it (no match).
+         * On requests for HTML, tags without any variant suffix are hidden: they name a copy that was not rewritten
+         * (cached before the filter was installed) and must not be revalidated.
+         */
+        @Override
+        public @Nullable String getHeader(String name) {
+            if (!"If-None-Match".equalsIgnoreCase(name)) {
+                return super.getHeader(name);
+            }
+            List<String> values = ifNoneMatch();
+            return values.isEmpty() ? null : String.join(", ", values);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            if (!"If-None-Match".equalsIgnoreCase(name)) {
+                return super.getHeaders(name);
+            }
+            return Collections.enumeration(ifNoneMatch());
+        }
+
+        private List<String> ifNoneMatch() {
+            List<String> tags = new ArrayList<>();
+            Enumeration<String> headers = super.getHeaders("If-None-Match");
+            if (headers == null || !headers.hasMoreElements()) {
+                return tags;
+            }
+            String accept = super.getHeader("Accept");
+            boolean html = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
+            String current = response.runtime.variant(response.runtime.consentedProviders(this));
+            String ours = CacheHeaders.SUFFIX + current + "\"";
+            for (String header : Collections.list(headers)) {
+                for (String tag : header.split(",")) {
+                    String t = tag.strip();
+                    if (t.endsWith(ours)) {
+                        tags.add(t.substring(0, t.length() - ours.length()) + "\"");
+                        response.revalidating(current);
+                    } else if (!t.isEmpty() && !(html && !CacheHeaders.hasVariant(t))) {
+                        tags.add(t);
+                    }
+                }
+            }
+            return tags;
+        }
+
         @Override
         public AsyncContext startAsync() {
             return startAsync(this, response);
@@ -638,7 +687,9 @@ public class EmbedConsentFilter implements Filter {
         private @Nullable Long heldLength;
         private @Nullable String heldEtag;
         private @Nullable PageContext page;
+        private @Nullable String revalidatedVariant;
         private @Nullable OutputStream target;
+        private @Nullable OutputStream session;
         private @Nullable EncodingWriter encoder;
         private @Nullable PrintWriter writer;
         private boolean usingStream;
@@ -668,24 +719,36 @@ public class EmbedConsentFilter implements Filter {
                 Charset transport = encoder != null ? encoder.charset() : charsetParameter(r.getContentType());
                 PageContext context = runtime.pageContext(request, r, transport);
                 page = context;
-                String variant = runtime.variant(context);
-                r.setHeader("Vary", CacheHeaders.vary(List.copyOf(r.getHeaders("Vary"))));
-                r.setHeader("Cache-Control", CacheHeaders.cacheControl(List.copyOf(r.getHeaders("Cache-Control"))));
-                String etag = heldEtag != null ? heldEtag : r.getHeader("ETag");
-                if (etag != null) {
-                    r.setHeader("ETag", CacheHeaders.etag(etag, variant));
-                }
+                consentHeaders(r, runtime.variant(context.consentedProviders()));
             } else {
                 mode = Mode.PASS;
                 if (heldLength != null) {
                     r.setContentLengthLong(heldLength);
                 }
-                if (heldEtag != null) {
+                String variant = revalidatedVariant;
+                if (variant != null && r.getStatus() == HttpServletResponse.SC_NOT_MODIFIED) {
+                    // the application confirmed our rewritten copy: the 304 must describe that copy
+                    consentHeaders(r, variant);
+                } else if (heldEtag != null) {
                     r.setHeader("ETag", heldEtag);
                 }
             }
             heldLength = null;
             heldEtag = null;
+        }
+
+        private void consentHeaders(HttpServletResponse r, String variant) {
+            r.setHeader("Vary", CacheHeaders.vary(List.copyOf(r.getHeaders("Vary"))));
+            r.setHeader("Cache-Control", CacheHeaders.cacheControl(List.copyOf(r.getHeaders("Cache-Control"))));
+            String etag = heldEtag != null ? heldEtag : r.getHeader("ETag");
+            if (etag != null) {
+                r.setHeader("ETag", CacheHeaders.etag(etag, variant));
+            }
+        }
+
+        /** The variant of an {@code If-None-Match} tag we handed to the application without its suffix. */
+        void revalidating(String variant) {
+            revalidatedVariant = variant;
         }
 
         private OutputStream target() throws IOException {
@@ -697,7 +760,12 @@ public class EmbedConsentFilter implements Filter {
                 decide();
                 ServletOutputStream raw = container().getOutputStream();
                 PageContext context = page;
-                t = mode == Mode.REWRITE && context != null ? runtime.open(raw, context) : raw;
+                if (mode == Mode.REWRITE && context != null) {
+                    session = runtime.open(raw, context);
+                    t = session;
+                } else {
+                    t = raw;
+                }
                 target = t;
             }
             return t;
@@ -714,9 +782,10 @@ public class EmbedConsentFilter implements Filter {
             }
             finished = true;
             decide();
-            OutputStream t = target;
-            if (t != null && t != container().getOutputStream()) {
-                t.close();
+            OutputStream s = session;
+            session = null;
+            if (s != null) {
+                s.close();
             }
         }
 
@@ -728,6 +797,7 @@ public class EmbedConsentFilter implements Filter {
             }
             if (mode == Mode.REWRITE) {
                 target = null;
+                session = null;
             }
             heldLength = null;
             heldEtag = null;
@@ -749,7 +819,8 @@ public class EmbedConsentFilter implements Filter {
                 super.setHeader("ETag", value);
             } else {
                 PageContext context = page;
-                super.setHeader("ETag", CacheHeaders.etag(value, runtime.variant(Objects.requireNonNull(context))));
+                super.setHeader("ETag", CacheHeaders.etag(value,
+                        runtime.variant(Objects.requireNonNull(context).consentedProviders())));
             }
         }
 
@@ -904,6 +975,7 @@ public class EmbedConsentFilter implements Filter {
             writer = null;
             usingStream = false;
             target = null;
+            session = null;
             page = null;
             heldLength = null;
             heldEtag = null;
@@ -918,6 +990,7 @@ public class EmbedConsentFilter implements Filter {
                 e.discard();
             }
             target = null;
+            session = null;
         }
 
         @Override

@@ -1,7 +1,9 @@
 package dev.embedconsent.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,5 +37,13 @@ class CacheHeadersTest {
         assertEquals("W/\"v1-ec1234abcd\"", CacheHeaders.etag("W/\"v1\"", "1234abcd"));
         assertEquals("\"bare-ec00\"", CacheHeaders.etag("bare", "00"));
         assertNull(CacheHeaders.etag(null, "00"));
+    }
+
+    @Test
+    void variantTags() {
+        assertTrue(CacheHeaders.hasVariant("\"v1-ec1234abcd\""));
+        assertTrue(CacheHeaders.hasVariant("W/\"v1-ec1234abcd\""));
+        assertFalse(CacheHeaders.hasVariant("\"v1\""));
+        assertFalse(CacheHeaders.hasVariant("\"v1-ec12\""));
     }
 }

@@ -329,6 +329,25 @@ abstract class FilterContainerContract {
         assertFalse(etag.equals(etagConsented), "the consent variant changes the ETag");
     }
 
+    @Test
+    void conditionalRequestsRevalidateOnlyTheSameConsentVariant() throws Exception {
+        String etag = get("/t/etag").headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> notModified = get("/t/etag", "If-None-Match", etag);
+        assertEquals(304, notModified.statusCode());
+        assertEquals(etag, notModified.headers().firstValue("ETag").orElseThrow());
+        assertConsentHeaders(notModified);
+
+        assertEquals(200, get("/t/etag", "If-None-Match", "\"v1\"", "Accept", "text/html").statusCode(),
+                "a copy from before the filter (no variant suffix) is never revalidated for a page request");
+        assertEquals(304, get("/t/etag", "If-None-Match", "\"v1\"", "Accept", "image/png").statusCode(),
+                "for anything else an unsuffixed tag is the application's business");
+        assertEquals(200, get("/t/etag", "If-None-Match", "\"v1-ec00000000\"").statusCode());
+        String consented = cookie(grant("youtube", "provider"), "ec_consent");
+        HttpResponse<String> otherVariant = get("/t/etag", "If-None-Match", etag, "Cookie", consented);
+        assertEquals(200, otherVariant.statusCode(), "a copy rendered without consent must not be revalidated");
+        assertTrue(otherVariant.body().contains(EMBED));
+    }
+
     // ---- streaming ----
 
     @Test

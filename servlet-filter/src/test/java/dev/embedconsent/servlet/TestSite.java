@@ -195,6 +195,12 @@ final class TestSite implements ServletContainerInitializer {
                     response.getWriter().write(PAGE);
                 }
                 case "/etag" -> {
+                    if ("\"v1\"".equals(request.getHeader("If-None-Match"))) {
+                        response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
+                        response.setHeader("ETag", "\"v1\"");
+                        response.setHeader("Cache-Control", "public, max-age=60");
+                        return;
+                    }
                     response.setHeader("ETag", "\"v1\"");
                     response.setHeader("Vary", "Accept-Encoding");
                     response.setHeader("Cache-Control", "public, max-age=60");

@@ -1,0 +1,214 @@
+package dev.embedconsent.consent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.embedconsent.provider.Provider;
+import dev.embedconsent.store.ChainCountingStore;
+import dev.embedconsent.store.InMemoryConsentStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class ConsentServiceTest {
+
+    private static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
+
+    private final MutableClock clock = new MutableClock(START);
+    private final Map<String, Provider> providers = new ConcurrentHashMap<>(Map.of(
+            "youtube", provider("youtube", "Google Ireland Limited", "2024-06-01"),
+            "vimeo", provider("vimeo", "Vimeo.com, Inc.", "3")));
+    private final InMemoryConsentStore store = new InMemoryConsentStore();
+    private final ConsentService service = ConsentService.builder(store, id -> Optional.ofNullable(providers.get(id)))
+            .withClock(clock).build();
+    private final SubjectId visitor = SubjectId.random();
+
+    @Test
+    void grantRecordsEveryFieldAndCountsAsConsent() {
+        ConsentRecord record = service.grant(ConsentRequest.of(visitor, "youtube").withMethod(ConsentMethod.FORM)
+                .withLanguage("de").withPage("/news/visit?utm=x#top"));
+        assertEquals(visitor, record.subject());
+        assertEquals("youtube", record.provider());
+        assertEquals("Google Ireland Limited", record.recipient());
+        assertEquals(List.of("Video playback", "Advertising"), record.purposes());
+        assertEquals(Decision.GIVEN, record.decision());
+        assertEquals(Scope.PROVIDER, record.scope());
+        assertEquals("2024-06-01", record.noticeVersion());
+        assertEquals("de", record.language());
+        assertEquals("/news/visit", record.page(), "query and fragment may hold personal data");
+        assertEquals(ConsentMethod.FORM, record.method());
+        assertEquals(START, record.timestamp());
+        assertEquals(Instant.parse("2026-09-01T12:00:00Z"), record.expiry(), "default validity is 6 months");
+        assertEquals(ConsentRecord.SCHEMA_VERSION, record.schemaVersion());
+        assertTrue(service.state(visitor).granted("youtube"));
+        assertEquals(Set.of("youtube"), service.state(visitor).consentedProviders());
+    }
+
+    @Test
+    void withdrawAndRefuseEndConsent() {
+        service.grant(ConsentRequest.of(visitor, "youtube"));
+        service.withdraw(ConsentRequest.of(visitor, "youtube"));
+        assertEquals(Decision.WITHDRAWN, service.state(visitor).get("youtube").orElseThrow().decision());
+        assertFalse(service.state(visitor).granted("youtube"));
+        service.refuse(ConsentRequest.of(visitor, "vimeo"));
+        assertEquals(Decision.REFUSED, service.state(visitor).get("vimeo").orElseThrow().decision());
+        assertEquals(Set.of(), service.state(visitor).consentedProviders());
+        assertEquals(3, service.history(visitor).size());
+    }
+
+    @Test
+    void aChangedNoticeVersionInvalidatesEarlierConsent() {
+        service.grant(ConsentRequest.of(visitor, "youtube"));
+        providers.put("youtube", provider("youtube", "Google Ireland Limited", "2026-03-01"));
+        ProviderConsent consent = service.state(visitor).get("youtube").orElseThrow();
+        assertEquals(Decision.EXPIRED, consent.decision());
+        assertEquals("2024-06-01", consent.noticeVersion());
+        service.grant(ConsentRequest.of(visitor, "youtube"));
+        assertTrue(service.state(visitor).granted("youtube"));
+    }
+
+    @Test
+    void consentExpiresAfterTheValidity() {
+        ConsentService shortLived = ConsentService.builder(store, id -> Optional.ofNullable(providers.get(id)))
+                .withClock(clock).withValidity(Period.ofMonths(1)).withoutCache().build();
+        shortLived.grant(ConsentRequest.of(visitor, "vimeo"));
+        clock.advance(Duration.ofDays(30));
+        assertTrue(shortLived.state(visitor).granted("vimeo"));
+        clock.advance(Duration.ofDays(2));
+        assertEquals(Decision.EXPIRED, shortLived.state(visitor).get("vimeo").orElseThrow().decision());
+    }
+
+    @Test
+    void onceGrantsAreRecordedButNeverStandingConsent() {
+        ConsentRecord once = service.grant(ConsentRequest.of(visitor, "youtube").withScope(Scope.ONCE));
+        assertEquals(Scope.ONCE, once.scope());
+        assertEquals(List.of(once), service.history(visitor));
+        assertFalse(service.state(visitor).granted("youtube"));
+    }
+
+    @Test
+    void gpcIsRecordedButNeverTreatedAsConsent() {
+        ConsentRecord refused = service.refuse(ConsentRequest.of(visitor, "youtube").withGpc(true));
+        assertTrue(refused.gpc());
+        assertFalse(service.state(visitor).granted("youtube"));
+        ConsentRecord granted = service.grant(ConsentRequest.of(visitor, "vimeo").withGpc(true));
+        assertTrue(granted.gpc(), "an explicit click still counts, with the signal kept as evidence");
+    }
+
+    @Test
+    void unknownProvidersAndDerivedDecisionsAreRejected() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> service.grant(ConsentRequest.of(visitor, "myspace")));
+        assertTrue(unknown.getMessage().contains("myspace"));
+        assertThrows(IllegalArgumentException.class,
+                () -> service.record(Decision.EXPIRED, ConsentRequest.of(visitor, "youtube")));
+        assertEquals(0, service.history(visitor).size());
+    }
+
+    @Test
+    void validityIsCappedAtThirteenMonths() {
+        ConsentService.Builder builder = ConsentService.builder(store, id -> Optional.empty());
+        builder.withValidity(Period.ofMonths(13));
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> builder.withValidity(Period.ofMonths(3)));
+        assertTrue(twice.getMessage().contains("validity"));
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> ConsentService.builder(store, id -> Optional.empty()).withValidity(Period.ofDays(397)));
+        assertTrue(tooLong.getMessage().contains("13 months"));
+        assertThrows(IllegalArgumentException.class,
+                () -> ConsentService.builder(store, id -> Optional.empty()).withValidity(Period.ofMonths(14)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ConsentService.builder(store, id -> Optional.empty()).withValidity(Period.ZERO));
+        assertEquals(Period.ofDays(396), ConsentService.builder(store, id -> Optional.empty())
+                .withValidity(Period.ofDays(396)).build().validity());
+        assertThrows(IllegalArgumentException.class,
+                () -> ConsentService.builder(store, id -> Optional.empty()).withCache("maximumSize=oops"));
+    }
+
+    @Test
+    void cachedStateIsInvalidatedByEveryWrite() {
+        ChainCountingStore counting = new ChainCountingStore(new InMemoryConsentStore());
+        ConsentService cached = ConsentService.builder(counting, id -> Optional.ofNullable(providers.get(id)))
+                .withClock(clock).withCache("maximumSize=100").build();
+        cached.grant(ConsentRequest.of(visitor, "youtube"));
+        assertTrue(cached.state(visitor).granted("youtube"));
+        assertTrue(cached.state(visitor).granted("youtube"));
+        assertEquals(1, counting.historyReads(), "second look-up must come from the cache");
+        cached.withdraw(ConsentRequest.of(visitor, "youtube"));
+        assertFalse(cached.state(visitor).granted("youtube"), "a write must invalidate the cached state");
+        assertEquals(2, counting.historyReads());
+        cached.erase(visitor);
+        assertEquals(Map.of(), cached.state(visitor).providers());
+    }
+
+    @Test
+    void exportHoldsEveryRecordAndTheState() {
+        service.grant(ConsentRequest.of(visitor, "youtube").withPage("/a").withLanguage("en"));
+        service.refuse(ConsentRequest.of(visitor, "vimeo"));
+        service.grant(ConsentRequest.of(SubjectId.random(), "youtube"));
+        JsonNode json = JsonMapper.builder().build().readTree(service.export(visitor));
+        assertEquals(visitor.value(), json.get("subject").stringValue());
+        assertEquals(2, json.get("records").size());
+        JsonNode first = json.get("records").get(0);
+        for (String field : List.of("recordId", "schemaVersion", "subject", "provider", "purposes", "recipient",
+                "decision", "scope", "noticeVersion", "language", "page", "method", "gpc", "timestamp", "expiry",
+                "previousHash", "hash")) {
+            assertTrue(first.has(field), "export lacks " + field);
+        }
+        assertEquals("given", json.get("state").get("youtube").get("decision").stringValue());
+        assertEquals("refused", json.get("state").get("vimeo").get("decision").stringValue());
+    }
+
+    @Test
+    void eraseLeavesNothingOfTheSubjectAndTheChainVerifies() {
+        service.grant(ConsentRequest.of(visitor, "youtube"));
+        SubjectId other = SubjectId.random();
+        service.grant(ConsentRequest.of(other, "youtube"));
+        service.withdraw(ConsentRequest.of(visitor, "youtube"));
+        assertEquals(2, service.erase(visitor));
+        assertEquals(List.of(), service.history(visitor));
+        assertEquals(Map.of(), service.state(visitor).providers());
+        assertTrue(service.state(other).granted("youtube"));
+        assertTrue(store.verify().valid());
+        assertTrue(JsonMapper.builder().build().readTree(service.export(visitor)).get("records").isEmpty());
+    }
+
+    @Test
+    void purgeKeepsDecisionsStillInForce() {
+        service.grant(ConsentRequest.of(visitor, "youtube"));
+        clock.advance(Duration.ofDays(300));
+        service.grant(ConsentRequest.of(visitor, "vimeo"));
+        clock.advance(Duration.ofDays(120));
+        assertEquals(1, service.purge(Period.ofDays(400)));
+        assertEquals(List.of("vimeo"), service.history(visitor).stream().map(ConsentRecord::provider).toList());
+        assertEquals(0, service.purge(Duration.ofDays(1)), "vimeo's consent is still in force");
+        assertTrue(store.verify().valid());
+    }
+
+    @Test
+    void cookieCarriesStandingDecisionsAndIsCheckedAgainstCurrentNotices() {
+        service.grant(ConsentRequest.of(visitor, "youtube"));
+        service.refuse(ConsentRequest.of(visitor, "vimeo"));
+        ConsentCookie cookie = service.cookieFor(visitor);
+        assertEquals(visitor, cookie.subject());
+        assertEquals(2, cookie.decisions().size());
+        assertEquals(Set.of("youtube"), service.consentedProviders(cookie));
+        providers.put("youtube", provider("youtube", "Google Ireland Limited", "2027"));
+        assertEquals(Set.of(), service.consentedProviders(cookie), "new notice version: ask again");
+    }
+
+    static Provider provider(String id, String recipient, String noticeVersion) {
+        return new Provider(id, id, recipient, "https://example.com/privacy", List.of("Video playback", "Advertising"),
+                List.of("IP address"), true, noticeVersion, List.of(id + ".com"), List.of());
+    }
+}
