@@ -68,6 +68,9 @@ final class ByteRewriter implements TokenHandler {
     private int[] neutralize = new int[4];
     private int neutralizeCount;
     private @Nullable Placeholder placeholder;
+    /** Whether the foreign content at the held embed's start comes back after it (its content is in a template). */
+    private boolean restoreForeign;
+    /** That foreign content; null when it was empty. */
     private @Nullable ForeignContent foreignBefore;
 
     private @Nullable ByteRewriter noscript;
@@ -258,7 +261,7 @@ final class ByteRewriter implements TokenHandler {
         templateDepth = 0;
         placeholder = page.rewriter.renderer().render(embed(match, attrs));
         holding = true;
-        foreignBefore = null;
+        restoreForeign = false;
         writePlaceholder(end, selfClosing ? "" : "</" + names.name(id) + ">");
         foreign.breakOut();
     }
@@ -282,7 +285,8 @@ final class ByteRewriter implements TokenHandler {
         templateDepth = 0;
         neutralizeCount = 0;
         placeholder = render(match, attrs, id);
-        foreignBefore = foreign.copy();
+        foreignBefore = foreign.isEmpty() ? null : foreign.copy();
+        restoreForeign = true;
         tokenizer.stopAt(start + page.rewriter.maxCandidateBytes());
         return true;
     }
@@ -379,10 +383,15 @@ final class ByteRewriter implements TokenHandler {
         emitted = end;
         holding = false;
         placeholder = null;
-        if (foreignBefore != null) {
-            foreign = foreignBefore;
-            foreignBefore = null;
+        if (restoreForeign) {
+            if (foreignBefore != null) {
+                foreign = foreignBefore;
+            } else {
+                foreign.clear();
+            }
         }
+        foreignBefore = null;
+        restoreForeign = false;
     }
 
     private void writeAssets() {
@@ -447,7 +456,7 @@ final class ByteRewriter implements TokenHandler {
         templateDepth = 0;
         placeholder = html ? render(match, attrs, id) : page.rewriter.renderer().render(embed(match, attrs));
         holding = true;
-        foreignBefore = null;
+        restoreForeign = false;
         String closer = tokenizer.closer() + (html ? pendingElementCloser() : "");
         writePlaceholder(at, closer);
         tokenizer.resetToData();

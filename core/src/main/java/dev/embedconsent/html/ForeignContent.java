@@ -40,12 +40,12 @@ final class ForeignContent {
     private int size;
     /** Elements pushed beyond {@link #MAX_DEPTH}: only counted. */
     private int overflow;
-    private int[] namespace = new int[16];
-    private int[] kind = new int[16];
+    private int[] namespace = new int[0];
+    private int[] kind = new int[0];
     /** HTML elements open above this entry (only non-zero for integration points). */
-    private int[] htmlOpen = new int[16];
-    private byte[][] tagNames = new byte[16][];
-    private int[] tagNameLengths = new int[16];
+    private int[] htmlOpen = new int[0];
+    private byte[][] tagNames = new byte[0][];
+    private int[] tagNameLengths = new int[0];
 
     ForeignContent(ElementNames names) {
         this.names = names;
@@ -74,6 +74,12 @@ final class ForeignContent {
         }
         c.tagNameLengths = tagNameLengths.clone();
         return c;
+    }
+
+    /** Forgets all open foreign elements. */
+    void clear() {
+        size = 0;
+        overflow = 0;
     }
 
     boolean isEmpty() {
@@ -225,7 +231,7 @@ final class ForeignContent {
             return;
         }
         if (size == namespace.length) {
-            int n = size * 2;
+            int n = Math.max(8, size * 2);
             namespace = Arrays.copyOf(namespace, n);
             kind = Arrays.copyOf(kind, n);
             htmlOpen = Arrays.copyOf(htmlOpen, n);
