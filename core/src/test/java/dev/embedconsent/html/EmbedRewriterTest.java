@@ -203,6 +203,29 @@ class EmbedRewriterTest {
     }
 
     @Test
+    void trackingPixelInANoscriptInHeadGetsAnInertWrapper() {
+        String page = "<!doctype html><html><head><meta charset=utf-8><noscript><img height=1 width=1 "
+                + "src=\"https://www.facebook.com/tr?id=1&amp;ev=PageView&amp;noscript=1\"></noscript></head>"
+                + "<body><noscript><img src=\"" + THUMB + "\"></noscript></body></html>";
+        String out = rewrite(page);
+        assertTrue(out.contains("<noscript><link rel=\"stylesheet\""), out);
+        assertTrue(out.contains("<template class=\"ec-inert\" data-consent-provider=\"facebook\" "
+                + "data-consent-kind=\"img\"><img height=1 width=1"), out);
+        assertTrue(out.contains("data-consent-provider=\"youtube\""), out);
+        assertEquals(1, count(out, "class=\"ec-placeholder\""), "the body's noscript image gets a visible one");
+    }
+
+    @Test
+    void svgImageAndHtmlImageElementsAreNeutralized() {
+        String out = rewrite(utf8Page("<image src=\"" + THUMB + "\"><svg viewBox=\"0 0 1 1\"><image href=\""
+                + THUMB + "\"/></svg><p id=after>after</p>"));
+        assertEquals(2, count(out, "data-consent-provider=\"youtube\""), out);
+        assertFalse(loadsFromYouTube(out), out);
+        assertTrue(out.contains("<template class=\"ec-original\"><image href=\"" + THUMB + "\"/></template>"), out);
+        assertTrue(out.endsWith("</svg><p id=after>after</p></body></html>"), out);
+    }
+
+    @Test
     void languageComesFromTheContextThenTheDocument() {
         String de = rewrite("<html lang=\"de-AT\"><meta charset=utf-8>" + IFRAME);
         assertTrue(de.contains("lang=\"de\""), de);
