@@ -217,7 +217,7 @@ public final class EmbedConsentConfig {
         return "EmbedConsentConfig{base-path=" + basePath
                 + (usesJdbc() ? ", jdbc-url=" + (jdbcUrl == null ? "(DataSource)" : jdbcUrl) : ", data-dir=" + dataDirectory)
                 + ", hmac-key=" + (hmacKeys == null ? "(data-dir)" : "(configured)")
-                + ", languages=" + (languages.isEmpty() ? "(all)" : String.join(",", languages))
+                + ", languages=" + (languages.isEmpty() ? "en,de,uk" : String.join(",", languages))
                 + ", default-language=" + defaultLanguage
                 + (providersFile == null ? "" : ", providers-file=" + providersFile)
                 + ", consent-lifetime=" + consentLifetime

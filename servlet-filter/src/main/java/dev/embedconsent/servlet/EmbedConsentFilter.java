@@ -13,6 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -93,8 +94,8 @@ public class EmbedConsentFilter implements Filter {
 
     private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
 
-    private @Nullable EmbedConsentConfig config;
-    private @Nullable ConsentRuntime runtime;
+    private volatile @Nullable EmbedConsentConfig config;
+    private volatile @Nullable ConsentRuntime runtime;
 
     /** For {@code web.xml}: the configuration is read from init-params in {@link #init}. */
     public EmbedConsentFilter() {
@@ -144,15 +145,22 @@ public class EmbedConsentFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
+        EmbedConsentConfig c = config;
         try {
-            if (config == null) {
-                config = EmbedConsentConfig.fromInitParameters(filterConfig::getInitParameter);
+            if (c == null) {
+                c = EmbedConsentConfig.fromInitParameters(filterConfig::getInitParameter);
+                config = c;
             }
-            runtime = ConsentRuntime.start(config, filterConfig.getServletContext());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ServletException("embed-consent: " + e.getMessage(), e);
         }
-        LOG.log(Level.INFO, "embed-consent filter started: {0}", config);
+        try {
+            runtime = ConsentRuntime.start(c, filterConfig.getServletContext());
+        } catch (RuntimeException e) {
+            throw new ServletException("embed-consent could not start with " + c + " (data-dir resolves to "
+                    + c.dataDirectory().toAbsolutePath() + "): " + e.getMessage(), e);
+        }
+        LOG.log(Level.INFO, "embed-consent filter started: {0}", c);
     }
 
     @Override
@@ -173,8 +181,9 @@ public class EmbedConsentFilter implements Filter {
             return;
         }
         if (request.getAttribute(STATE_ATTRIBUTE) instanceof RewritingResponse state) {
-            chain.doFilter(request, response);
             DispatcherType type = request.getDispatcherType();
+            // an async context started with the container's own response dispatches with it: keep rewriting
+            chain.doFilter(request, type == DispatcherType.ASYNC && !leadsTo(response, state) ? state : response);
             if ((type == DispatcherType.ASYNC || type == DispatcherType.FORWARD) && !request.isAsyncStarted()) {
                 // a forward's content must be complete when it returns (Tomcat closes the response there)
                 state.finish();
@@ -230,6 +239,17 @@ public class EmbedConsentFilter implements Filter {
             type = response.getHeader("Content-Type");
         }
         return type != null && mediaType(type).equals("text/html");
+    }
+
+    private static boolean leadsTo(ServletResponse response, ServletResponse target) {
+        for (ServletResponse r = response; ; r = ((ServletResponseWrapper) r).getResponse()) {
+            if (r == target) {
+                return true;
+            }
+            if (!(r instanceof ServletResponseWrapper)) {
+                return false;
+            }
+        }
     }
 
     private static boolean isRewritableMethod(String method) {

@@ -112,8 +112,9 @@ final class SettingsPage {
     }
 
     void render(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String language = language(request);
-        Map<String, String> t = TEXTS.getOrDefault(language, TEXTS.get("en"));
+        String requested = language(request);
+        String language = TEXTS.containsKey(requested) ? requested : "en";
+        Map<String, String> t = TEXTS.get(language);
         String base = request.getContextPath() + runtime.config().basePath();
         Optional<ConsentCookie> cookie = runtime.consentCookie(request);
         ConsentState state = cookie.map(c -> runtime.consent().state(c.subject())).orElse(null);

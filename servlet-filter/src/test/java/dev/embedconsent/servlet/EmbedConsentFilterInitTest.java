@@ -61,6 +61,16 @@ class EmbedConsentFilterInitTest {
     }
 
     @Test
+    void unusableDataDirectoryFailsStartupNamingIt() throws Exception {
+        Path file = java.nio.file.Files.writeString(data.resolve("not-a-directory"), "x");
+        EmbedConsentFilter filter = new EmbedConsentFilter();
+        ServletException e = assertThrows(ServletException.class,
+                () -> filter.init(filterConfig(Map.of("data-dir", file.toString()))));
+        assertTrue(e.getMessage().contains("embed-consent could not start") && e.getMessage().contains(file.toString()),
+                e.getMessage());
+    }
+
+    @Test
     void badInitParameterFailsStartupNamingIt() {
         EmbedConsentFilter filter = new EmbedConsentFilter();
         ServletException e = assertThrows(ServletException.class,

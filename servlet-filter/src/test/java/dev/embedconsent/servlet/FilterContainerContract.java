@@ -217,9 +217,10 @@ abstract class FilterContainerContract {
         assertConsentHeaders(response);
     }
 
-    @Test
-    void asyncDispatchIsRewrittenOnce() throws Exception {
-        HttpResponse<String> response = get("/t/async-dispatch");
+    @ParameterizedTest
+    @ValueSource(strings = {"/t/async-dispatch", "/t/async-dispatch-unwrapped"})
+    void asyncDispatchIsRewrittenOnce(String path) throws Exception {
+        HttpResponse<String> response = get(path);
         assertEquals(200, response.statusCode());
         assertPlaceholder(response.body());
         assertEquals(1, count(response.body(), "<template class=\"ec-original\""), response.body());

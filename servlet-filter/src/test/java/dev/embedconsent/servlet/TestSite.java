@@ -13,6 +13,8 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -169,6 +171,18 @@ final class TestSite implements ServletContainerInitializer {
                 }
                 case "/async-dispatch" -> {
                     AsyncContext async = request.startAsync();
+                    async.start(() -> async.dispatch("/t/writer"));
+                }
+                case "/async-dispatch-unwrapped" -> {
+                    ServletRequest innermost = request;
+                    while (innermost instanceof ServletRequestWrapper w) {
+                        innermost = w.getRequest();
+                    }
+                    ServletResponse container = response;
+                    while (container instanceof ServletResponseWrapper w) {
+                        container = w.getResponse();
+                    }
+                    AsyncContext async = request.startAsync(innermost, container);
                     async.start(() -> async.dispatch("/t/writer"));
                 }
                 case "/forward" -> request.getRequestDispatcher("/t/writer").forward(request, response);
