@@ -23,7 +23,7 @@ public final class PageEncoder {
     private final Charset charset;
     private final CharsetEncoder encoder;
     private final boolean unicode;
-    private byte[] buffer = new byte[4096];
+    private byte[] buffer = new byte[0];
 
     public PageEncoder(Charset charset) {
         this.charset = charset;

@@ -216,6 +216,16 @@ class EmbedRewriterTest {
     }
 
     @Test
+    void iframeWhoseSrcdocLoadsFromAProviderIsNeutralized() {
+        String lite = "<iframe srcdoc=\"<style>img{width:100%}</style><a href=https://www.youtube.com/embed/x>"
+                + "<img src=https://i.ytimg.com/vi/x/hqdefault.jpg alt='Play'></a>\" title=\"Lite\"></iframe>";
+        String out = rewrite(utf8Page(lite + "<iframe srcdoc=\"<p>Hello</p>\"></iframe>"));
+        assertTrue(out.contains("<template class=\"ec-original\">" + lite + "</template>"), out);
+        assertEquals(1, count(out, "data-consent-provider=\"youtube\""), out);
+        assertTrue(out.contains("<iframe srcdoc=\"<p>Hello</p>\"></iframe></body>"), out);
+    }
+
+    @Test
     void svgImageAndHtmlImageElementsAreNeutralized() {
         String out = rewrite(utf8Page("<image src=\"" + THUMB + "\"><svg viewBox=\"0 0 1 1\"><image href=\""
                 + THUMB + "\"/></svg><p id=after>after</p>"));
