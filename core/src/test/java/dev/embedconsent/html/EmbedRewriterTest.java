@@ -179,15 +179,16 @@ class EmbedRewriterTest {
     void listenerGetsLineNumbersOfStartTags() {
         List<FoundEmbed> found = new ArrayList<>();
         String page = "<!doctype html>\n<html>\r\n<body>\r<p>x</p>\n\n<iframe\nsrc=\"" + YT + "\"></iframe>\n"
-                + "<img src=\"" + THUMB + "\">";
+                + "<img src=\"" + THUMB + "\">\n<noscript>\n\n<img src=\"" + THUMB + "\"></noscript>";
         byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
         for (int seed = 0; seed < 20; seed++) {
             found.clear();
             Rewrites.rewrite(Rewrites.DEFAULT, bytes, Rewrites.collecting(found), seed == 0 ? null : new Random(seed));
-            assertEquals(2, found.size(), found.toString());
+            assertEquals(3, found.size(), found.toString());
             assertEquals(6, found.get(0).line(), found.toString());
             assertEquals(8, found.get(1).line(), found.toString());
             assertEquals("youtube", found.get(1).provider());
+            assertEquals(11, found.get(2).line(), found.toString());
         }
     }
 
