@@ -82,6 +82,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
 
     static final String LOCK_FILE = "consent.lock";
     static final String HEAD_FILE = "chain-head";
+    private static final String REWRITE_SUFFIX = ".rewrite";
     private static final Pattern SEGMENT = Pattern.compile("consent-(\\d{6})\\.jsonl");
     private static final int HEAD_SIZE = 256;
     private static final System.Logger LOG = System.getLogger(JsonLinesConsentStore.class.getName());
@@ -367,6 +368,14 @@ public final class JsonLinesConsentStore implements ConsentStore {
     // ---- opening ----
 
     private void load() throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path leftover : files.filter(p -> p.getFileName().toString().endsWith(REWRITE_SUFFIX)).toList()) {
+                LOG.log(Level.WARNING, "Consent store {0}: removing {1}, left by an erasure or purge that was "
+                        + "interrupted before it replaced the segment (the segment itself is intact)", directory,
+                        leftover.getFileName());
+                Files.delete(leftover);
+            }
+        }
         List<Path> segments = segments(directory);
         long count = 0;
         for (int s = 0; s < segments.size(); s++) {
@@ -596,7 +605,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
         if (count == 0) {
             return 0;
         }
-        Path tmp = segment.resolveSibling(segment.getFileName() + ".rewrite");
+        Path tmp = segment.resolveSibling(segment.getFileName() + REWRITE_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));

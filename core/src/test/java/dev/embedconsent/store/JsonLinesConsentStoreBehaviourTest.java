@@ -75,6 +75,21 @@ class JsonLinesConsentStoreBehaviourTest {
     }
 
     @Test
+    void anInterruptedErasureLeavesTheSegmentIntactAndItsTemporaryFileIsRemoved() throws IOException {
+        SubjectId subject = SubjectId.random();
+        try (JsonLinesConsentStore store = JsonLinesConsentStore.open(dir)) {
+            store.append(Drafts.draft(subject));
+        }
+        Path leftover = dir.resolve("consent-000001.jsonl.rewrite");
+        Files.writeString(leftover, "{\"half\":");
+        try (JsonLinesConsentStore store = JsonLinesConsentStore.open(dir)) {
+            assertTrue(!Files.exists(leftover));
+            assertEquals(1, store.history(subject).size());
+            assertTrue(store.verify().valid());
+        }
+    }
+
+    @Test
     void aSecondInstanceOnTheSameDirectoryFailsClearly() {
         try (JsonLinesConsentStore store = JsonLinesConsentStore.open(dir)) {
             StoreException e = assertThrows(StoreException.class, () -> JsonLinesConsentStore.open(dir));
