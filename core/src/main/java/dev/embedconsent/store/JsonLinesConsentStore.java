@@ -258,8 +258,9 @@ public final class JsonLinesConsentStore implements ConsentStore {
     /**
      * Checks the chain in {@code directory} without opening the store or taking its lock: every line must be the
      * canonical JSON of an entry whose hash matches and that links to the entry before it, and the chain must
-     * reach the entry named in {@code chain-head}. Safe to run while an application appends (an incomplete last
-     * line is then reported, so prefer running it against a stopped store or a copy).
+     * reach the entry named in {@code chain-head}. Safe to run while an application appends: an incomplete last line
+     * beyond the acknowledged head (a write in progress, or torn by a crash) is not an error and is mentioned in
+     * {@link VerificationResult#note()}; one that cuts into acknowledged entries is.
      *
      * @throws StoreException if the directory does not exist or cannot be read
      */
@@ -271,7 +272,9 @@ public final class JsonLinesConsentStore implements ConsentStore {
             Head head = readHead(directory.resolve(HEAD_FILE));
             String previous = ChainEntry.GENESIS_HASH;
             long count = 0;
-            for (Path segment : segments(directory)) {
+            String note = null;
+            List<Path> segments = segments(directory);
+            for (Path segment : segments) {
                 byte[] bytes = Files.readAllBytes(segment);
                 int start = 0;
                 int lineNo = 0;
@@ -282,8 +285,14 @@ public final class JsonLinesConsentStore implements ConsentStore {
                     String text = new String(bytes, start, (end < 0 ? bytes.length : end) - start,
                             StandardCharsets.UTF_8);
                     if (end < 0) {
-                        return VerificationResult.broken(count, idOrNull(text), position,
-                                "incomplete last line (truncated file or torn write)");
+                        boolean lastSegment = segment.equals(segments.get(segments.size() - 1));
+                        if (!lastSegment || head == null || head.count > count) {
+                            return VerificationResult.broken(count, idOrNull(text), position,
+                                    "incomplete last line (truncated file or torn write)");
+                        }
+                        note = "ignored an incomplete last line that was never acknowledged: a write in progress or "
+                                + "torn by a crash; opening the store cuts it off";
+                        break;
                     }
                     ChainEntry entry;
                     try {
@@ -319,7 +328,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
                 return VerificationResult.broken(count, null, HEAD_FILE,
                         "chain-head is missing or unreadable, so truncation cannot be ruled out");
             }
-            return VerificationResult.ok(count);
+            return note == null ? VerificationResult.ok(count) : VerificationResult.ok(count, note);
         } catch (IOException e) {
             throw new StoreException("cannot read consent store " + directory + ": " + e, e);
         }
