@@ -53,8 +53,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code consent-000001.jsonl}, {@code consent-000002.jsonl}, … segments, chained across files; a new one is
  *       started when the current one reaches the segment size.</li>
- *   <li>{@code chain-head}: the count, id and hash of the last acknowledged entry, written after each fsync. It
- *       lets {@link #verify} notice records cut off the end, which a chain alone cannot show.</li>
+ *   <li>{@code chain-head}: the count, id and hash of the last acknowledged entry, rewritten after each segment
+ *       fsync. It lets {@link #verify} notice records cut off the end, which a chain alone cannot show. It is
+ *       fsynced only on open and close, so after a power failure it may lag behind the segments, but it never runs
+ *       ahead of them.</li>
  *   <li>{@code consent.lock}: held with {@link FileChannel#tryLock()} while the store is open; a second process
  *       (or a second instance in this JVM) fails with a {@link StoreException} that says so.</li>
  * </ul>
@@ -181,7 +183,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
             seq = ++written;
             if (durability == Durability.FSYNC_EACH) {
                 force(current);
-                writeHead(seq, lastId, lastHash);
+                writeHead(seq, lastId, lastHash, false);
                 return record;
             }
         } finally {
@@ -346,7 +348,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
                 try {
                     if (failure == null) {
                         force(current);
-                        writeHead(written, lastId, lastHash);
+                        writeHead(written, lastId, lastHash, true);
                         durable = written;
                     }
                 } finally {
@@ -452,7 +454,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
             currentSize = 0;
         }
         current = openSegment(currentSegment);
-        writeHead(count, lastId, lastHash);
+        writeHead(count, lastId, lastHash, true);
     }
 
     private FileChannel openSegment(int number) throws IOException {
@@ -536,12 +538,16 @@ public final class JsonLinesConsentStore implements ConsentStore {
                 throw new StoreException("consent store " + directory + ": fsync failed; record not acknowledged: "
                         + e, e);
             }
-            writeHead(target, id, hash);
+            writeHead(target, id, hash, false);
             durable = target;
         }
     }
 
-    private void writeHead(long count, String recordId, String hash) {
+    /**
+     * Records the last acknowledged entry. Written only after the segment is fsynced, so even without its own fsync
+     * the head can lag behind the segments after a power failure but never run ahead of them.
+     */
+    private void writeHead(long count, String recordId, String hash, boolean sync) {
         String text = "embed-consent-chain-head 1 " + count + " " + (recordId.isEmpty() ? "-" : recordId) + " "
                 + hash;
         StringBuilder padded = new StringBuilder(HEAD_SIZE).append(text);
@@ -555,7 +561,9 @@ public final class JsonLinesConsentStore implements ConsentStore {
             while (buffer.hasRemaining()) {
                 position += headChannel.write(buffer, position);
             }
-            headChannel.force(false);
+            if (sync) {
+                headChannel.force(false);
+            }
         } catch (IOException e) {
             failure = "writing chain-head failed: " + e;
             throw new StoreException("consent store " + directory + ": cannot write chain-head: " + e, e);
