@@ -215,9 +215,8 @@ final class ConsentEndpoints {
                 ConsentCookie once = new ConsentCookie(subject,
                         List.of(new CookieDecision(provider.id(), Decision.GIVEN, provider.noticeVersion(), until)),
                         until);
-                String path = stripQuery(returnPath);
                 response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.ONCE_COOKIE,
-                        runtime.codec().encode(once), CookieHeaders.isCookiePath(path) ? path : cookiePath,
+                        runtime.codec().encode(once), CookieHeaders.pathOr(stripQuery(returnPath), request),
                         ONCE_LIFETIME, request));
             }
             response.setStatus(HttpServletResponse.SC_SEE_OTHER);

@@ -593,6 +593,18 @@ abstract class FilterContainerContract {
     }
 
     @Test
+    void theUrlCannotAddAttributesToTheConsumedOnceCookie() throws Exception {
+        HttpResponse<String> response = post("/embed-consent/consent", "application/x-www-form-urlencoded",
+                "provider=youtube&decision=grant&scope=once&return=%2Ft%2Fwriter", "Origin", origin());
+        String cookies = cookie(response, "ec_consent") + "; " + cookie(response, "ec_once");
+        HttpResponse<String> page = get("/t/writer;Domain=evil.example;Max-Age=99999", "Cookie", cookies);
+        assertEquals(200, page.statusCode(), page.body());
+        String deletion = setCookie(page, "ec_once").orElseThrow();
+        assertFalse(deletion.contains("Domain") || deletion.contains("99999"), deletion);
+        assertTrue(deletion.startsWith("ec_once=; Path=/; Max-Age=0;"), deletion);
+    }
+
+    @Test
     void settingsPageListsDecisionsWithAWithdrawForm() throws Exception {
         String cookie = cookie(grant("youtube", "provider"), "ec_consent");
         HttpResponse<String> page = get("/embed-consent/settings", "Cookie", cookie, "Accept-Language", "de-DE,de");
