@@ -208,7 +208,7 @@ final class ConsentEndpoints {
         String cookiePath = CookieHeaders.contextPath(request);
         response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.CONSENT_COOKIE,
                 runtime.codec().encode(cookie), cookiePath, Duration.between(now, cookie.expires()), request));
-        response.setHeader("Cache-Control", "no-store");
+        CacheHeaders.personal(response);
         if (isForm) {
             if (decision == Decision.GIVEN && scope == Scope.ONCE) {
                 Instant until = now.plus(ONCE_LIFETIME);
@@ -243,7 +243,7 @@ final class ConsentEndpoints {
             out.putNull("subject");
             out.set("state", json.createObjectNode());
         }
-        response.setHeader("Cache-Control", "no-store");
+        CacheHeaders.personal(response);
         writeJson(response, 200, out);
     }
 
@@ -410,7 +410,7 @@ final class ConsentEndpoints {
         if (response.isCommitted()) {
             return;
         }
-        response.setHeader("Cache-Control", "no-store");
+        CacheHeaders.personal(response);
         ObjectNode body = json.createObjectNode();
         body.put("error", code);
         body.put("message", message);

@@ -143,6 +143,13 @@ abstract class FilterContainerContract {
         assertFalse(cacheControl.contains("public"), "Cache-Control: " + cacheControl);
     }
 
+    /** An endpoint answer about one visitor: never stored, never shared. */
+    static void assertPersonal(HttpResponse<?> response) {
+        assertConsentHeaders(response);
+        String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
+        assertTrue(cacheControl.contains("no-store"), "Cache-Control: " + cacheControl);
+    }
+
     static void assertLengthMatches(HttpResponse<String> response) {
         Optional<String> length = response.headers().firstValue("Content-Length");
         int actual = response.body().getBytes(StandardCharsets.UTF_8).length;
@@ -523,6 +530,8 @@ abstract class FilterContainerContract {
                 () -> assertFalse(setCookie.contains("Secure"), "plain HTTP"));
         HttpResponse<String> state = get("/embed-consent/consent", "Cookie", cookie(response, "ec_consent"));
         assertTrue(state.body().contains("\"vimeo\":{\"decision\":\"given\",\"granted\":true"), state.body());
+        assertPersonal(response);
+        assertPersonal(state);
     }
 
     @Test
@@ -618,6 +627,7 @@ abstract class FilterContainerContract {
         assertFalse(body.contains("style="), body);
         assertTrue(body.contains("/embed-consent/embed-consent.css"));
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'none'"));
+        assertPersonal(page);
 
         HttpResponse<String> withdrawn = post("/embed-consent/consent", "application/x-www-form-urlencoded",
                 "provider=youtube&decision=withdraw&scope=provider&return=%2Fembed-consent%2Fsettings",
