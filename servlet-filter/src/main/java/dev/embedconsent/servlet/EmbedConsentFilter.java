@@ -809,7 +809,10 @@ public class EmbedConsentFilter implements Filter {
             }
         }
 
-        /** Drops what the rewriter holds; after an exception, {@code sendError} or {@code sendRedirect}. */
+        /**
+         * Drops what the rewriter holds; after an exception, or after {@code sendError} or {@code sendRedirect}
+         * succeeded (on a committed response they throw, and the page goes on being rewritten).
+         */
         void abandon() {
             EncodingWriter e = encoder;
             if (e != null) {
@@ -1015,38 +1018,38 @@ public class EmbedConsentFilter implements Filter {
 
         @Override
         public void sendError(int sc, String msg) throws IOException {
-            abandon();
             super.sendError(sc, msg);
+            abandon();
         }
 
         @Override
         public void sendError(int sc) throws IOException {
-            abandon();
             super.sendError(sc);
+            abandon();
         }
 
         @Override
         public void sendRedirect(String location) throws IOException {
-            abandon();
             super.sendRedirect(location);
+            abandon();
         }
 
         @Override
         public void sendRedirect(String location, int sc) throws IOException {
-            abandon();
             super.sendRedirect(location, sc);
+            abandon();
         }
 
         @Override
         public void sendRedirect(String location, boolean clearBuffer) throws IOException {
-            abandon();
             super.sendRedirect(location, clearBuffer);
+            abandon();
         }
 
         @Override
         public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
-            abandon();
             super.sendRedirect(location, sc, clearBuffer);
+            abandon();
         }
 
         /** The application's output stream; also the sink of the writer's encoder. */

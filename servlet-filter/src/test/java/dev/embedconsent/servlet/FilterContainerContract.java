@@ -268,6 +268,14 @@ abstract class FilterContainerContract {
     }
 
     @Test
+    void aRefusedSendErrorOnACommittedPageLeavesTheRestRewritten() throws Exception {
+        HttpResponse<String> response = get("/t/error-after-commit");
+        assertEquals(200, response.statusCode());
+        assertPlaceholder(response.body());
+        assertTrue(response.body().endsWith(TestSite.TAIL), response.body());
+    }
+
+    @Test
     void resetBufferAndResetStartTheDocumentAgain() throws Exception {
         for (String path : List.of("/t/reset-buffer", "/t/reset")) {
             HttpResponse<String> response = get(path);
