@@ -186,7 +186,7 @@ final class ConsentEndpoints {
         };
         ConsentMethod method = method(isJson, verdict, fields.get("method"));
         String returnPath = SameOriginCheck.safeReturnPath(fields.get("return"), CookieHeaders.contextPath(request));
-        String page = page(fields.get("page"), isForm ? returnPath : null);
+        String page = fields.getOrDefault("page", isForm ? returnPath : null);
         String language = language(fields.get("language"), request);
 
         Optional<ConsentCookie> existing = runtime.consentCookie(request);
@@ -274,18 +274,6 @@ final class ConsentEndpoints {
             };
         }
         return verdict == SameOriginCheck.Verdict.SAME_ORIGIN ? ConsentMethod.BUTTON : ConsentMethod.API;
-    }
-
-    private static @Nullable String page(@Nullable String page, @Nullable String fallback) {
-        String value = page != null ? page : fallback;
-        if (value == null) {
-            return null;
-        }
-        String path = stripQuery(value);
-        if (!path.startsWith("/") || path.startsWith("//") || path.length() > 2048) {
-            throw new ApiError(400, "bad_field", "page must be an absolute path such as /news/visit");
-        }
-        return path;
     }
 
     private static String stripQuery(String path) {

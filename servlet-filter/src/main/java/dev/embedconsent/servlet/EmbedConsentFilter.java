@@ -82,13 +82,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Dispatches: the filter wraps on REQUEST (or the first FORWARD/ASYNC it sees); a request attribute stops it from
  * wrapping twice. Forwards and includes write into the wrapped response; map the filter for FORWARD too (as above),
- * because the document must be finished when a forward returns (Tomcat closes the response there), and for ASYNC. {@code startAsync()} hands the wrapped
- * response to the async context, and the document is finished when the async context completes, when the output is
- * closed, or when an ASYNC dispatch returns. ERROR dispatches are never rewritten (they are not 2xx).
+ * because the document must be finished when a forward returns (Tomcat closes the response there), and for ASYNC.
+ * {@code startAsync()} hands the wrapped response to the async context, and the document is finished when the async
+ * context completes, when the output is closed, or when an ASYNC dispatch returns. ERROR dispatches are never
+ * rewritten (they are not 2xx).
  */
 public class EmbedConsentFilter implements Filter {
     /** Request attribute holding the wrapped response while the request is in flight; guards against double work. */
-    public static final String STATE_ATTRIBUTE = EmbedConsentFilter.class.getName() + ".STATE";
+    private static final String STATE_ATTRIBUTE = EmbedConsentFilter.class.getName() + ".STATE";
     /** Request attribute set by {@link #skip}. */
     public static final String SKIP_ATTRIBUTE = EmbedConsentFilter.class.getName() + ".SKIP";
 
@@ -204,7 +205,7 @@ public class EmbedConsentFilter implements Filter {
             return;
         }
         RewritingResponse wrapped = new RewritingResponse(response, request, this, rt);
-        ConsentRequest wrappedRequest = new ConsentRequest(request, wrapped);
+        ApplicationRequest wrappedRequest = new ApplicationRequest(request, wrapped);
         request.setAttribute(STATE_ATTRIBUTE, wrapped);
         try {
             chain.doFilter(wrappedRequest, wrapped);
@@ -532,12 +533,15 @@ public class EmbedConsentFilter implements Filter {
         }
     }
 
-    /** Gives {@code startAsync()} the wrapped response, and finishes the document before the context completes. */
-    private static final class ConsentRequest extends HttpServletRequestWrapper {
+    /**
+     * The request the application sees: {@code If-None-Match} as the application tagged its page, and a
+     * {@code startAsync()} that hands out the wrapped response and finishes the document before the context completes.
+     */
+    private static final class ApplicationRequest extends HttpServletRequestWrapper {
         private final RewritingResponse response;
         private @Nullable FinishingAsyncContext async;
 
-        ConsentRequest(HttpServletRequest request, RewritingResponse response) {
+        ApplicationRequest(HttpServletRequest request, RewritingResponse response) {
             super(request);
             this.response = response;
         }
