@@ -7,9 +7,13 @@ import dev.embedconsent.internal.TokenHandler;
 import dev.embedconsent.placeholder.Embed;
 import dev.embedconsent.placeholder.Placeholder;
 import dev.embedconsent.provider.EmbedMatch;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +46,7 @@ final class ByteRewriter implements TokenHandler {
     private final int idFont;
     private final int idAnnotationXml;
     private final int idImage;
+    private final int idIframe;
     private final int idScript;
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
 
@@ -68,6 +73,9 @@ final class ByteRewriter implements TokenHandler {
     private int[] neutralize = new int[4];
     private int neutralizeCount;
     private @Nullable Placeholder placeholder;
+    /** Whether the foreign content at the held embed's start comes back after it (its content is in a template). */
+    private boolean restoreForeign;
+    /** That foreign content; null when it was empty. */
     private @Nullable ForeignContent foreignBefore;
 
     private @Nullable ByteRewriter noscript;
@@ -95,6 +103,7 @@ final class ByteRewriter implements TokenHandler {
         idFont = names.id("font");
         idAnnotationXml = names.id("annotation-xml");
         idImage = names.id("image");
+        idIframe = names.id("iframe");
         idScript = names.id("script");
         tokenizer.setTagCap(page.rewriter.maxTagBytes());
         tokenizer.trackText(inHead && !noscriptContent);
@@ -258,7 +267,7 @@ final class ByteRewriter implements TokenHandler {
         templateDepth = 0;
         placeholder = page.rewriter.renderer().render(embed(match, attrs));
         holding = true;
-        foreignBefore = null;
+        restoreForeign = false;
         writePlaceholder(end, selfClosing ? "" : "</" + names.name(id) + ">");
         foreign.breakOut();
     }
@@ -266,7 +275,7 @@ final class ByteRewriter implements TokenHandler {
     /** Asks the catalogue about a complete start tag; starts holding it when it is an embed to neutralize. */
     private boolean match(int id, long start, long end) {
         Attributes attrs = attributesOf(start, end);
-        EmbedMatch match = page.rewriter.catalogue().match(htmlElementName(id), attrs);
+        EmbedMatch match = matchHtml(id, attrs);
         if (match == null) {
             return false;
         }
@@ -282,9 +291,41 @@ final class ByteRewriter implements TokenHandler {
         templateDepth = 0;
         neutralizeCount = 0;
         placeholder = render(match, attrs, id);
-        foreignBefore = foreign.copy();
+        foreignBefore = foreign.isEmpty() ? null : foreign.copy();
+        restoreForeign = true;
         tokenizer.stopAt(start + page.rewriter.maxCandidateBytes());
         return true;
+    }
+
+    /**
+     * The catalogue's match for an element in HTML content; for an {@code <iframe srcdoc>}, whose document loads with
+     * the page, the first embed in that document.
+     */
+    private @Nullable EmbedMatch matchHtml(int id, Attributes attrs) {
+        EmbedMatch match = page.rewriter.catalogue().match(htmlElementName(id), attrs);
+        if (match != null || id != idIframe) {
+            return match;
+        }
+        String srcdoc = attrs.get("srcdoc");
+        if (srcdoc == null || srcdoc.isEmpty()) {
+            return null;
+        }
+        FoundEmbed[] first = new FoundEmbed[1];
+        PageContext inner = new PageContext(StandardCharsets.UTF_8, null, Set.of(), "/",
+                found -> first[0] = first[0] == null ? found : first[0], null);
+        try {
+            page.rewriter.rewrite(new ByteArrayInputStream(srcdoc.getBytes(StandardCharsets.UTF_8)),
+                    OutputStream.nullOutputStream(), inner);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        FoundEmbed found = first[0];
+        if (found == null) {
+            return null;
+        }
+        return page.rewriter.catalogue().get(found.provider())
+                .map(provider -> new EmbedMatch(provider, "iframe", "srcdoc", found.url()))
+                .orElse(null);
     }
 
     /** Tells the listener; false when the visitor consented to the provider, so the embed stays live. */
@@ -379,10 +420,15 @@ final class ByteRewriter implements TokenHandler {
         emitted = end;
         holding = false;
         placeholder = null;
-        if (foreignBefore != null) {
-            foreign = foreignBefore;
-            foreignBefore = null;
+        if (restoreForeign) {
+            if (foreignBefore != null) {
+                foreign = foreignBefore;
+            } else {
+                foreign.clear();
+            }
         }
+        foreignBefore = null;
+        restoreForeign = false;
     }
 
     private void writeAssets() {
@@ -437,7 +483,7 @@ final class ByteRewriter implements TokenHandler {
         }
         tokenizer.closeOpenAttribute(at);
         Attributes attrs = attributesOf(start, at);
-        EmbedMatch match = page.rewriter.catalogue().match(html ? htmlElementName(id) : names.name(id), attrs);
+        EmbedMatch match = html ? matchHtml(id, attrs) : page.rewriter.catalogue().match(names.name(id), attrs);
         if (match == null || !neutralizes(match, start)) {
             return false;
         }
@@ -447,7 +493,7 @@ final class ByteRewriter implements TokenHandler {
         templateDepth = 0;
         placeholder = html ? render(match, attrs, id) : page.rewriter.renderer().render(embed(match, attrs));
         holding = true;
-        foreignBefore = null;
+        restoreForeign = false;
         String closer = tokenizer.closer() + (html ? pendingElementCloser() : "");
         writePlaceholder(at, closer);
         tokenizer.resetToData();

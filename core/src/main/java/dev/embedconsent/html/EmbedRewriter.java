@@ -99,7 +99,7 @@ public final class EmbedRewriter {
     public void rewrite(InputStream in, OutputStream out, PageContext context) throws IOException {
         Objects.requireNonNull(in, "in");
         RewriteSession session = open(out, context);
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = new byte[16 * 1024];
         for (int n; (n = in.read(buffer)) >= 0; ) {
             session.write(buffer, 0, n);
         }

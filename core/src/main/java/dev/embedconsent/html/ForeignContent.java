@@ -1,6 +1,7 @@
 package dev.embedconsent.html;
 
 import dev.embedconsent.internal.ElementNames;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -22,6 +23,11 @@ final class ForeignContent {
     /** A MathML annotation-xml that is not an HTML integration point: only {@code <svg>} inside it is HTML-ruled. */
     private static final int ANNOTATION_XML = 3;
     private static final int MAX_DEPTH = 512;
+    private static final byte[] FOREIGN_OBJECT = ascii("foreignobject");
+    private static final byte[] DESC = ascii("desc");
+    private static final byte[] TITLE = ascii("title");
+    private static final byte[] ANNOTATION = ascii("annotation-xml");
+    private static final byte[][] MATHML_TEXT = {ascii("mi"), ascii("mo"), ascii("mn"), ascii("ms"), ascii("mtext")};
 
     private final ElementNames names;
     private final int svg;
@@ -34,12 +40,12 @@ final class ForeignContent {
     private int size;
     /** Elements pushed beyond {@link #MAX_DEPTH}: only counted. */
     private int overflow;
-    private int[] namespace = new int[16];
-    private int[] kind = new int[16];
+    private int[] namespace = new int[0];
+    private int[] kind = new int[0];
     /** HTML elements open above this entry (only non-zero for integration points). */
-    private int[] htmlOpen = new int[16];
-    private byte[][] tagNames = new byte[16][];
-    private int[] tagNameLengths = new int[16];
+    private int[] htmlOpen = new int[0];
+    private byte[][] tagNames = new byte[0][];
+    private int[] tagNameLengths = new int[0];
 
     ForeignContent(ElementNames names) {
         this.names = names;
@@ -49,6 +55,10 @@ final class ForeignContent {
         p = names.id("p");
         mglyph = names.id("mglyph");
         malignmark = names.id("malignmark");
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     ForeignContent copy() {
@@ -64,6 +74,12 @@ final class ForeignContent {
         }
         c.tagNameLengths = tagNameLengths.clone();
         return c;
+    }
+
+    /** Forgets all open foreign elements. */
+    void clear() {
+        size = 0;
+        overflow = 0;
     }
 
     boolean isEmpty() {
@@ -190,22 +206,23 @@ final class ForeignContent {
     }
 
     private static int kindOf(int ns, byte[] name, int length, boolean htmlAnnotation) {
-        String n = length <= ElementNames.MAX_LENGTH ? new String(name, 0, length, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
         if (ns == SVG) {
-            return n.equals("foreignobject") || n.equals("desc") || n.equals("title") ? HTML_INTEGRATION_POINT : PLAIN;
+            return is(name, length, FOREIGN_OBJECT) || is(name, length, DESC) || is(name, length, TITLE)
+                    ? HTML_INTEGRATION_POINT : PLAIN;
         }
-        switch (n) {
-            case "mi":
-            case "mo":
-            case "mn":
-            case "ms":
-            case "mtext":
+        for (byte[] textPoint : MATHML_TEXT) {
+            if (is(name, length, textPoint)) {
                 return MATHML_TEXT_INTEGRATION_POINT;
-            case "annotation-xml":
-                return htmlAnnotation ? HTML_INTEGRATION_POINT : ANNOTATION_XML;
-            default:
-                return PLAIN;
+            }
         }
+        if (is(name, length, ANNOTATION)) {
+            return htmlAnnotation ? HTML_INTEGRATION_POINT : ANNOTATION_XML;
+        }
+        return PLAIN;
+    }
+
+    private static boolean is(byte[] name, int length, byte[] expected) {
+        return length == expected.length && Arrays.equals(name, 0, length, expected, 0, length);
     }
 
     private void push(int ns, int k, byte[] name, int nameLength) {
@@ -214,7 +231,7 @@ final class ForeignContent {
             return;
         }
         if (size == namespace.length) {
-            int n = size * 2;
+            int n = Math.max(8, size * 2);
             namespace = Arrays.copyOf(namespace, n);
             kind = Arrays.copyOf(kind, n);
             htmlOpen = Arrays.copyOf(htmlOpen, n);
@@ -224,7 +241,10 @@ final class ForeignContent {
         namespace[size] = ns;
         kind[size] = k;
         htmlOpen[size] = 0;
-        tagNames[size] = Arrays.copyOf(name, Math.min(nameLength, ElementNames.MAX_LENGTH));
+        if (tagNames[size] == null) {
+            tagNames[size] = new byte[ElementNames.MAX_LENGTH];
+        }
+        System.arraycopy(name, 0, tagNames[size], 0, Math.min(nameLength, ElementNames.MAX_LENGTH));
         tagNameLengths[size] = nameLength;
         size++;
     }

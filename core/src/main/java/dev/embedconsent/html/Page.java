@@ -3,6 +3,7 @@ package dev.embedconsent.html;
 import dev.embedconsent.internal.PageEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /** What the rewriting of one page shares between the document and its {@code <noscript>} fragments. */
@@ -64,22 +65,18 @@ final class Page {
         if (markup.isEmpty()) {
             return;
         }
-        byte[] bytes = encoder.encode(markup);
-        sink.write(bytes);
+        int n = encoder.encode(markup);
+        sink.write(encoder.buffer(), 0, n);
         if (observer != null) {
-            observer.inserted(bytes);
+            observer.inserted(Arrays.copyOf(encoder.buffer(), n));
         }
     }
 
     void replace(byte[] original, String replacement) throws IOException {
-        byte[] bytes = encoder.encode(replacement);
-        sink.write(bytes);
+        int n = encoder.encode(replacement);
+        sink.write(encoder.buffer(), 0, n);
         if (observer != null) {
-            observer.replaced(original, bytes);
+            observer.replaced(original, Arrays.copyOf(encoder.buffer(), n));
         }
-    }
-
-    void flush() throws IOException {
-        sink.flush();
     }
 }

@@ -5,10 +5,20 @@ import java.io.OutputStream;
 
 /**
  * One document being rewritten: push bytes with {@link #write}, then {@link #close}. It is itself an
- * {@link OutputStream}, so a servlet response or a file copy can feed it directly. Placeholder: in progress.
+ * {@link OutputStream}, so a servlet response or a file copy can feed it directly.
+ *
+ * <pre>{@code
+ * try (RewriteSession session = rewriter.open(response.getOutputStream(), context)) {
+ *     body.transferTo(session);
+ * }
+ * }</pre>
+ *
+ * <p>Output is written as input arrives; only a start tag in progress and a matched embed are held back (both
+ * capped). Before that, up to the first 1024 bytes wait for the encoding to be known (none when the context has a
+ * transport charset). Feeding the same bytes in any chunks gives the same output.
  */
 public abstract class RewriteSession extends OutputStream {
-    /** Writes out everything that is safe to emit so far, then flushes the sink. */
+    /** Flushes the sink; bytes are written as soon as they are safe, so nothing else is held back by a flush. */
     @Override
     public abstract void flush() throws IOException;
 

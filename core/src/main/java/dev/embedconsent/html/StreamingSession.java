@@ -26,6 +26,7 @@ final class StreamingSession extends RewriteSession {
     private int startLength;
     private @Nullable ByteRewriter document;
     private @Nullable Utf16Transcoder decoder;
+    private @Nullable TranscodingSink transcodedSink;
     private byte[] converted = new byte[0];
     private final byte[] single = new byte[1];
     private boolean closed;
@@ -91,17 +92,16 @@ final class StreamingSession extends RewriteSession {
             doc.write(converted, 0, n);
         }
         doc.finish();
-        if (in != null && in.danglingByte() >= 0) {
-            // An odd last byte is no UTF-16 code unit; it ends the page as it came.
-            transcodedSink.flushPending();
-            sink.write(in.danglingByte());
-        } else if (in != null) {
-            transcodedSink.flushPending();
+        TranscodingSink transcoding = transcodedSink;
+        if (in != null && transcoding != null) {
+            transcoding.flushPending();
+            if (in.danglingByte() >= 0) {
+                // An odd last byte is no UTF-16 code unit; it ends the page as it came.
+                sink.write(in.danglingByte());
+            }
         }
         sink.flush();
     }
-
-    private @Nullable TranscodingSink transcodedSink;
 
     /** Decides the encoding from what has arrived and sets up the path for it. */
     private void begin() {

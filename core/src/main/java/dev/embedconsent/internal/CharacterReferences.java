@@ -96,8 +96,13 @@ public final class CharacterReferences {
             out.append('&');
             return i;
         }
-        // Named character reference state: the longest name in the table that the input starts with.
-        int max = Math.min(n - i, LONGEST_NAME);
+        // Named character reference state: the longest name in the table that the input starts with. Names are
+        // alphanumeric with an optional final ';', so only prefixes of that run (and the ';' after it) can match.
+        int run = i;
+        while (run < n && isAsciiAlphanumeric(s.charAt(run))) {
+            run++;
+        }
+        int max = Math.min((run < n && s.charAt(run) == ';' ? run + 1 : run) - i, LONGEST_NAME);
         for (int len = max; len >= 1; len--) {
             String candidate = s.subSequence(i, i + len).toString();
             String value = NAMED.get(candidate);

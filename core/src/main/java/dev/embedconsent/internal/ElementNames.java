@@ -63,14 +63,17 @@ public final class ElementNames {
     };
 
     private final byte[][] names;
+    private final String[] strings;
     private final int[] flags;
     /** For each length, the ids of the names of that length. */
     private final int[][] byLength;
 
     private ElementNames(List<String> all, Collection<String> candidates) {
         names = new byte[all.size() + 1][];
+        strings = new String[all.size() + 1];
         flags = new int[all.size() + 1];
         names[OTHER] = new byte[0];
+        strings[OTHER] = "";
         List<List<Integer>> lengths = new ArrayList<>();
         for (int len = 0; len <= MAX_LENGTH; len++) {
             lengths.add(new ArrayList<>());
@@ -78,6 +81,7 @@ public final class ElementNames {
         for (int id = 1; id <= all.size(); id++) {
             String name = all.get(id - 1);
             names[id] = name.getBytes(StandardCharsets.US_ASCII);
+            strings[id] = name;
             flags[id] = flagsOf(name, candidates);
             lengths.get(name.length()).add(id);
         }
@@ -172,7 +176,7 @@ public final class ElementNames {
     }
 
     public String name(int id) {
-        return new String(names[id], StandardCharsets.US_ASCII);
+        return strings[id];
     }
 
     /** The name's bytes; do not modify. */

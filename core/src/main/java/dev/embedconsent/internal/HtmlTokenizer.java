@@ -248,16 +248,6 @@ public final class HtmlTokenizer {
         return nameIs(lastStartTag, SCRIPT) ? " " + end + end : " " + end;
     }
 
-    /** Whether the tokenizer is in PLAINTEXT, which nothing ends. */
-    public boolean inPlaintext() {
-        return state == PLAINTEXT;
-    }
-
-    /** Whether the tokenizer is in the data state between tokens. */
-    public boolean inData() {
-        return state == DATA;
-    }
-
     /** The {@code <} of an end tag in progress, or of what may become one in a text state, or -1. */
     public long pendingEndTag() {
         switch (state) {
@@ -386,8 +376,16 @@ public final class HtmlTokenizer {
                     break;
                 }
                 case TAG_NAME: {
-                    if (i >= tagStop) {
-                        return capped(i);
+                    int limit = Math.min(end, tagStop);
+                    while (i < limit && !endsName(a[i])) {
+                        appendName(a[i]);
+                        i++;
+                    }
+                    if (i == limit) {
+                        if (limit < end) {
+                            return capped(i);
+                        }
+                        break;
                     }
                     byte c = a[i];
                     if (isWhitespace(c)) {
@@ -402,8 +400,6 @@ public final class HtmlTokenizer {
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
                         break;
-                    } else {
-                        appendName(c);
                     }
                     i++;
                     break;
@@ -426,19 +422,22 @@ public final class HtmlTokenizer {
                     break;
                 }
                 case ATTR_NAME: {
-                    if (i >= tagStop) {
-                        return capped(i);
+                    int limit = Math.min(end, tagStop);
+                    while (i < limit && !endsName(a[i]) && a[i] != '=') {
+                        i++;
                     }
-                    byte c = a[i];
-                    if (isWhitespace(c) || c == '/' || c == '>') {
-                        endAttributeName(base + i);
-                        state = AFTER_ATTR_NAME;
-                    } else if (c == '=') {
-                        endAttributeName(base + i);
+                    if (i == limit) {
+                        if (limit < end) {
+                            return capped(i);
+                        }
+                        break;
+                    }
+                    endAttributeName(base + i);
+                    if (a[i] == '=') {
                         state = BEFORE_ATTR_VALUE;
                         i++;
                     } else {
-                        i++;
+                        state = AFTER_ATTR_NAME;
                     }
                     break;
                 }
@@ -508,21 +507,26 @@ public final class HtmlTokenizer {
                     break;
                 }
                 case ATTR_VALUE_UNQ: {
-                    if (i >= tagStop) {
-                        return capped(i);
+                    int limit = Math.min(end, tagStop);
+                    while (i < limit && a[i] != '>' && !isWhitespace(a[i])) {
+                        i++;
+                    }
+                    if (i == limit) {
+                        if (limit < end) {
+                            return capped(i);
+                        }
+                        break;
                     }
                     byte c = a[i];
                     if (isWhitespace(c)) {
                         endValue(base + i);
                         state = BEFORE_ATTR_NAME;
                         i++;
-                    } else if (c == '>') {
+                    } else {
                         endValue(base + i);
                         i = emit(base, i);
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
-                    } else {
-                        i++;
                     }
                     break;
                 }
@@ -1020,6 +1024,11 @@ public final class HtmlTokenizer {
         } else if (state == ATTR_VALUE_DQ || state == ATTR_VALUE_SQ || state == ATTR_VALUE_UNQ) {
             attrValueEnd[k] = rel;
         }
+    }
+
+    /** Whitespace, '/' or '>': ends a tag name or an attribute name. */
+    private static boolean endsName(byte c) {
+        return c == '>' || c == '/' || isWhitespace(c);
     }
 
     private static boolean isAlpha(byte c) {

@@ -3,9 +3,9 @@ package dev.embedconsent.internal;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -15,13 +15,15 @@ import java.nio.charset.StandardCharsets;
  * thread-safe; one per page.
  *
  * <pre>{@code
- * new PageEncoder(Charset.forName("windows-1252")).encode("Підтвердити") // "&#1055;&#1110;..." as bytes
+ * PageEncoder encoder = new PageEncoder(Charset.forName("windows-1252"));
+ * int n = encoder.encode("Підтвердити");   // encoder.buffer()[0, n) holds "&#1055;&#1110;..."
  * }</pre>
  */
 public final class PageEncoder {
     private final Charset charset;
     private final CharsetEncoder encoder;
     private final boolean unicode;
+    private byte[] buffer = new byte[0];
 
     public PageEncoder(Charset charset) {
         this.charset = charset;
@@ -35,19 +37,67 @@ public final class PageEncoder {
         return charset;
     }
 
-    /** {@code markup} in the page's encoding. Lone surrogates become U+FFFD. */
-    public byte[] encode(String markup) {
+    /**
+     * Encodes {@code markup} in the page's encoding into {@link #buffer()} and returns the length. Lone surrogates
+     * become U+FFFD. The buffer is reused by the next call.
+     */
+    public int encode(String markup) {
         if (unicode) {
-            return markup.getBytes(StandardCharsets.UTF_8);
+            return encodeUtf8(markup);
         }
-        try {
-            encoder.reset();
-            ByteBuffer whole = encoder.encode(CharBuffer.wrap(markup));
-            byte[] out = new byte[whole.remaining()];
-            whole.get(out);
-            return out;
-        } catch (CharacterCodingException unmappable) {
-            return encodeWithReferences(markup);
+        encoder.reset();
+        ensure((int) (markup.length() * encoder.maxBytesPerChar()) + 16);
+        ByteBuffer out = ByteBuffer.wrap(buffer);
+        CoderResult result = encoder.encode(CharBuffer.wrap(markup), out, true);
+        if (!result.isError() && !encoder.flush(out).isError()) {
+            return out.position();
+        }
+        byte[] withReferences = encodeWithReferences(markup);
+        ensure(withReferences.length);
+        System.arraycopy(withReferences, 0, buffer, 0, withReferences.length);
+        return withReferences.length;
+    }
+
+    /** The bytes of the last {@link #encode}. */
+    public byte[] buffer() {
+        return buffer;
+    }
+
+    private int encodeUtf8(String s) {
+        ensure(s.length() * 3);
+        int o = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                buffer[o++] = (byte) c;
+            } else if (c < 0x800) {
+                buffer[o++] = (byte) (0xC0 | c >> 6);
+                buffer[o++] = (byte) (0x80 | c & 0x3F);
+            } else {
+                int cp = c;
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    cp = Character.toCodePoint(c, s.charAt(++i));
+                } else if (Character.isSurrogate(c)) {
+                    cp = 0xFFFD;
+                }
+                if (cp < 0x10000) {
+                    buffer[o++] = (byte) (0xE0 | cp >> 12);
+                    buffer[o++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    buffer[o++] = (byte) (0x80 | cp & 0x3F);
+                } else {
+                    buffer[o++] = (byte) (0xF0 | cp >> 18);
+                    buffer[o++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    buffer[o++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    buffer[o++] = (byte) (0x80 | cp & 0x3F);
+                }
+            }
+        }
+        return o;
+    }
+
+    private void ensure(int n) {
+        if (buffer.length < n) {
+            buffer = new byte[Math.max(n, buffer.length * 2)];
         }
     }
 

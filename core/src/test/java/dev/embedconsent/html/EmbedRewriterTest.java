@@ -179,15 +179,16 @@ class EmbedRewriterTest {
     void listenerGetsLineNumbersOfStartTags() {
         List<FoundEmbed> found = new ArrayList<>();
         String page = "<!doctype html>\n<html>\r\n<body>\r<p>x</p>\n\n<iframe\nsrc=\"" + YT + "\"></iframe>\n"
-                + "<img src=\"" + THUMB + "\">";
+                + "<img src=\"" + THUMB + "\">\n<noscript>\n\n<img src=\"" + THUMB + "\"></noscript>";
         byte[] bytes = page.getBytes(StandardCharsets.UTF_8);
         for (int seed = 0; seed < 20; seed++) {
             found.clear();
             Rewrites.rewrite(Rewrites.DEFAULT, bytes, Rewrites.collecting(found), seed == 0 ? null : new Random(seed));
-            assertEquals(2, found.size(), found.toString());
+            assertEquals(3, found.size(), found.toString());
             assertEquals(6, found.get(0).line(), found.toString());
             assertEquals(8, found.get(1).line(), found.toString());
             assertEquals("youtube", found.get(1).provider());
+            assertEquals(11, found.get(2).line(), found.toString());
         }
     }
 
@@ -200,6 +201,39 @@ class EmbedRewriterTest {
         assertFalse(out.contains("ec-placeholder"));
         assertTrue(out.contains(">" + "<link rel=\"preconnect\" href=\"https://www.youtube.com\"></template>"), out);
         assertFalse(Loads.from(out, "youtube.com"), out);
+    }
+
+    @Test
+    void trackingPixelInANoscriptInHeadGetsAnInertWrapper() {
+        String page = "<!doctype html><html><head><meta charset=utf-8><noscript><img height=1 width=1 "
+                + "src=\"https://www.facebook.com/tr?id=1&amp;ev=PageView&amp;noscript=1\"></noscript></head>"
+                + "<body><noscript><img src=\"" + THUMB + "\"></noscript></body></html>";
+        String out = rewrite(page);
+        assertTrue(out.contains("<noscript><link rel=\"stylesheet\""), out);
+        assertTrue(out.contains("<template class=\"ec-inert\" data-consent-provider=\"facebook\" "
+                + "data-consent-kind=\"img\"><img height=1 width=1"), out);
+        assertTrue(out.contains("data-consent-provider=\"youtube\""), out);
+        assertEquals(1, count(out, "class=\"ec-placeholder\""), "the body's noscript image gets a visible one");
+    }
+
+    @Test
+    void iframeWhoseSrcdocLoadsFromAProviderIsNeutralized() {
+        String lite = "<iframe srcdoc=\"<style>img{width:100%}</style><a href=https://www.youtube.com/embed/x>"
+                + "<img src=https://i.ytimg.com/vi/x/hqdefault.jpg alt='Play'></a>\" title=\"Lite\"></iframe>";
+        String out = rewrite(utf8Page(lite + "<iframe srcdoc=\"<p>Hello</p>\"></iframe>"));
+        assertTrue(out.contains("<template class=\"ec-original\">" + lite + "</template>"), out);
+        assertEquals(1, count(out, "data-consent-provider=\"youtube\""), out);
+        assertTrue(out.contains("<iframe srcdoc=\"<p>Hello</p>\"></iframe></body>"), out);
+    }
+
+    @Test
+    void svgImageAndHtmlImageElementsAreNeutralized() {
+        String out = rewrite(utf8Page("<image src=\"" + THUMB + "\"><svg viewBox=\"0 0 1 1\"><image href=\""
+                + THUMB + "\"/></svg><p id=after>after</p>"));
+        assertEquals(2, count(out, "data-consent-provider=\"youtube\""), out);
+        assertFalse(loadsFromYouTube(out), out);
+        assertTrue(out.contains("<template class=\"ec-original\"><image href=\"" + THUMB + "\"/></template>"), out);
+        assertTrue(out.endsWith("</svg><p id=after>after</p></body></html>"), out);
     }
 
     @Test
