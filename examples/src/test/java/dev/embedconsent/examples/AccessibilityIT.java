@@ -80,6 +80,39 @@ class AccessibilityIT {
         }
     }
 
+    /**
+     * 200% zoom of a 1280 px window is a 640 CSS px viewport, 400% (WCAG reflow) is 320: the placeholders reflow
+     * without horizontal scrolling, and no text or button is cut off.
+     */
+    @ParameterizedTest(name = "{0} CSS px")
+    @ValueSource(ints = {640, 320})
+    void placeholdersReflowWhenZoomed(int width) {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                    Map.of("width", width, "height", 800, "deviceScaleFactor", 2, "mobile", false));
+            driver.get(demo.uri("/gallery").toString());
+            DemoSiteBrowserContract.settle(driver);
+            assertEquals(Boolean.TRUE, driver.executeScript(
+                    "return document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scrolling");
+            @SuppressWarnings("unchecked")
+            List<String> clipped = (List<String>) driver.executeScript("""
+                    const bad = [];
+                    for (const p of document.querySelectorAll('.ec-placeholder')) {
+                      const box = p.getBoundingClientRect();
+                      for (const e of p.querySelectorAll('.ec-body p, .ec-body button')) {
+                        const r = e.getBoundingClientRect();
+                        if (r.left < box.left - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1
+                            || e.scrollWidth > e.clientWidth + 1) {
+                          bad.push(p.dataset.consentProvider + ' ' + e.className);
+                        }
+                      }
+                    }
+                    return bad;""");
+            assertEquals(List.of(), clipped, "cut-off placeholder content at " + width + " px");
+        }
+    }
+
     @Test
     void axeFindsAViolationWhenThereIsOne() {
         try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
