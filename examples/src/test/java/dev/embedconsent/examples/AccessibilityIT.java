@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embedconsent.testing.HeadlessChromium;
 import dev.embedconsent.testing.LoggingProxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -24,6 +24,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessibilityIT {
+    @TempDir
+    static Path data;
     private DemoServer demo;
     private LoggingProxy proxy;
     private String axe;
@@ -32,7 +34,7 @@ class AccessibilityIT {
     void start() throws Exception {
         HeadlessChromium.assumeAvailable();
         axe = AxeCore.source();
-        demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, Files.createTempDirectory("embed-consent-axe")));
+        demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, data));
         proxy = LoggingProxy.start();
     }
 

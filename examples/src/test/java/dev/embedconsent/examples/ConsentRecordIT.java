@@ -11,12 +11,12 @@ import dev.embedconsent.store.JsonLinesConsentStore;
 import dev.embedconsent.store.VerificationResult;
 import dev.embedconsent.testing.HeadlessChromium;
 import dev.embedconsent.testing.LoggingProxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -29,9 +29,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ConsentRecordIT {
 
     @Test
-    void clicksAreRecordedAndTheChainVerifies() throws Exception {
+    void clicksAreRecordedAndTheChainVerifies(@TempDir Path data) throws Exception {
         HeadlessChromium.assumeAvailable();
-        Path data = Files.createTempDirectory("embed-consent-records");
         try (LoggingProxy proxy = LoggingProxy.start(); JettySite site = JettySite.start(data)) {
             try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
                 ChromeDriver driver = chromium.driver();

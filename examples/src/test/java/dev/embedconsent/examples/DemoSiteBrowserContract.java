@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
@@ -50,7 +50,8 @@ abstract class DemoSiteBrowserContract {
             "openstreetmap", "x", "instagram", "facebook", "tiktok", "spotify", "soundcloud", "twitch");
     static final Duration WAIT = Duration.ofSeconds(15);
 
-    private Path data;
+    @TempDir
+    static Path temp;
     private RunningSite site;
     private LoggingProxy proxy;
     private List<String> providerHosts;
@@ -60,8 +61,7 @@ abstract class DemoSiteBrowserContract {
     @BeforeAll
     void start() throws Exception {
         HeadlessChromium.assumeAvailable();
-        data = Files.createTempDirectory("embed-consent-demo-it");
-        site = startSite(data);
+        site = startSite(temp.resolve("data"));
         proxy = LoggingProxy.start();
         providerHosts = ProviderCatalogue.builtIn().all().stream().flatMap(p -> p.hosts().stream()).toList();
     }

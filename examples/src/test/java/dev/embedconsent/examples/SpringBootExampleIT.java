@@ -9,9 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -19,8 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class SpringBootExampleIT {
 
     @Test
-    void filterRegisteredThroughFilterRegistrationBeanRewritesPages() throws Exception {
-        Path data = Files.createTempDirectory("embed-consent-boot");
+    void filterRegisteredThroughFilterRegistrationBeanRewritesPages(@TempDir Path data) throws Exception {
         try (ConfigurableApplicationContext context = SpringApplication.run(SpringBootExample.class,
                 "--server.port=0", "--server.address=127.0.0.1", "--embed-consent.data-dir=" + data,
                 "--spring.main.banner-mode=off")) {

@@ -25,7 +25,7 @@ final class TomcatSite implements RunningSite {
 
     static TomcatSite start(Path data) throws Exception {
         Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("embed-consent-tomcat").toString());
+        tomcat.setBaseDir(Files.createDirectories(data.resolveSibling(data.getFileName() + "-tomcat")).toString());
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
