@@ -3,6 +3,7 @@ package dev.embedconsent.html;
 import dev.embedconsent.internal.PageEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +17,8 @@ final class Page {
     private int placeholders;
     private @Nullable String documentLanguage;
     private boolean documentLanguageSeen;
+    private @Nullable URI base;
+    private boolean baseSeen;
 
     Page(EmbedRewriter rewriter, PageContext context, PageEncoder encoder, OutputStream sink,
             @Nullable OutputObserver observer) {
@@ -36,6 +39,22 @@ final class Page {
             documentLanguageSeen = true;
             documentLanguage = lang;
         }
+    }
+
+    /** Records the first {@code <base href>}; only an absolute http(s) URL changes how URLs resolve. */
+    void base(@Nullable String href) {
+        if (href != null && !baseSeen) {
+            baseSeen = true;
+            base = BaseResolvedAttributes.parseBase(href);
+        }
+    }
+
+    boolean baseSeen() {
+        return baseSeen;
+    }
+
+    @Nullable URI base() {
+        return base;
     }
 
     boolean documentLanguageSeen() {
