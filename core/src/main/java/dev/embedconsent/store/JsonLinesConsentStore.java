@@ -53,8 +53,10 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code consent-000001.jsonl}, {@code consent-000002.jsonl}, … segments, chained across files; a new one is
  *       started when the current one reaches the segment size.</li>
- *   <li>{@code chain-head}: the count, id and hash of the last acknowledged entry, written after each fsync. It
- *       lets {@link #verify} notice records cut off the end, which a chain alone cannot show.</li>
+ *   <li>{@code chain-head}: the count, id and hash of the last acknowledged entry, rewritten after each segment
+ *       fsync. It lets {@link #verify} notice records cut off the end, which a chain alone cannot show. It is
+ *       fsynced only on open and close, so after a power failure it may lag behind the segments, but it never runs
+ *       ahead of them.</li>
  *   <li>{@code consent.lock}: held with {@link FileChannel#tryLock()} while the store is open; a second process
  *       (or a second instance in this JVM) fails with a {@link StoreException} that says so.</li>
  * </ul>
@@ -82,6 +84,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
 
     static final String LOCK_FILE = "consent.lock";
     static final String HEAD_FILE = "chain-head";
+    private static final String REWRITE_SUFFIX = ".rewrite";
     private static final Pattern SEGMENT = Pattern.compile("consent-(\\d{6})\\.jsonl");
     private static final int HEAD_SIZE = 256;
     private static final System.Logger LOG = System.getLogger(JsonLinesConsentStore.class.getName());
@@ -180,7 +183,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
             seq = ++written;
             if (durability == Durability.FSYNC_EACH) {
                 force(current);
-                writeHead(seq, lastId, lastHash);
+                writeHead(seq, lastId, lastHash, false);
                 return record;
             }
         } finally {
@@ -257,8 +260,9 @@ public final class JsonLinesConsentStore implements ConsentStore {
     /**
      * Checks the chain in {@code directory} without opening the store or taking its lock: every line must be the
      * canonical JSON of an entry whose hash matches and that links to the entry before it, and the chain must
-     * reach the entry named in {@code chain-head}. Safe to run while an application appends (an incomplete last
-     * line is then reported, so prefer running it against a stopped store or a copy).
+     * reach the entry named in {@code chain-head}. Safe to run while an application appends: an incomplete last line
+     * beyond the acknowledged head (a write in progress, or torn by a crash) is not an error and is mentioned in
+     * {@link VerificationResult#note()}; one that cuts into acknowledged entries is.
      *
      * @throws StoreException if the directory does not exist or cannot be read
      */
@@ -270,7 +274,9 @@ public final class JsonLinesConsentStore implements ConsentStore {
             Head head = readHead(directory.resolve(HEAD_FILE));
             String previous = ChainEntry.GENESIS_HASH;
             long count = 0;
-            for (Path segment : segments(directory)) {
+            String note = null;
+            List<Path> segments = segments(directory);
+            for (Path segment : segments) {
                 byte[] bytes = Files.readAllBytes(segment);
                 int start = 0;
                 int lineNo = 0;
@@ -281,8 +287,14 @@ public final class JsonLinesConsentStore implements ConsentStore {
                     String text = new String(bytes, start, (end < 0 ? bytes.length : end) - start,
                             StandardCharsets.UTF_8);
                     if (end < 0) {
-                        return VerificationResult.broken(count, idOrNull(text), position,
-                                "incomplete last line (truncated file or torn write)");
+                        boolean lastSegment = segment.equals(segments.get(segments.size() - 1));
+                        if (!lastSegment || head == null || head.count > count) {
+                            return VerificationResult.broken(count, idOrNull(text), position,
+                                    "incomplete last line (truncated file or torn write)");
+                        }
+                        note = "ignored an incomplete last line that was never acknowledged: a write in progress or "
+                                + "torn by a crash; opening the store cuts it off";
+                        break;
                     }
                     ChainEntry entry;
                     try {
@@ -318,7 +330,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
                 return VerificationResult.broken(count, null, HEAD_FILE,
                         "chain-head is missing or unreadable, so truncation cannot be ruled out");
             }
-            return VerificationResult.ok(count);
+            return note == null ? VerificationResult.ok(count) : VerificationResult.ok(count, note);
         } catch (IOException e) {
             throw new StoreException("cannot read consent store " + directory + ": " + e, e);
         }
@@ -336,7 +348,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
                 try {
                     if (failure == null) {
                         force(current);
-                        writeHead(written, lastId, lastHash);
+                        writeHead(written, lastId, lastHash, true);
                         durable = written;
                     }
                 } finally {
@@ -367,6 +379,14 @@ public final class JsonLinesConsentStore implements ConsentStore {
     // ---- opening ----
 
     private void load() throws IOException {
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path leftover : files.filter(p -> p.getFileName().toString().endsWith(REWRITE_SUFFIX)).toList()) {
+                LOG.log(Level.WARNING, "Consent store {0}: removing {1}, left by an erasure or purge that was "
+                        + "interrupted before it replaced the segment (the segment itself is intact)", directory,
+                        leftover.getFileName());
+                Files.delete(leftover);
+            }
+        }
         List<Path> segments = segments(directory);
         long count = 0;
         for (int s = 0; s < segments.size(); s++) {
@@ -434,7 +454,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
             currentSize = 0;
         }
         current = openSegment(currentSegment);
-        writeHead(count, lastId, lastHash);
+        writeHead(count, lastId, lastHash, true);
     }
 
     private FileChannel openSegment(int number) throws IOException {
@@ -518,12 +538,16 @@ public final class JsonLinesConsentStore implements ConsentStore {
                 throw new StoreException("consent store " + directory + ": fsync failed; record not acknowledged: "
                         + e, e);
             }
-            writeHead(target, id, hash);
+            writeHead(target, id, hash, false);
             durable = target;
         }
     }
 
-    private void writeHead(long count, String recordId, String hash) {
+    /**
+     * Records the last acknowledged entry. Written only after the segment is fsynced, so even without its own fsync
+     * the head can lag behind the segments after a power failure but never run ahead of them.
+     */
+    private void writeHead(long count, String recordId, String hash, boolean sync) {
         String text = "embed-consent-chain-head 1 " + count + " " + (recordId.isEmpty() ? "-" : recordId) + " "
                 + hash;
         StringBuilder padded = new StringBuilder(HEAD_SIZE).append(text);
@@ -537,7 +561,9 @@ public final class JsonLinesConsentStore implements ConsentStore {
             while (buffer.hasRemaining()) {
                 position += headChannel.write(buffer, position);
             }
-            headChannel.force(false);
+            if (sync) {
+                headChannel.force(false);
+            }
         } catch (IOException e) {
             failure = "writing chain-head failed: " + e;
             throw new StoreException("consent store " + directory + ": cannot write chain-head: " + e, e);
@@ -596,7 +622,7 @@ public final class JsonLinesConsentStore implements ConsentStore {
         if (count == 0) {
             return 0;
         }
-        Path tmp = segment.resolveSibling(segment.getFileName() + ".rewrite");
+        Path tmp = segment.resolveSibling(segment.getFileName() + REWRITE_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));

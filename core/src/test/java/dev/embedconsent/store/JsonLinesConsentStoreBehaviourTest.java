@@ -50,7 +50,11 @@ class JsonLinesConsentStoreBehaviourTest {
         long intact = Files.size(segment);
         Files.writeString(segment, "{\"recordId\":\"torn\",\"schemaVersion\":1,\"subj", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
-        assertTrue(!JsonLinesConsentStore.verify(dir).valid(), "a torn tail must fail offline verification");
+        VerificationResult offline = JsonLinesConsentStore.verify(dir);
+        assertTrue(offline.valid(), "an unacknowledged torn tail is not tampering: " + offline.describe());
+        assertEquals(2, offline.entries());
+        assertTrue(offline.describe().contains("incomplete last line that was never acknowledged"),
+                offline.describe());
         try (JsonLinesConsentStore store = JsonLinesConsentStore.open(dir)) {
             assertEquals(intact, Files.size(segment));
             assertEquals(2, store.history(subject).size());
@@ -70,6 +74,21 @@ class JsonLinesConsentStoreBehaviourTest {
         Files.write(segment, new byte[512], StandardOpenOption.APPEND);
         try (JsonLinesConsentStore store = JsonLinesConsentStore.open(dir)) {
             assertEquals(1, store.verify().entries());
+            assertTrue(store.verify().valid());
+        }
+    }
+
+    @Test
+    void anInterruptedErasureLeavesTheSegmentIntactAndItsTemporaryFileIsRemoved() throws IOException {
+        SubjectId subject = SubjectId.random();
+        try (JsonLinesConsentStore store = JsonLinesConsentStore.open(dir)) {
+            store.append(Drafts.draft(subject));
+        }
+        Path leftover = dir.resolve("consent-000001.jsonl.rewrite");
+        Files.writeString(leftover, "{\"half\":");
+        try (JsonLinesConsentStore store = JsonLinesConsentStore.open(dir)) {
+            assertTrue(!Files.exists(leftover));
+            assertEquals(1, store.history(subject).size());
             assertTrue(store.verify().valid());
         }
     }

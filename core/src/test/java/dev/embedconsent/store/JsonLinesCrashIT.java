@@ -35,6 +35,8 @@ class JsonLinesCrashIT {
             Set<String> acked = runAndKill(round[0], round[1]);
             assertTrue(acked.size() >= 100, "child acknowledged only " + acked.size() + " records");
             acknowledged.addAll(acked);
+            VerificationResult beforeReopen = JsonLinesConsentStore.verify(dir);
+            assertTrue(beforeReopen.valid(), "right after SIGKILL: " + beforeReopen.describe());
             try (JsonLinesConsentStore store = JsonLinesConsentStore.open(dir)) {
                 Set<String> stored = new HashSet<>();
                 store.forEach(e -> stored.add(e.recordId()));

@@ -298,6 +298,22 @@ abstract class DemoSiteBrowserContract {
     }
 
     @Test
+    void scriptApiWithdrawsAndFiresTheEvent() {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/");
+            button(placeholders(driver, "youtube").get(0), "provider").click();
+            await(driver, "youtube allowed", d -> placeholders(d, "youtube").isEmpty());
+            Object log = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "embedConsent.withdraw('youtube').then("
+                    + "() => done(document.getElementById('consent-log').textContent), e => done('failed: ' + e));");
+            assertEquals("Consent withdrawn: youtube", log, "embed-consent:withdrawn event");
+            open(driver, "/");
+            assertEquals(1, placeholders(driver, "youtube").size(), "withdrawn: the placeholder is back");
+        }
+    }
+
+    @Test
     void strictCspPageRaisesNoViolations() {
         try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
             ChromeDriver driver = chromium.driver();

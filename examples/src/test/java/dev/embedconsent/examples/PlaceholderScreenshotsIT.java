@@ -98,23 +98,24 @@ class PlaceholderScreenshotsIT {
     void placeholderScreenshot(String language) throws IOException {
         pages.put("/" + language + ".html", "text/html; charset=utf-8", page(language));
         ChromeDriver driver = chromium.driver();
-        driver.manage().window().setSize(new Dimension(640, 480));
+        driver.manage().window().setSize(new Dimension(800, 1000));
         driver.get(pages.url("/" + language + ".html"));
         DemoSiteBrowserContract.settle(driver);
         WebElement placeholder = driver.findElement(By.cssSelector(".ec-placeholder[data-consent-provider='youtube']"));
+        byte[] png = placeholder.getScreenshotAs(OutputType.BYTES);
+        Path target = Path.of("target/screenshots/placeholder-" + language + ".png");
+        Files.createDirectories(target.getParent());
+        Files.write(target, png);
         assertEquals(language, placeholder.getAttribute("lang"));
         List<WebElement> buttons = placeholder.findElements(By.cssSelector("button"));
         assertEquals(2, buttons.size());
         if (!language.equals("en")) {
             assertNotEquals("Load once", buttons.get(0).getText(), "translated");
         }
-        assertTrue(placeholder.getSize().getWidth() <= 560, "no wider than the original embed");
+        assertTrue(placeholder.getSize().getWidth() <= 560,
+                () -> "no wider than the original embed: " + placeholder.getSize() + " " + placeholder.getDomProperty(
+                        "outerHTML").replaceAll("(?s)<div class=\"ec-body\">.*", ""));
         assertEquals(List.of(), proxy.requests(), "the placeholder loads nothing from outside");
-
-        byte[] png = placeholder.getScreenshotAs(OutputType.BYTES);
-        Path target = Path.of("target/screenshots/placeholder-" + language + ".png");
-        Files.createDirectories(target.getParent());
-        Files.write(target, png);
         if (Boolean.getBoolean("embedconsent.screenshots.update")) {
             Path docs = Path.of(System.getProperty("embedconsent.repo.dir", ".."), "docs", "screenshots");
             Files.createDirectories(docs);

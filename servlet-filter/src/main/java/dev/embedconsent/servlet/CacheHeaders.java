@@ -1,5 +1,6 @@
 package dev.embedconsent.servlet;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +26,16 @@ final class CacheHeaders {
     private static final Pattern VARIANT_TAG = Pattern.compile("(?:W/)?\".*-ec[0-9a-f]{8}\"");
 
     private CacheHeaders() {}
+
+    /**
+     * For the endpoints' own answers, which show or change one visitor's consent: {@code Cache-Control: private,
+     * no-store} and {@code Vary: Cookie}, so no cache keeps them, and one that ignores {@code no-store} still never
+     * hands them to another visitor.
+     */
+    static void personal(HttpServletResponse response) {
+        response.setHeader("Cache-Control", "private, no-store");
+        response.setHeader("Vary", "Cookie");
+    }
 
     /** The new {@code Vary} value given the existing ones (each possibly a list). */
     static String vary(List<String> existing) {

@@ -186,7 +186,7 @@ final class ConsentEndpoints {
         };
         ConsentMethod method = method(isJson, verdict, fields.get("method"));
         String returnPath = SameOriginCheck.safeReturnPath(fields.get("return"), CookieHeaders.contextPath(request));
-        String page = page(fields.get("page"), isForm ? returnPath : null);
+        String page = fields.getOrDefault("page", isForm ? returnPath : null);
         String language = language(fields.get("language"), request);
 
         Optional<ConsentCookie> existing = runtime.consentCookie(request);
@@ -208,16 +208,15 @@ final class ConsentEndpoints {
         String cookiePath = CookieHeaders.contextPath(request);
         response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.CONSENT_COOKIE,
                 runtime.codec().encode(cookie), cookiePath, Duration.between(now, cookie.expires()), request));
-        response.setHeader("Cache-Control", "no-store");
+        CacheHeaders.personal(response);
         if (isForm) {
             if (decision == Decision.GIVEN && scope == Scope.ONCE) {
                 Instant until = now.plus(ONCE_LIFETIME);
                 ConsentCookie once = new ConsentCookie(subject,
                         List.of(new CookieDecision(provider.id(), Decision.GIVEN, provider.noticeVersion(), until)),
                         until);
-                String path = stripQuery(returnPath);
                 response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.ONCE_COOKIE,
-                        runtime.codec().encode(once), CookieHeaders.isCookiePath(path) ? path : cookiePath,
+                        runtime.codec().encode(once), CookieHeaders.pathOr(stripQuery(returnPath), request),
                         ONCE_LIFETIME, request));
             }
             response.setStatus(HttpServletResponse.SC_SEE_OTHER);
@@ -244,7 +243,7 @@ final class ConsentEndpoints {
             out.putNull("subject");
             out.set("state", json.createObjectNode());
         }
-        response.setHeader("Cache-Control", "no-store");
+        CacheHeaders.personal(response);
         writeJson(response, 200, out);
     }
 
@@ -275,18 +274,6 @@ final class ConsentEndpoints {
             };
         }
         return verdict == SameOriginCheck.Verdict.SAME_ORIGIN ? ConsentMethod.BUTTON : ConsentMethod.API;
-    }
-
-    private static @Nullable String page(@Nullable String page, @Nullable String fallback) {
-        String value = page != null ? page : fallback;
-        if (value == null) {
-            return null;
-        }
-        String path = stripQuery(value);
-        if (!path.startsWith("/") || path.startsWith("//") || path.length() > 2048) {
-            throw new ApiError(400, "bad_field", "page must be an absolute path such as /news/visit");
-        }
-        return path;
     }
 
     private static String stripQuery(String path) {
@@ -411,7 +398,7 @@ final class ConsentEndpoints {
         if (response.isCommitted()) {
             return;
         }
-        response.setHeader("Cache-Control", "no-store");
+        CacheHeaders.personal(response);
         ObjectNode body = json.createObjectNode();
         body.put("error", code);
         body.put("message", message);

@@ -161,7 +161,8 @@ final class ConsentRuntime implements AutoCloseable {
     PageContext pageContext(HttpServletRequest request, HttpServletResponse response, @Nullable Charset transport) {
         Set<String> consented = consentedProviders(request);
         if (decodeCookie(request, ONCE_COOKIE).isPresent()) {
-            response.addHeader("Set-Cookie", CookieHeaders.delete(ONCE_COOKIE, request.getRequestURI(), request));
+            response.addHeader("Set-Cookie", CookieHeaders.delete(ONCE_COOKIE,
+                    CookieHeaders.pathOr(request.getRequestURI(), request), request));
         }
         String query = request.getQueryString();
         String path = request.getRequestURI() + (query == null ? "" : "?" + query);

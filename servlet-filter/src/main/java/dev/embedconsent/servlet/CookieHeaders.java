@@ -27,6 +27,15 @@ final class CookieHeaders {
         return context == null || context.isEmpty() ? "/" : context;
     }
 
+    /**
+     * {@code path} when it can be a cookie {@code Path} attribute as it is, else the context path. Every
+     * {@code Path} taken from a request goes through here: a raw request URI may hold {@code ;}, which would start
+     * further attributes ({@code /page;Domain=example.org}).
+     */
+    static String pathOr(String path, HttpServletRequest request) {
+        return isCookiePath(path) ? path : contextPath(request);
+    }
+
     /** Whether {@code path} can be a cookie {@code Path} attribute as it is. */
     static boolean isCookiePath(String path) {
         if (!path.startsWith("/")) {

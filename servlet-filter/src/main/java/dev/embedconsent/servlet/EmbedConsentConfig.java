@@ -215,7 +215,7 @@ public final class EmbedConsentConfig {
     @Override
     public String toString() {
         return "EmbedConsentConfig{base-path=" + basePath
-                + (usesJdbc() ? ", jdbc-url=" + (jdbcUrl == null ? "(DataSource)" : jdbcUrl) : ", data-dir=" + dataDirectory)
+                + (usesJdbc() ? ", jdbc-url=" + (jdbcUrl == null ? "(DataSource)" : redacted(jdbcUrl)) : ", data-dir=" + dataDirectory)
                 + ", hmac-key=" + (hmacKeys == null ? "(data-dir)" : "(configured)")
                 + ", languages=" + (languages.isEmpty() ? "en,de,uk" : String.join(",", languages))
                 + ", default-language=" + defaultLanguage
@@ -225,6 +225,27 @@ public final class EmbedConsentConfig {
                 + ", rate-limit=" + rateLimit
                 + (cspNonceAttribute == null ? "" : ", csp-nonce-attribute=" + cspNonceAttribute)
                 + "}";
+    }
+
+    /**
+     * A JDBC URL fit for a log: its parameters ({@code ?password=..}, {@code ;password=..}) and user info
+     * ({@code //user:secret@host}) may hold a password and are replaced by {@code …}.
+     */
+    static String redacted(String jdbcUrl) {
+        int cut = jdbcUrl.length();
+        for (char c : new char[] {'?', ';'}) {
+            int i = jdbcUrl.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        String head = jdbcUrl.substring(0, cut);
+        int authority = head.indexOf("//");
+        int at = head.lastIndexOf('@');
+        if (authority >= 0 && at > authority) {
+            head = head.substring(0, authority + 2) + "…@" + head.substring(at + 1);
+        }
+        return cut < jdbcUrl.length() ? head + jdbcUrl.charAt(cut) + "…" : head;
     }
 
     /** {@code 180d}, {@code 12h}, {@code 30m}, {@code 10s}, {@code 500ms} or ISO-8601 ({@code P180D}, {@code PT1H}). */

@@ -82,13 +82,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Dispatches: the filter wraps on REQUEST (or the first FORWARD/ASYNC it sees); a request attribute stops it from
  * wrapping twice. Forwards and includes write into the wrapped response; map the filter for FORWARD too (as above),
- * because the document must be finished when a forward returns (Tomcat closes the response there), and for ASYNC. {@code startAsync()} hands the wrapped
- * response to the async context, and the document is finished when the async context completes, when the output is
- * closed, or when an ASYNC dispatch returns. ERROR dispatches are never rewritten (they are not 2xx).
+ * because the document must be finished when a forward returns (Tomcat closes the response there), and for ASYNC.
+ * {@code startAsync()} hands the wrapped response to the async context, and the document is finished when the async
+ * context completes, when the output is closed, or when an ASYNC dispatch returns. ERROR dispatches are never
+ * rewritten (they are not 2xx).
  */
 public class EmbedConsentFilter implements Filter {
     /** Request attribute holding the wrapped response while the request is in flight; guards against double work. */
-    public static final String STATE_ATTRIBUTE = EmbedConsentFilter.class.getName() + ".STATE";
+    private static final String STATE_ATTRIBUTE = EmbedConsentFilter.class.getName() + ".STATE";
     /** Request attribute set by {@link #skip}. */
     public static final String SKIP_ATTRIBUTE = EmbedConsentFilter.class.getName() + ".SKIP";
 
@@ -204,7 +205,7 @@ public class EmbedConsentFilter implements Filter {
             return;
         }
         RewritingResponse wrapped = new RewritingResponse(response, request, this, rt);
-        ConsentRequest wrappedRequest = new ConsentRequest(request, wrapped);
+        ApplicationRequest wrappedRequest = new ApplicationRequest(request, wrapped);
         request.setAttribute(STATE_ATTRIBUTE, wrapped);
         try {
             chain.doFilter(wrappedRequest, wrapped);
@@ -532,12 +533,15 @@ public class EmbedConsentFilter implements Filter {
         }
     }
 
-    /** Gives {@code startAsync()} the wrapped response, and finishes the document before the context completes. */
-    private static final class ConsentRequest extends HttpServletRequestWrapper {
+    /**
+     * The request the application sees: {@code If-None-Match} as the application tagged its page, and a
+     * {@code startAsync()} that hands out the wrapped response and finishes the document before the context completes.
+     */
+    private static final class ApplicationRequest extends HttpServletRequestWrapper {
         private final RewritingResponse response;
         private @Nullable FinishingAsyncContext async;
 
-        ConsentRequest(HttpServletRequest request, RewritingResponse response) {
+        ApplicationRequest(HttpServletRequest request, RewritingResponse response) {
             super(request);
             this.response = response;
         }
@@ -809,7 +813,10 @@ public class EmbedConsentFilter implements Filter {
             }
         }
 
-        /** Drops what the rewriter holds; after an exception, {@code sendError} or {@code sendRedirect}. */
+        /**
+         * Drops what the rewriter holds; after an exception, or after {@code sendError} or {@code sendRedirect}
+         * succeeded (on a committed response they throw, and the page goes on being rewritten).
+         */
         void abandon() {
             EncodingWriter e = encoder;
             if (e != null) {
@@ -1015,38 +1022,38 @@ public class EmbedConsentFilter implements Filter {
 
         @Override
         public void sendError(int sc, String msg) throws IOException {
-            abandon();
             super.sendError(sc, msg);
+            abandon();
         }
 
         @Override
         public void sendError(int sc) throws IOException {
-            abandon();
             super.sendError(sc);
+            abandon();
         }
 
         @Override
         public void sendRedirect(String location) throws IOException {
-            abandon();
             super.sendRedirect(location);
+            abandon();
         }
 
         @Override
         public void sendRedirect(String location, int sc) throws IOException {
-            abandon();
             super.sendRedirect(location, sc);
+            abandon();
         }
 
         @Override
         public void sendRedirect(String location, boolean clearBuffer) throws IOException {
-            abandon();
             super.sendRedirect(location, clearBuffer);
+            abandon();
         }
 
         @Override
         public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
-            abandon();
             super.sendRedirect(location, sc, clearBuffer);
+            abandon();
         }
 
         /** The application's output stream; also the sink of the writer's encoder. */

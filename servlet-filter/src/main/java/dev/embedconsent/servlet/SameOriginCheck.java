@@ -69,25 +69,23 @@ final class SameOriginCheck {
         return scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
     }
 
-    /** The path to redirect to after a form post: {@code candidate} when it is a same-origin absolute path. */
+    /**
+     * The path to redirect to after a form post: {@code candidate} when it is a same-origin absolute path, else
+     * {@code fallback}. One {@code /} followed by anything but {@code /} or {@code \} is a path to every browser;
+     * control characters and spaces are refused because browsers drop tabs and newlines ({@code /<TAB>/evil} would
+     * become {@code //evil}) and a header cannot carry them, and non-ASCII because it is not sent raw. Query
+     * characters such as {@code |} or {@code ^}, which browsers send unescaped, are kept.
+     */
     static String safeReturnPath(@Nullable String candidate, String fallback) {
         if (candidate == null || candidate.isEmpty() || candidate.length() > 2048 || candidate.charAt(0) != '/'
-                || candidate.startsWith("//") || candidate.startsWith("/\\")) {
+                || candidate.startsWith("//")) {
             return fallback;
         }
         for (int i = 0; i < candidate.length(); i++) {
             char c = candidate.charAt(i);
-            if (c < 0x21 || c == 0x7f || c == '\\' || c > 0x7e) {
+            if (c < 0x21 || c > 0x7e || c == '\\') {
                 return fallback;
             }
-        }
-        try {
-            URI uri = new URI(candidate);
-            if (uri.getScheme() != null || uri.getRawAuthority() != null) {
-                return fallback;
-            }
-        } catch (URISyntaxException e) {
-            return fallback;
         }
         return candidate;
     }

@@ -148,7 +148,7 @@ final class SettingsPage {
 
         byte[] bytes = html.toString().getBytes(StandardCharsets.UTF_8);
         response.setContentType("text/html;charset=utf-8");
-        response.setHeader("Cache-Control", "no-store");
+        CacheHeaders.personal(response);
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; "
                 + "base-uri 'none'; frame-ancestors 'self'");

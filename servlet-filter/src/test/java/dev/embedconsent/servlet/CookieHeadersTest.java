@@ -41,4 +41,11 @@ class CookieHeadersTest {
         assertFalse(CookieHeaders.isCookiePath("/a b"));
         assertFalse(CookieHeaders.isCookiePath("relative"));
     }
+
+    @Test
+    void pathFromARequestCannotAddAttributes() {
+        assertEquals("/news/visit", CookieHeaders.pathOr("/news/visit", request(false, "")));
+        assertEquals("/", CookieHeaders.pathOr("/news;Domain=evil.example", request(false, "")));
+        assertEquals("/shop", CookieHeaders.pathOr("/shop/a,b", request(false, "/shop")));
+    }
 }

@@ -64,6 +64,19 @@ class EmbedConsentConfigTest {
         assertTrue(!config.toString().contains(KEY.substring(3)), "key printed: " + config);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "jdbc:postgresql://db/site?user=site&password=hunter2|jdbc:postgresql://db/site?…",
+        "jdbc:sqlserver://db;user=site;password=hunter2|jdbc:sqlserver://db;…",
+        "jdbc:mysql://site:hunter2@db:3306/site|jdbc:mysql://…@db:3306/site",
+        "jdbc:postgresql://db:5432/site|jdbc:postgresql://db:5432/site"})
+    void jdbcUrlIsLoggedWithoutCredentials(String url, String shown) {
+        EmbedConsentConfig config = EmbedConsentFilter.builder().jdbc(url, null, null).hmacKeys(KEY).buildConfig();
+        assertEquals(url, config.jdbcUrl());
+        assertTrue(config.toString().contains("jdbc-url=" + shown + ","), config.toString());
+        assertTrue(!config.toString().contains("hunter2"), config.toString());
+    }
+
     @Test
     void optionGivenTwiceFailsNamingIt() {
         Map<String, String> params = Map.of("config", "exclude=/a", "exclude", "/b");

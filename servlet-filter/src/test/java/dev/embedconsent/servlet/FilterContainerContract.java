@@ -143,6 +143,13 @@ abstract class FilterContainerContract {
         assertFalse(cacheControl.contains("public"), "Cache-Control: " + cacheControl);
     }
 
+    /** An endpoint answer about one visitor: never stored, never shared. */
+    static void assertPersonal(HttpResponse<?> response) {
+        assertConsentHeaders(response);
+        String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
+        assertTrue(cacheControl.contains("no-store"), "Cache-Control: " + cacheControl);
+    }
+
     static void assertLengthMatches(HttpResponse<String> response) {
         Optional<String> length = response.headers().firstValue("Content-Length");
         int actual = response.body().getBytes(StandardCharsets.UTF_8).length;
@@ -258,6 +265,14 @@ abstract class FilterContainerContract {
         HttpResponse<String> response = get("/t/redirect");
         assertEquals(302, response.statusCode());
         assertTrue(response.headers().firstValue("Location").orElseThrow().endsWith("/t/writer"));
+    }
+
+    @Test
+    void aRefusedSendErrorOnACommittedPageLeavesTheRestRewritten() throws Exception {
+        HttpResponse<String> response = get("/t/error-after-commit");
+        assertEquals(200, response.statusCode());
+        assertPlaceholder(response.body());
+        assertTrue(response.body().endsWith(TestSite.TAIL), response.body());
     }
 
     @Test
@@ -523,6 +538,8 @@ abstract class FilterContainerContract {
                 () -> assertFalse(setCookie.contains("Secure"), "plain HTTP"));
         HttpResponse<String> state = get("/embed-consent/consent", "Cookie", cookie(response, "ec_consent"));
         assertTrue(state.body().contains("\"vimeo\":{\"decision\":\"given\",\"granted\":true"), state.body());
+        assertPersonal(response);
+        assertPersonal(state);
     }
 
     @Test
@@ -593,6 +610,18 @@ abstract class FilterContainerContract {
     }
 
     @Test
+    void theUrlCannotAddAttributesToTheConsumedOnceCookie() throws Exception {
+        HttpResponse<String> response = post("/embed-consent/consent", "application/x-www-form-urlencoded",
+                "provider=youtube&decision=grant&scope=once&return=%2Ft%2Fwriter", "Origin", origin());
+        String cookies = cookie(response, "ec_consent") + "; " + cookie(response, "ec_once");
+        HttpResponse<String> page = get("/t/writer;Domain=evil.example;Max-Age=99999", "Cookie", cookies);
+        assertEquals(200, page.statusCode(), page.body());
+        String deletion = setCookie(page, "ec_once").orElseThrow();
+        assertFalse(deletion.contains("Domain") || deletion.contains("99999"), deletion);
+        assertTrue(deletion.startsWith("ec_once=; Path=/; Max-Age=0;"), deletion);
+    }
+
+    @Test
     void settingsPageListsDecisionsWithAWithdrawForm() throws Exception {
         String cookie = cookie(grant("youtube", "provider"), "ec_consent");
         HttpResponse<String> page = get("/embed-consent/settings", "Cookie", cookie, "Accept-Language", "de-DE,de");
@@ -606,6 +635,7 @@ abstract class FilterContainerContract {
         assertFalse(body.contains("style="), body);
         assertTrue(body.contains("/embed-consent/embed-consent.css"));
         assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("default-src 'none'"));
+        assertPersonal(page);
 
         HttpResponse<String> withdrawn = post("/embed-consent/consent", "application/x-www-form-urlencoded",
                 "provider=youtube&decision=withdraw&scope=provider&return=%2Fembed-consent%2Fsettings",

@@ -75,6 +75,13 @@ class SameOriginCheckTest {
         "news|/fallback",
         "/a b|/fallback",
         "/a\u00e9|/fallback",
+        "/\t/evil.example|/fallback",
+        "'/\r\nSet-Cookie:x=1'|/fallback",
+        "/a\\b|/fallback",
+        "/%2F%2Fevil.example|/%2F%2Fevil.example",
+        "/%0d%0aSet-Cookie:x=1|/%0d%0aSet-Cookie:x=1",
+        "/search?q={x}^y`z|/search?q={x}^y`z",
+        "/news?q=%zz|/news?q=%zz",
         "''|/fallback"})
     void returnPath(String candidate, String expected) {
         assertEquals(expected, SameOriginCheck.safeReturnPath(candidate, "/fallback"));

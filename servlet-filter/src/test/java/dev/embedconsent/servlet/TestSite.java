@@ -254,6 +254,17 @@ final class TestSite implements ServletContainerInitializer {
                     response.getWriter().write(PAGE);
                 }
                 case "/redirect" -> response.sendRedirect("/t/writer");
+                case "/error-after-commit" -> {
+                    response.setContentType("text/html;charset=UTF-8");
+                    PrintWriter writer = response.getWriter();
+                    writer.write(HEAD);
+                    response.flushBuffer();
+                    try {
+                        response.sendError(500);
+                    } catch (IllegalStateException committed) {
+                        writer.write(EMBED + TAIL);
+                    }
+                }
                 case "/big" -> big(response);
                 case "/nonblocking" -> {
                     response.setContentType("text/plain;charset=UTF-8");

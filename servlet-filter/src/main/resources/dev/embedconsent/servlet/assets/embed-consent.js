@@ -4,6 +4,7 @@
   'use strict';
   var self = document.currentScript;
   var nonce = (self && self.nonce) || '';
+  var base = self && self.src ? self.src.replace(/\/[^\/]*$/, '') : '/embed-consent';
   var allowed = {};
   var LOADED = {en: 'loaded', de: 'geladen', uk: 'завантажено', fr: 'chargé', es: 'cargado', it: 'caricato',
     pl: 'załadowano', nl: 'geladen'};
@@ -95,8 +96,8 @@
     return input && input.value ? input.value : '';
   }
 
-  function post(form, body) {
-    return fetch(form.action, {
+  function post(url, body) {
+    return fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
       headers: {'Content-Type': 'application/json', 'Accept': 'application/json'},
@@ -123,9 +124,16 @@
     emit('granted', provider, scope);
   }
 
+  function withdrawn(form, provider, scope) {
+    delete allowed[provider];
+    announce(word(WITHDRAWN, form));
+    emit('withdrawn', provider, scope);
+  }
+
   document.addEventListener('submit', function (event) {
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !form.classList.contains('ec-form') || !window.fetch) { return; }
+    if (!(form instanceof HTMLFormElement) || !window.fetch ||
+        !(form.classList.contains('ec-form') || form.classList.contains('ec-settings-form'))) { return; }
     var provider = field(form, 'provider');
     var scope = field(form, 'scope') || 'provider';
     var decision = field(form, 'decision');
@@ -134,20 +142,29 @@
     event.preventDefault();
     if (form.dataset.ecBusy) { return; }
     form.dataset.ecBusy = '1';
-    post(form, {provider: provider, decision: decision, scope: scope, page: location.pathname})
+    post(form.action, {provider: provider, decision: decision, scope: scope, page: location.pathname})
       .then(function () {
         delete form.dataset.ecBusy;
         if (decision === 'grant') {
           granted(form, placeholder, provider, scope);
         } else {
-          delete allowed[provider];
-          announce(word(WITHDRAWN, form));
-          emit('withdrawn', provider, scope);
+          withdrawn(form, provider, scope);
           var back = field(form, 'return');
           if (back && back.charAt(0) === '/' && back.charAt(1) !== '/') { location.assign(back); } else { location.reload(); }
         }
       }, function () { fallback(form); });
   });
+
+  /* For sites with their own privacy page: embedConsent.withdraw('youtube').then(...) */
+  window.embedConsent = {
+    withdraw: function (provider) {
+      return post(base + '/consent', {provider: provider, decision: 'withdraw', scope: 'provider',
+        page: location.pathname}).then(function (result) {
+        withdrawn(document.body, provider, 'provider');
+        return result;
+      });
+    }
+  };
 
   new MutationObserver(function (mutations) {
     for (var i = 0; i < mutations.length; i++) {
