@@ -346,6 +346,17 @@ abstract class FilterContainerContract {
     }
 
     @Test
+    void cachingHeadersSetAfterTheFirstWriteStayPrivate() throws Exception {
+        HttpResponse<String> response = get("/t/late-cache-headers");
+        assertPlaceholder(response.body());
+        assertConsentHeaders(response);
+        String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
+        assertFalse(cacheControl.contains("s-maxage"), cacheControl);
+        assertTrue(cacheControl.contains("max-age=600"), "the application's own directives stay: " + cacheControl);
+        assertTrue(String.join(",", response.headers().allValues("Vary")).contains("Accept-Language"));
+    }
+
+    @Test
     void conditionalRequestsRevalidateOnlyTheSameConsentVariant() throws Exception {
         String etag = get("/t/etag").headers().firstValue("ETag").orElseThrow();
         HttpResponse<String> notModified = get("/t/etag", "If-None-Match", etag);
