@@ -744,6 +744,27 @@ abstract class FilterContainerContract {
         assertEquals("GET, HEAD", cases.get(13).response().headers().firstValue("Allow").orElseThrow());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "\"youtube\"", "{}", "{\"provider\":[\"youtube\"],\"decision\":\"grant\"}",
+        "{\"provider\":\"youtube\",\"decision\":\"grant\",\"language\":\"en;DROP\"}",
+        "{\"provider\":\"youtube\",\"decision\":\"grant\",\"page\":\"//evil.example/x\"}",
+        "{\"provider\":\"youtube\",\"decision\":\"grant\",\"method\":\"form\"}",
+        "{\"provider\":\"youtube\",\"decision\":\"grant\",\"scope\":1e999999}",
+        "{\"provider\":\"\\ud800\",\"decision\":\"grant\"}", "{\"a\":1}{\"b\":2}", "\u00ff\u00fe{"})
+    void hostileJsonIsA400(String body) throws Exception {
+        HttpResponse<String> response = post("/embed-consent/consent", "application/json", body,
+                "Sec-Fetch-Site", "same-origin");
+        assertEquals(400, response.statusCode(), body + " -> " + response.body());
+        assertTrue(response.body().startsWith("{\"error\":\""), response.body());
+    }
+
+    @Test
+    void deeplyNestedJsonIsA400() throws Exception {
+        HttpResponse<String> response = post("/embed-consent/consent", "application/json",
+                "[".repeat(4000), "Sec-Fetch-Site", "same-origin");
+        assertEquals(400, response.statusCode(), response.body());
+    }
+
     private HttpResponse<String> chunked(String body) throws Exception {
         return http.send(HttpRequest.newBuilder(base.resolve("/embed-consent/consent"))
                 .header("Content-Type", "application/json").header("Sec-Fetch-Site", "same-origin")
