@@ -97,7 +97,7 @@ final class ByteRewriter implements TokenHandler {
         this.lineBase = lineBase;
         this.countLines = page.context.listener() != EmbedListener.NONE;
         this.tokenizer = new HtmlTokenizer(names, this);
-        this.attributes = new TagAttributes(page.encoder.charset());
+        this.attributes = new TagAttributes(page.sourceCharset);
         this.foreign = new ForeignContent(names);
         idNoscript = names.id("noscript");
         idTemplate = names.id("template");

@@ -4,6 +4,7 @@ import dev.embedconsent.internal.PageEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -12,6 +13,8 @@ final class Page {
     final EmbedRewriter rewriter;
     final PageContext context;
     final PageEncoder encoder;
+    /** The page's declared encoding, or {@code null} when it declares none; attribute values are decoded with it. */
+    final @Nullable Charset sourceCharset;
     private final OutputStream sink;
     private final @Nullable OutputObserver observer;
     private int placeholders;
@@ -20,11 +23,12 @@ final class Page {
     private @Nullable URI base;
     private boolean baseSeen;
 
-    Page(EmbedRewriter rewriter, PageContext context, PageEncoder encoder, OutputStream sink,
-            @Nullable OutputObserver observer) {
+    Page(EmbedRewriter rewriter, PageContext context, PageEncoder encoder, @Nullable Charset sourceCharset,
+            OutputStream sink, @Nullable OutputObserver observer) {
         this.rewriter = rewriter;
         this.context = context;
         this.encoder = encoder;
+        this.sourceCharset = sourceCharset;
         this.sink = sink;
         this.observer = observer;
     }
