@@ -219,15 +219,30 @@ public final class ConsentService {
     }
 
     /**
-     * The providers whose consent a (verified) cookie proves right now: decision {@code given}, unexpired, and made
-     * on the provider's current notice version.
+     * The providers whose consent a (verified) cookie proves right now: decision {@code given}, unexpired, made on the
+     * provider's current notice version, and still standing in the store. The store check means a withdrawal or an
+     * erasure made elsewhere (another device, {@code records erase}) ends consent even while an older cookie is valid;
+     * it goes through the state cache, so it costs a look-up only after a write or when the cache entry expired.
      */
     public Set<String> consentedProviders(ConsentCookie cookie) {
+        Set<String> out = new LinkedHashSet<>(signedGrants(cookie));
+        if (!out.isEmpty()) {
+            out.retainAll(state(cookie.subject()).consentedProviders());
+        }
+        return Set.copyOf(out);
+    }
+
+    /**
+     * The providers a (verified) cookie grants on its own, without asking the store: decision {@code given},
+     * unexpired, on the current notice version. For short-lived signed grants such as a "load once" cookie, which
+     * never become standing consent in the store.
+     */
+    public Set<String> signedGrants(ConsentCookie cookie) {
         Instant now = clock.instant();
-        Set<String> out = new LinkedHashSet<>();
         if (!cookie.expires().isAfter(now)) {
             return Set.of();
         }
+        Set<String> out = new LinkedHashSet<>();
         for (CookieDecision decision : cookie.decisions()) {
             if (decision.decision() == Decision.GIVEN && decision.expiry().isAfter(now)
                     && currentNotice(decision.provider()).filter(decision.noticeVersion()::equals).isPresent()) {

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
@@ -47,6 +48,7 @@ final class ByteRewriter implements TokenHandler {
     private final int idAnnotationXml;
     private final int idImage;
     private final int idIframe;
+    private final int idBase;
     private final int idScript;
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
 
@@ -95,7 +97,7 @@ final class ByteRewriter implements TokenHandler {
         this.lineBase = lineBase;
         this.countLines = page.context.listener() != EmbedListener.NONE;
         this.tokenizer = new HtmlTokenizer(names, this);
-        this.attributes = new TagAttributes(page.encoder.charset());
+        this.attributes = new TagAttributes(page.sourceCharset);
         this.foreign = new ForeignContent(names);
         idNoscript = names.id("noscript");
         idTemplate = names.id("template");
@@ -104,6 +106,7 @@ final class ByteRewriter implements TokenHandler {
         idAnnotationXml = names.id("annotation-xml");
         idImage = names.id("image");
         idIframe = names.id("iframe");
+        idBase = names.id("base");
         idScript = names.id("script");
         tokenizer.setTagCap(page.rewriter.maxTagBytes());
         tokenizer.trackText(inHead && !noscriptContent);
@@ -193,6 +196,9 @@ final class ByteRewriter implements TokenHandler {
         }
         if (id == idHtml && bytesAvailable && !page.documentLanguageSeen()) {
             page.documentLanguage(attributesOf(start, end).get("lang"));
+        }
+        if (id == idBase && bytesAvailable && !page.baseSeen()) {
+            page.base(attributesOf(start, end).get("href"));
         }
         boolean claimed = false;
         if (!holding && bytesAvailable && names.is(id, ElementNames.CANDIDATE)) {
@@ -301,7 +307,9 @@ final class ByteRewriter implements TokenHandler {
      * The catalogue's match for an element in HTML content; for an {@code <iframe srcdoc>}, whose document loads with
      * the page, the first embed in that document.
      */
-    private @Nullable EmbedMatch matchHtml(int id, Attributes attrs) {
+    private @Nullable EmbedMatch matchHtml(int id, Attributes tagAttributes) {
+        URI base = page.base();
+        Attributes attrs = base == null ? tagAttributes : new BaseResolvedAttributes(tagAttributes, base);
         EmbedMatch match = page.rewriter.catalogue().match(htmlElementName(id), attrs);
         if (match != null || id != idIframe) {
             return match;

@@ -3,6 +3,8 @@ package dev.embedconsent.html;
 import dev.embedconsent.internal.PageEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
@@ -11,17 +13,22 @@ final class Page {
     final EmbedRewriter rewriter;
     final PageContext context;
     final PageEncoder encoder;
+    /** The page's declared encoding, or {@code null} when it declares none; attribute values are decoded with it. */
+    final @Nullable Charset sourceCharset;
     private final OutputStream sink;
     private final @Nullable OutputObserver observer;
     private int placeholders;
     private @Nullable String documentLanguage;
     private boolean documentLanguageSeen;
+    private @Nullable URI base;
+    private boolean baseSeen;
 
-    Page(EmbedRewriter rewriter, PageContext context, PageEncoder encoder, OutputStream sink,
-            @Nullable OutputObserver observer) {
+    Page(EmbedRewriter rewriter, PageContext context, PageEncoder encoder, @Nullable Charset sourceCharset,
+            OutputStream sink, @Nullable OutputObserver observer) {
         this.rewriter = rewriter;
         this.context = context;
         this.encoder = encoder;
+        this.sourceCharset = sourceCharset;
         this.sink = sink;
         this.observer = observer;
     }
@@ -36,6 +43,22 @@ final class Page {
             documentLanguageSeen = true;
             documentLanguage = lang;
         }
+    }
+
+    /** Records the first {@code <base href>}; only an absolute http(s) URL changes how URLs resolve. */
+    void base(@Nullable String href) {
+        if (href != null && !baseSeen) {
+            baseSeen = true;
+            base = BaseResolvedAttributes.parseBase(href);
+        }
+    }
+
+    boolean baseSeen() {
+        return baseSeen;
+    }
+
+    @Nullable URI base() {
+        return base;
     }
 
     boolean documentLanguageSeen() {

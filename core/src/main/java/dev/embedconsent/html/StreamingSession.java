@@ -108,14 +108,18 @@ final class StreamingSession extends RewriteSession {
         CharsetSniffer.Result sniffed = CharsetSniffer.sniff(start, startLength, context.transportCharset());
         Charset charset = sniffed.charset();
         if (CharsetSniffer.isAsciiCompatible(charset)) {
-            Page page = new Page(rewriter, context, new PageEncoder(charset), sink, observer);
+            // Without a declared encoding a browser may take windows-1252 or detect UTF-8, so inserted text is written
+            // as ASCII with character references, which reads the same either way.
+            PageEncoder encoder = new PageEncoder(sniffed.declared() ? charset : StandardCharsets.US_ASCII);
+            Page page = new Page(rewriter, context, encoder, sniffed.declared() ? charset : null, sink, observer);
             document = new ByteRewriter(page, false, true, 0);
             return;
         }
         boolean bigEndian = charset.equals(StandardCharsets.UTF_16BE);
         decoder = Utf16Transcoder.toWtf8(bigEndian);
         transcodedSink = new TranscodingSink(sink, Utf16Transcoder.fromWtf8(bigEndian));
-        Page page = new Page(rewriter, context, new PageEncoder(StandardCharsets.UTF_8), transcodedSink, observer);
+        Page page = new Page(rewriter, context, new PageEncoder(StandardCharsets.UTF_8), StandardCharsets.UTF_8,
+                transcodedSink, observer);
         document = new ByteRewriter(page, false, true, 0);
     }
 

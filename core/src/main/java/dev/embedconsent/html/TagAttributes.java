@@ -1,8 +1,12 @@
 package dev.embedconsent.html;
 
 import dev.embedconsent.internal.CharacterReferences;
+import dev.embedconsent.internal.CharsetSniffer;
 import dev.embedconsent.internal.HtmlTokenizer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,16 +17,17 @@ import org.jspecify.annotations.Nullable;
  * bytes and decodes only the value asked for. One instance is reused per document; it is valid until the next tag.
  */
 final class TagAttributes implements Attributes {
-    private final Charset charset;
+    /** The page's declared encoding; {@code null} when it declares none. */
+    private final @Nullable Charset charset;
     private final boolean utf8;
     private byte[] bytes = new byte[0];
     private int tagStart;
     private int count;
     private int[] spans = new int[64];
 
-    TagAttributes(Charset charset) {
+    TagAttributes(@Nullable Charset charset) {
         this.charset = charset;
-        this.utf8 = charset.equals(StandardCharsets.UTF_8);
+        this.utf8 = StandardCharsets.UTF_8.equals(charset);
     }
 
     /** Points at the tag whose {@code <} is {@code bytes[tagStart]}, with the tokenizer's attribute spans. */
@@ -102,7 +107,26 @@ final class TagAttributes implements Attributes {
         if (isAscii(from, to)) {
             return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
         }
+        if (charset == null) {
+            return decodeUndeclared(from, to);
+        }
         return new String(bytes, from, to - from, utf8 ? StandardCharsets.UTF_8 : charset);
+    }
+
+    /**
+     * A page without a declared encoding: UTF-8 when the bytes are valid UTF-8 (what browsers' detection finds),
+     * else windows-1252.
+     */
+    private String decodeUndeclared(int from, int to) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, from, to - from))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return new String(bytes, from, to - from, CharsetSniffer.WINDOWS_1252);
+        }
     }
 
     private boolean isAscii(int from, int to) {

@@ -44,6 +44,9 @@ public final class CharsetSniffer {
             Map.entry("ks_c_5601-1987", "EUC-KR"), Map.entry("x-sjis", "Shift_JIS"), Map.entry("ms932", "Shift_JIS"),
             Map.entry("windows-31j", "Shift_JIS"));
 
+    /** The encoding of a page that declares none. */
+    public static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+
     private CharsetSniffer() {}
 
     /**
@@ -51,26 +54,27 @@ public final class CharsetSniffer {
      *
      * @param charset the page's encoding
      * @param bomLength length of the byte order mark the page starts with, 0 if none
+     * @param declared false when nothing declared the encoding and {@code charset} is the windows-1252 default
      */
-    public record Result(Charset charset, int bomLength) {}
+    public record Result(Charset charset, int bomLength, boolean declared) {}
 
     /** Sniffs {@code bytes[0, length)}, the start of the page (up to {@value #PRESCAN_BYTES} bytes, or all of it). */
     public static Result sniff(byte[] bytes, int length, @Nullable Charset transport) {
         if (length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
-            return new Result(StandardCharsets.UTF_8, 3);
+            return new Result(StandardCharsets.UTF_8, 3, true);
         }
         if (length >= 2 && (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF) {
-            return new Result(StandardCharsets.UTF_16BE, 2);
+            return new Result(StandardCharsets.UTF_16BE, 2, true);
         }
         if (length >= 2 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE) {
-            return new Result(StandardCharsets.UTF_16LE, 2);
+            return new Result(StandardCharsets.UTF_16LE, 2, true);
         }
         Charset fromTransport = transport == null ? null : forLabel(transport.name());
         if (fromTransport != null) {
-            return new Result(fromTransport, 0);
+            return new Result(fromTransport, 0, true);
         }
         Charset meta = prescan(bytes, Math.min(length, PRESCAN_BYTES));
-        return new Result(meta != null ? meta : Charset.forName("windows-1252"), 0);
+        return meta != null ? new Result(meta, 0, true) : new Result(WINDOWS_1252, 0, false);
     }
 
     /** Whether the page's bytes can be tokenized as they are (UTF-16 pages cannot). */

@@ -207,6 +207,18 @@ class ConsentServiceTest {
         assertEquals(Set.of(), service.consentedProviders(cookie), "new notice version: ask again");
     }
 
+    @Test
+    void aValidCookieProvesNothingTheStoreNoLongerHolds() {
+        service.grant(ConsentRequest.of(visitor, "youtube"));
+        service.grant(ConsentRequest.of(visitor, "vimeo"));
+        ConsentCookie cookie = service.cookieFor(visitor);
+        assertEquals(Set.of("youtube", "vimeo"), service.consentedProviders(cookie));
+        service.withdraw(ConsentRequest.of(visitor, "vimeo"));
+        assertEquals(Set.of("youtube"), service.consentedProviders(cookie), "withdrawn on another device");
+        service.erase(visitor);
+        assertEquals(Set.of(), service.consentedProviders(cookie), "erased: no proof, no consent");
+    }
+
     static Provider provider(String id, String recipient, String noticeVersion) {
         return new Provider(id, id, recipient, "https://example.com/privacy", List.of("Video playback", "Advertising"),
                 List.of("IP address"), true, noticeVersion, List.of(id + ".com"), List.of());

@@ -45,10 +45,31 @@ class CharsetTest {
     }
 
     @Test
-    void withoutAnyDeclarationThePageIsWindows1252() {
+    void withoutAnyDeclarationWindows1252TitlesAreReadAndPlaceholdersWrittenAsAscii() {
         byte[] page = ("<p>x</p>" + IFRAME).getBytes(WINDOWS_1252);
-        String out = new String(rewrite(page, null, null), WINDOWS_1252);
-        assertTrue(out.contains(">Café – Straße<"), out);
+        byte[] out = rewrite(page, null, null);
+        String text = new String(out, StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains(">Caf&#233; &#8211; Stra&#223;e<"), text);
+        assertInsertedTextIsAscii(page, out);
+    }
+
+    @Test
+    void withoutAnyDeclarationValidUtf8TitlesAreReadAsUtf8() {
+        byte[] page = ("<p>x</p>" + IFRAME).getBytes(StandardCharsets.UTF_8);
+        byte[] out = rewrite(page, null, "de");
+        String text = new String(out, StandardCharsets.ISO_8859_1);
+        assertTrue(text.contains(">Caf&#233; &#8211; Stra&#223;e<"), text);
+        assertTrue(text.contains("lang=\"de\""), text);
+        assertInsertedTextIsAscii(page, out);
+    }
+
+    /** Everything but the original page's own bytes (the embed copied into the template) is plain ASCII. */
+    private static void assertInsertedTextIsAscii(byte[] page, byte[] out) {
+        String original = new String(page, StandardCharsets.ISO_8859_1);
+        String inserted = new String(out, StandardCharsets.ISO_8859_1).replace(original.substring(original.indexOf("<iframe")), "");
+        for (int i = 0; i < inserted.length(); i++) {
+            assertTrue(inserted.charAt(i) < 0x80, "non-ASCII byte at " + i + " of " + inserted);
+        }
     }
 
     @Test

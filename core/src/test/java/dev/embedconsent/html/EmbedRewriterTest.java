@@ -142,6 +142,8 @@ class EmbedRewriterTest {
         "<iframe src=\"https://www.youtube.com.evil.test/embed/x\"></iframe>",
         "<img alt=\"&quot;https://www.youtube.com/embed/x\" src=/a.png>",
         "<plaintext><iframe src=\"https://www.youtube.com/embed/x\"></iframe>",
+        "<base href=\"/local/\"><iframe src=\"embed/x\"></iframe>",
+        "<base href=\"https://example.org/\"><base href=\"https://www.youtube.com/\"><iframe src=\"/embed/x\">",
     })
     void leavesTextAndNonLoadingMarkupAlone(String body) {
         String page = utf8Page(body);
@@ -214,6 +216,31 @@ class EmbedRewriterTest {
                 + "data-consent-kind=\"img\"><img height=1 width=1"), out);
         assertTrue(out.contains("data-consent-provider=\"youtube\""), out);
         assertEquals(1, count(out, "class=\"ec-placeholder\""), "the body's noscript image gets a visible one");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<base href=\"https://www.youtube.com/\"><iframe src=\"/embed/x\"></iframe>",
+        "<base href=\"https://i.ytimg.com/vi/\"><img src=\"x/0.jpg\">",
+    })
+    void relativeUrlsResolveAgainstTheBase(String body) {
+        String page = utf8Page(body);
+        assertTrue(loadsFromYouTube(page), page);
+        String out = rewrite(page);
+        String original = body.substring(body.indexOf('>') + 1);
+        assertTrue(out.contains("<template class=\"ec-original\">" + original + "</template>"), out);
+    }
+
+    @Test
+    void relativeSrcsetResolvesAgainstAProtocolRelativeBase() {
+        List<FoundEmbed> found = new ArrayList<>();
+        byte[] page = utf8Page("<base href=\"//i.ytimg.com/vi/\"><img srcset=\"x/0.jpg 1x, x/1.jpg 2x\">")
+                .getBytes(StandardCharsets.UTF_8);
+        String out = new String(Rewrites.rewrite(Rewrites.DEFAULT, page, Rewrites.collecting(found), null),
+                StandardCharsets.UTF_8);
+        assertTrue(out.contains("data-consent-provider=\"youtube\""), out);
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.get(0).url().startsWith("https://i.ytimg.com/vi/x/"), found.toString());
     }
 
     @Test

@@ -34,7 +34,7 @@ final class Loads {
                 continue;
             }
             for (String attr : attributes) {
-                if (e.hasAttr(attr) && onHost(e.attr(attr), host)) {
+                if (e.hasAttr(attr) && (onHost(e.attr(attr), host) || onHost(e.absUrl(attr), host))) {
                     return true;
                 }
             }

@@ -185,16 +185,17 @@ final class ConsentRuntime implements AutoCloseable {
         Optional<ConsentCookie> once = decodeCookie(request, ONCE_COOKIE);
         Optional<SubjectId> subject = cookie.map(ConsentCookie::subject);
         if (once.isPresent() && subject.isPresent() && subject.get().equals(once.get().subject())) {
-            consented.addAll(safeConsented(once.get()));
+            consented.addAll(consent.signedGrants(once.get()));
         }
         return consented;
     }
 
+    /** Standing consent: what the cookie proves and the store still holds; none when the store cannot answer. */
     private Set<String> safeConsented(ConsentCookie cookie) {
         try {
             return consent.consentedProviders(cookie);
         } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, "consent cookie could not be evaluated; treated as no consent", e);
+            LOG.log(Level.WARNING, "consent state could not be read; embeds stay behind placeholders", e);
             return Set.of();
         }
     }

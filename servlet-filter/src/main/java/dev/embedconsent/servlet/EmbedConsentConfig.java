@@ -1,13 +1,12 @@
 package dev.embedconsent.servlet;
 
-import java.nio.file.Path;
 import dev.embedconsent.consent.ConsentService;
 import dev.embedconsent.consent.CookieKey;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;

@@ -883,6 +883,8 @@ public class EmbedConsentFilter implements Filter {
                 etag(value);
             } else if ("Content-Type".equalsIgnoreCase(name) && value != null) {
                 setContentType(value);
+            } else if (isCachingHeader(name)) {
+                cachingHeader(name, value == null ? List.of() : List.of(value));
             } else {
                 super.setHeader(name, value);
             }
@@ -893,9 +895,23 @@ public class EmbedConsentFilter implements Filter {
             if ("Content-Length".equalsIgnoreCase(name) || "ETag".equalsIgnoreCase(name)
                     || "Content-Type".equalsIgnoreCase(name)) {
                 setHeader(name, value);
+            } else if (isCachingHeader(name) && value != null) {
+                List<String> values = new ArrayList<>(container().getHeaders(name));
+                values.add(value);
+                cachingHeader(name, values);
             } else {
                 super.addHeader(name, value);
             }
+        }
+
+        /** {@code Vary} or {@code Cache-Control} on a rewritten page: set after the decision, they keep our terms. */
+        private boolean isCachingHeader(String name) {
+            return mode == Mode.REWRITE && ("Vary".equalsIgnoreCase(name) || "Cache-Control".equalsIgnoreCase(name));
+        }
+
+        private void cachingHeader(String name, List<String> values) {
+            super.setHeader(name, "Vary".equalsIgnoreCase(name)
+                    ? CacheHeaders.vary(values) : CacheHeaders.cacheControl(values));
         }
 
         @Override

@@ -346,6 +346,17 @@ abstract class FilterContainerContract {
     }
 
     @Test
+    void cachingHeadersSetAfterTheFirstWriteStayPrivate() throws Exception {
+        HttpResponse<String> response = get("/t/late-cache-headers");
+        assertPlaceholder(response.body());
+        assertConsentHeaders(response);
+        String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
+        assertFalse(cacheControl.contains("s-maxage"), cacheControl);
+        assertTrue(cacheControl.contains("max-age=600"), "the application's own directives stay: " + cacheControl);
+        assertTrue(String.join(",", response.headers().allValues("Vary")).contains("Accept-Language"));
+    }
+
+    @Test
     void conditionalRequestsRevalidateOnlyTheSameConsentVariant() throws Exception {
         String etag = get("/t/etag").headers().firstValue("ETag").orElseThrow();
         HttpResponse<String> notModified = get("/t/etag", "If-None-Match", etag);
@@ -731,6 +742,27 @@ abstract class FilterContainerContract {
         }
         assertEquals("GET, HEAD, POST", cases.get(12).response().headers().firstValue("Allow").orElseThrow());
         assertEquals("GET, HEAD", cases.get(13).response().headers().firstValue("Allow").orElseThrow());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "\"youtube\"", "{}", "{\"provider\":[\"youtube\"],\"decision\":\"grant\"}",
+        "{\"provider\":\"youtube\",\"decision\":\"grant\",\"language\":\"en;DROP\"}",
+        "{\"provider\":\"youtube\",\"decision\":\"grant\",\"page\":\"//evil.example/x\"}",
+        "{\"provider\":\"youtube\",\"decision\":\"grant\",\"method\":\"form\"}",
+        "{\"provider\":\"youtube\",\"decision\":\"grant\",\"scope\":1e999999}",
+        "{\"provider\":\"\\ud800\",\"decision\":\"grant\"}", "{\"a\":1}{\"b\":2}", "\u00ff\u00fe{"})
+    void hostileJsonIsA400(String body) throws Exception {
+        HttpResponse<String> response = post("/embed-consent/consent", "application/json", body,
+                "Sec-Fetch-Site", "same-origin");
+        assertEquals(400, response.statusCode(), body + " -> " + response.body());
+        assertTrue(response.body().startsWith("{\"error\":\""), response.body());
+    }
+
+    @Test
+    void deeplyNestedJsonIsA400() throws Exception {
+        HttpResponse<String> response = post("/embed-consent/consent", "application/json",
+                "[".repeat(4000), "Sec-Fetch-Site", "same-origin");
+        assertEquals(400, response.statusCode(), response.body());
     }
 
     private HttpResponse<String> chunked(String body) throws Exception {

@@ -220,6 +220,15 @@ final class TestSite implements ServletContainerInitializer {
                     response.setHeader("Cache-Control", "public, max-age=60");
                     writer(request, response);
                 }
+                case "/late-cache-headers" -> {
+                    response.setContentType("text/html;charset=UTF-8");
+                    ServletOutputStream out = response.getOutputStream();
+                    out.write(bytes(HEAD));
+                    response.setHeader("Cache-Control", "public, max-age=600");
+                    response.addHeader("Cache-Control", "s-maxage=600");
+                    response.setHeader("Vary", "Accept-Language");
+                    out.write(bytes(EMBED + TAIL));
+                }
                 case "/flush" -> {
                     response.setContentType("text/html;charset=UTF-8");
                     PrintWriter writer = response.getWriter();
