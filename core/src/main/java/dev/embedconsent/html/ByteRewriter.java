@@ -5,7 +5,7 @@ import dev.embedconsent.internal.ElementNames;
 import dev.embedconsent.internal.HtmlTokenizer;
 import dev.embedconsent.internal.TokenHandler;
 import dev.embedconsent.placeholder.Embed;
-import dev.embedconsent.placeholder.Placeholder;
+import dev.embedconsent.placeholder.PlaceholderMarkup;
 import dev.embedconsent.provider.EmbedMatch;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -74,7 +74,7 @@ final class ByteRewriter implements TokenHandler {
     private int templateDepth;
     private int[] neutralize = new int[4];
     private int neutralizeCount;
-    private @Nullable Placeholder placeholder;
+    private @Nullable PlaceholderMarkup placeholder;
     /** Whether the foreign content at the held embed's start comes back after it (its content is in a template). */
     private boolean restoreForeign;
     /** That foreign content; null when it was empty. */
@@ -271,7 +271,7 @@ final class ByteRewriter implements TokenHandler {
         candidateStart = start;
         neutralizeCount = 0;
         templateDepth = 0;
-        placeholder = page.rewriter.renderer().render(embed(match, attrs));
+        placeholder = page.rewriter.renderer().markup(embed(match, attrs));
         holding = true;
         restoreForeign = false;
         writePlaceholder(end, selfClosing ? "" : "</" + names.name(id) + ">");
@@ -352,10 +352,10 @@ final class ByteRewriter implements TokenHandler {
         return id == idImage ? "img" : names.name(id);
     }
 
-    private Placeholder render(EmbedMatch match, Attributes attrs, int id) {
+    private PlaceholderMarkup render(EmbedMatch match, Attributes attrs, int id) {
         Embed embed = embed(match, attrs);
         boolean inert = inHead || names.is(id, ElementNames.LOADER);
-        return inert ? page.rewriter.renderer().renderInert(embed) : page.rewriter.renderer().render(embed);
+        return inert ? page.rewriter.renderer().inertMarkup(embed) : page.rewriter.renderer().markup(embed);
     }
 
     private Embed embed(EmbedMatch match, Attributes attrs) {
@@ -409,22 +409,26 @@ final class ByteRewriter implements TokenHandler {
     }
 
     private void writePlaceholder(long end, String closer) {
-        Placeholder p = placeholder;
+        PlaceholderMarkup p = placeholder;
         if (p == null) {
             throw new IllegalStateException("no embed held");
         }
         writeAssets();
-        insert(p.before());
-        int from = 0;
-        for (int k = 0; k < neutralizeCount; k++) {
-            int at = neutralize[k];
-            copyHeld(candidateStart + from, candidateStart + at);
-            replace(new byte[] {'<'}, "&lt;");
-            from = at + 1;
+        try {
+            page.insertBefore(p);
+            int from = 0;
+            for (int k = 0; k < neutralizeCount; k++) {
+                int at = neutralize[k];
+                copyHeld(candidateStart + from, candidateStart + at);
+                replace(new byte[] {'<'}, "&lt;");
+                from = at + 1;
+            }
+            copyHeld(candidateStart + from, end);
+            page.insert(closer);
+            page.insertAfter(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        copyHeld(candidateStart + from, end);
-        insert(closer);
-        insert(p.after());
         emitted = end;
         holding = false;
         placeholder = null;
@@ -499,7 +503,7 @@ final class ByteRewriter implements TokenHandler {
         candidateStart = start;
         neutralizeCount = 0;
         templateDepth = 0;
-        placeholder = html ? render(match, attrs, id) : page.rewriter.renderer().render(embed(match, attrs));
+        placeholder = html ? render(match, attrs, id) : page.rewriter.renderer().markup(embed(match, attrs));
         holding = true;
         restoreForeign = false;
         String closer = tokenizer.closer() + (html ? pendingElementCloser() : "");
