@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * there too.
  */
 final class ByteRewriter implements TokenHandler {
+    private static final byte[] NONE = new byte[0];
+
     private final Page page;
     private final ElementNames names;
     private final HtmlTokenizer tokenizer;
@@ -53,11 +55,12 @@ final class ByteRewriter implements TokenHandler {
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
 
     // The chunk being tokenized, and the bytes kept from earlier chunks.
-    private byte[] in = new byte[0];
+    private byte[] in = NONE;
     private int inFrom;
     private long inPos;
     private long position;
-    private byte[] hold = new byte[512];
+    /** Allocated when a tag or embed first spans two chunks. */
+    private byte[] hold = NONE;
     private int holdLength;
     private long holdPos;
     /** Everything before this absolute position has been written (or handed to the noscript fragment). */
@@ -138,7 +141,7 @@ final class ByteRewriter implements TokenHandler {
 
     /** Ends the input: unfinished embeds are neutralized, everything else is written. */
     void finish() throws IOException {
-        in = new byte[0];
+        in = NONE;
         inFrom = 0;
         inPos = position;
         try {
@@ -565,7 +568,7 @@ final class ByteRewriter implements TokenHandler {
 
     private void ensureHoldCapacity(int n) {
         if (n > hold.length) {
-            hold = Arrays.copyOf(hold, Math.max(n, hold.length * 2));
+            hold = Arrays.copyOf(hold, Math.max(n, Math.max(512, hold.length * 2)));
         }
     }
 

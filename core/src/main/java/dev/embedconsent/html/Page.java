@@ -117,7 +117,7 @@ final class Page {
      * may keep state across characters, so there one insertion is encoded in one go, as a string would be.
      */
     private final class Insertion implements Appendable {
-        private static final int CHUNK = 1024;
+        private static final int CHUNK = 512;
         private final boolean chunked = encoder.charset().equals(StandardCharsets.UTF_8);
         private @Nullable StringBuilder chars;
         /** What the observer is told about when the insertion ends; only with an observer. */
