@@ -112,13 +112,14 @@ final class Page {
     }
 
     /**
-     * Markup being inserted, encoded and written as it is appended. In UTF-8 it goes out in chunks of
-     * {@value #CHUNK} characters (never splitting a surrogate pair), so no placeholder is held whole; other encodings
-     * may keep state across characters, so there one insertion is encoded in one go, as a string would be.
+     * Markup being inserted, encoded and written as it is appended. In UTF-8 and single-byte encodings it goes out in
+     * chunks of {@value #CHUNK} characters (never splitting a surrogate pair), so no placeholder is held whole; other
+     * encodings may keep state across characters (ISO-2022-JP), so there one insertion is encoded in one go.
      */
     private final class Insertion implements Appendable {
         private static final int CHUNK = 512;
-        private final boolean chunked = encoder.charset().equals(StandardCharsets.UTF_8);
+        private final boolean chunked = encoder.charset().equals(StandardCharsets.UTF_8)
+                || encoder.charset().newEncoder().maxBytesPerChar() <= 1f;
         private @Nullable StringBuilder chars;
         /** What the observer is told about when the insertion ends; only with an observer. */
         private @Nullable ByteArrayOutputStream observed;
