@@ -5,7 +5,7 @@ import dev.embedconsent.internal.ElementNames;
 import dev.embedconsent.internal.HtmlTokenizer;
 import dev.embedconsent.internal.TokenHandler;
 import dev.embedconsent.placeholder.Embed;
-import dev.embedconsent.placeholder.Placeholder;
+import dev.embedconsent.placeholder.PlaceholderMarkup;
 import dev.embedconsent.provider.EmbedMatch;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * there too.
  */
 final class ByteRewriter implements TokenHandler {
+    private static final byte[] NONE = new byte[0];
+
     private final Page page;
     private final ElementNames names;
     private final HtmlTokenizer tokenizer;
@@ -53,11 +55,12 @@ final class ByteRewriter implements TokenHandler {
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
 
     // The chunk being tokenized, and the bytes kept from earlier chunks.
-    private byte[] in = new byte[0];
+    private byte[] in = NONE;
     private int inFrom;
     private long inPos;
     private long position;
-    private byte[] hold = new byte[512];
+    /** Allocated when a tag or embed first spans two chunks. */
+    private byte[] hold = NONE;
     private int holdLength;
     private long holdPos;
     /** Everything before this absolute position has been written (or handed to the noscript fragment). */
@@ -74,7 +77,7 @@ final class ByteRewriter implements TokenHandler {
     private int templateDepth;
     private int[] neutralize = new int[4];
     private int neutralizeCount;
-    private @Nullable Placeholder placeholder;
+    private @Nullable PlaceholderMarkup placeholder;
     /** Whether the foreign content at the held embed's start comes back after it (its content is in a template). */
     private boolean restoreForeign;
     /** That foreign content; null when it was empty. */
@@ -138,7 +141,7 @@ final class ByteRewriter implements TokenHandler {
 
     /** Ends the input: unfinished embeds are neutralized, everything else is written. */
     void finish() throws IOException {
-        in = new byte[0];
+        in = NONE;
         inFrom = 0;
         inPos = position;
         try {
@@ -271,7 +274,7 @@ final class ByteRewriter implements TokenHandler {
         candidateStart = start;
         neutralizeCount = 0;
         templateDepth = 0;
-        placeholder = page.rewriter.renderer().render(embed(match, attrs));
+        placeholder = page.rewriter.renderer().markup(embed(match, attrs));
         holding = true;
         restoreForeign = false;
         writePlaceholder(end, selfClosing ? "" : "</" + names.name(id) + ">");
@@ -352,10 +355,10 @@ final class ByteRewriter implements TokenHandler {
         return id == idImage ? "img" : names.name(id);
     }
 
-    private Placeholder render(EmbedMatch match, Attributes attrs, int id) {
+    private PlaceholderMarkup render(EmbedMatch match, Attributes attrs, int id) {
         Embed embed = embed(match, attrs);
         boolean inert = inHead || names.is(id, ElementNames.LOADER);
-        return inert ? page.rewriter.renderer().renderInert(embed) : page.rewriter.renderer().render(embed);
+        return inert ? page.rewriter.renderer().inertMarkup(embed) : page.rewriter.renderer().markup(embed);
     }
 
     private Embed embed(EmbedMatch match, Attributes attrs) {
@@ -409,22 +412,26 @@ final class ByteRewriter implements TokenHandler {
     }
 
     private void writePlaceholder(long end, String closer) {
-        Placeholder p = placeholder;
+        PlaceholderMarkup p = placeholder;
         if (p == null) {
             throw new IllegalStateException("no embed held");
         }
         writeAssets();
-        insert(p.before());
-        int from = 0;
-        for (int k = 0; k < neutralizeCount; k++) {
-            int at = neutralize[k];
-            copyHeld(candidateStart + from, candidateStart + at);
-            replace(new byte[] {'<'}, "&lt;");
-            from = at + 1;
+        try {
+            page.insertBefore(p);
+            int from = 0;
+            for (int k = 0; k < neutralizeCount; k++) {
+                int at = neutralize[k];
+                copyHeld(candidateStart + from, candidateStart + at);
+                replace(new byte[] {'<'}, "&lt;");
+                from = at + 1;
+            }
+            copyHeld(candidateStart + from, end);
+            page.insert(closer);
+            page.insertAfter(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        copyHeld(candidateStart + from, end);
-        insert(closer);
-        insert(p.after());
         emitted = end;
         holding = false;
         placeholder = null;
@@ -499,7 +506,7 @@ final class ByteRewriter implements TokenHandler {
         candidateStart = start;
         neutralizeCount = 0;
         templateDepth = 0;
-        placeholder = html ? render(match, attrs, id) : page.rewriter.renderer().render(embed(match, attrs));
+        placeholder = html ? render(match, attrs, id) : page.rewriter.renderer().markup(embed(match, attrs));
         holding = true;
         restoreForeign = false;
         String closer = tokenizer.closer() + (html ? pendingElementCloser() : "");
@@ -561,7 +568,7 @@ final class ByteRewriter implements TokenHandler {
 
     private void ensureHoldCapacity(int n) {
         if (n > hold.length) {
-            hold = Arrays.copyOf(hold, Math.max(n, hold.length * 2));
+            hold = Arrays.copyOf(hold, Math.max(n, Math.max(512, hold.length * 2)));
         }
     }
 

@@ -17,18 +17,21 @@ import org.jspecify.annotations.Nullable;
  * are; UTF-16 pages are converted to WTF-8 on the way in and back on the way out, which loses nothing.
  */
 final class StreamingSession extends RewriteSession {
+    private static final byte[] NONE = new byte[0];
+
     private final EmbedRewriter rewriter;
     private final OutputStream sink;
     private final PageContext context;
     private final @Nullable OutputObserver observer;
 
-    private byte[] start = new byte[CharsetSniffer.PRESCAN_BYTES];
+    /** The start of the page until the encoding is known; allocated only when the first chunk is too short. */
+    private byte[] start = NONE;
     private int startLength;
     private @Nullable ByteRewriter document;
     private @Nullable Utf16Transcoder decoder;
     private @Nullable TranscodingSink transcodedSink;
-    private byte[] converted = new byte[0];
-    private final byte[] single = new byte[1];
+    private byte[] converted = NONE;
+    private byte @Nullable [] single;
     private boolean closed;
 
     StreamingSession(EmbedRewriter rewriter, OutputStream sink, PageContext context,
@@ -41,8 +44,13 @@ final class StreamingSession extends RewriteSession {
 
     @Override
     public void write(int b) throws IOException {
-        single[0] = (byte) b;
-        write(single, 0, 1);
+        byte[] one = single;
+        if (one == null) {
+            one = new byte[1];
+            single = one;
+        }
+        one[0] = (byte) b;
+        write(one, 0, 1);
     }
 
     @Override
@@ -55,16 +63,29 @@ final class StreamingSession extends RewriteSession {
             feed(b, off, len);
             return;
         }
+        if (startLength == 0 && off == 0 && enough(len)) {
+            // The whole start is in this chunk: sniff it where it is.
+            begin(b, Math.min(len, CharsetSniffer.PRESCAN_BYTES));
+            feed(b, off, len);
+            return;
+        }
+        if (start.length == 0) {
+            start = new byte[CharsetSniffer.PRESCAN_BYTES];
+        }
         int take = Math.min(len, start.length - startLength);
         System.arraycopy(b, off, start, startLength, take);
         startLength += take;
-        boolean enough = startLength == start.length || (context.transportCharset() != null && startLength >= 3);
-        if (enough) {
-            begin();
+        if (enough(startLength)) {
+            begin(start, startLength);
             feed(start, 0, startLength);
-            start = new byte[0];
+            start = NONE;
             feed(b, off + take, len - take);
         }
+    }
+
+    /** Whether the first {@code length} bytes are enough to decide the encoding. */
+    private boolean enough(int length) {
+        return length >= CharsetSniffer.PRESCAN_BYTES || (context.transportCharset() != null && length >= 3);
     }
 
     @Override
@@ -82,7 +103,7 @@ final class StreamingSession extends RewriteSession {
         }
         closed = true;
         if (document == null) {
-            begin();
+            begin(start, startLength);
             feed(start, 0, startLength);
         }
         ByteRewriter doc = Objects.requireNonNull(document);
@@ -103,9 +124,9 @@ final class StreamingSession extends RewriteSession {
         sink.flush();
     }
 
-    /** Decides the encoding from what has arrived and sets up the path for it. */
-    private void begin() {
-        CharsetSniffer.Result sniffed = CharsetSniffer.sniff(start, startLength, context.transportCharset());
+    /** Decides the encoding from the page's first bytes, {@code bytes[0, length)}, and sets up the path for it. */
+    private void begin(byte[] bytes, int length) {
+        CharsetSniffer.Result sniffed = CharsetSniffer.sniff(bytes, length, context.transportCharset());
         Charset charset = sniffed.charset();
         if (CharsetSniffer.isAsciiCompatible(charset)) {
             // Without a declared encoding a browser may take windows-1252 or detect UTF-8, so inserted text is written

@@ -41,7 +41,7 @@ public final class PageEncoder {
      * Encodes {@code markup} in the page's encoding into {@link #buffer()} and returns the length. Lone surrogates
      * become U+FFFD. The buffer is reused by the next call.
      */
-    public int encode(String markup) {
+    public int encode(CharSequence markup) {
         if (unicode) {
             return encodeUtf8(markup);
         }
@@ -63,7 +63,7 @@ public final class PageEncoder {
         return buffer;
     }
 
-    private int encodeUtf8(String s) {
+    private int encodeUtf8(CharSequence s) {
         ensure(s.length() * 3);
         int o = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
@@ -101,11 +101,11 @@ public final class PageEncoder {
         }
     }
 
-    private byte[] encodeWithReferences(String markup) {
+    private byte[] encodeWithReferences(CharSequence markup) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(markup.length() + 64);
         encoder.reset();
         for (int i = 0; i < markup.length(); ) {
-            int cp = markup.codePointAt(i);
+            int cp = Character.codePointAt(markup, i);
             int len = Character.charCount(cp);
             if (Character.isSurrogate((char) cp)) {
                 cp = 0xFFFD;

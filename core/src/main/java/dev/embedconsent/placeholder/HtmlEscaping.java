@@ -1,5 +1,6 @@
 package dev.embedconsent.placeholder;
 
+import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +36,25 @@ final class HtmlEscaping {
             out.append(replacement);
         }
         return out == null ? text : out.toString();
+    }
+
+    /** Appends {@code text} escaped as {@link #escape(String)} does, copying unchanged runs without a new string. */
+    static void escape(String text, Appendable out) throws IOException {
+        int n = text.length();
+        int run = 0;
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            String replacement = replacement(c);
+            if (replacement != null) {
+                out.append(text, run, i).append(replacement);
+                run = i + 1;
+            }
+        }
+        out.append(text, run, n);
     }
 
     private static @Nullable String replacement(char c) {

@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -48,16 +51,19 @@ public final class PlaceholderRenderer {
 
     private static final Pattern BASE_PATH = Pattern.compile("(/[A-Za-z0-9._~!$&'()*+,;=:@-]+)+");
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
-    private static final Pattern DIMENSION = Pattern.compile("(\\d{1,6})(?:\\.\\d*)?\\s*(px|%)?",
-            Pattern.CASE_INSENSITIVE);
     private static final int MAX_TITLE = 200;
     private static final int MAX_RETURN_PATH = 2048;
+    private static final int KINDS = EmbedKind.values().length;
+    /** Providers per language whose texts are kept; beyond that (a generated catalogue?) they are computed each time. */
+    private static final int MAX_CACHED_PROVIDERS = 512;
 
     private final String basePath;
     private final String defaultLanguage;
     private final Map<String, PlaceholderMessages> messages;
     private final PlaceholderTemplate template;
     private final String assetsPrefix;
+    /** Per language, per provider id: the escaped slot values that depend only on provider, language and kind. */
+    private final Map<String, ConcurrentHashMap<String, ProviderSlots>> fixedSlots;
 
     private PlaceholderRenderer(String basePath, String defaultLanguage, Map<String, PlaceholderMessages> messages,
             PlaceholderTemplate template) {
@@ -65,6 +71,9 @@ public final class PlaceholderRenderer {
         this.defaultLanguage = defaultLanguage;
         this.messages = Map.copyOf(messages);
         this.template = template;
+        Map<String, ConcurrentHashMap<String, ProviderSlots>> caches = new HashMap<>();
+        this.messages.keySet().forEach(language -> caches.put(language, new ConcurrentHashMap<>()));
+        this.fixedSlots = Map.copyOf(caches);
         this.assetsPrefix = "<link rel=\"stylesheet\" href=\"" + HtmlEscaping.escape(basePath + "/embed-consent.css")
                 + "\"><script src=\"" + HtmlEscaping.escape(basePath + "/embed-consent.js") + "\" defer";
     }
@@ -124,33 +133,63 @@ public final class PlaceholderRenderer {
 
     /** The placeholder for a visible embed (iframe, object, image, widget marker). */
     public Placeholder render(Embed embed) {
+        return markup(embed).toPlaceholder();
+    }
+
+    /**
+     * The placeholder for a visible embed, to be appended to a writer without building strings; the same markup as
+     * {@link #render(Embed)}.
+     */
+    public PlaceholderMarkup markup(Embed embed) {
         Objects.requireNonNull(embed, "embed");
         if (embed.index() < 1) {
             throw new IllegalArgumentException("embed index must be 1 or more, got " + embed.index());
         }
-        Provider provider = embed.provider();
         PlaceholderMessages texts = messages.get(language(embed.language()));
-        EmbedKind kind = kind(embed);
-        String name = provider.name();
+        String[] fixed = fixedSlots(embed.provider(), texts, kind(embed));
+        return new VisibleMarkup(template, fixed, embed.index(), title(embed.title()), embed.width(), embed.height(),
+                safeReturnPath(embed.returnPath()));
+    }
+
+    /**
+     * The slot values of a provider's placeholders in a language, computed once. A provider object with the same id
+     * but other texts than the one cached (another catalogue) replaces it.
+     */
+    private String[] fixedSlots(Provider provider, PlaceholderMessages texts, EmbedKind kind) {
+        ConcurrentHashMap<String, ProviderSlots> cache = fixedSlots.get(texts.language());
+        ProviderSlots slots = cache.get(provider.id());
+        if (slots == null || !slots.hasTextsOf(provider)) {
+            if (slots == null && cache.size() >= MAX_CACHED_PROVIDERS) {
+                return computeFixedSlots(provider, texts, kind);
+            }
+            slots = new ProviderSlots(provider);
+            cache.put(provider.id(), slots);
+        }
+        String[] values = slots.byKind.get(kind.ordinal());
+        if (values == null) {
+            values = computeFixedSlots(provider, texts, kind);
+            slots.byKind.set(kind.ordinal(), values);
+        }
+        return values;
+    }
+
+    private String[] computeFixedSlots(Provider provider, PlaceholderMessages texts, EmbedKind kind) {
         String[] values = new String[Slot.values().length];
-        values[Slot.INDEX.ordinal()] = Integer.toString(embed.index());
         values[Slot.PROVIDER.ordinal()] = HtmlEscaping.escape(provider.id());
-        values[Slot.PROVIDER_NAME.ordinal()] = HtmlEscaping.escape(name);
+        values[Slot.PROVIDER_NAME.ordinal()] = HtmlEscaping.escape(provider.name());
         values[Slot.RECIPIENT.ordinal()] = HtmlEscaping.escape(provider.recipient());
         values[Slot.LANGUAGE.ordinal()] = HtmlEscaping.escape(texts.language());
-        values[Slot.SIZER.ordinal()] = sizer(embed.width(), embed.height());
-        values[Slot.EMBED_TITLE.ordinal()] = HtmlEscaping.escape(title(embed.title(), texts, kind));
+        values[Slot.EMBED_TITLE.ordinal()] = HtmlEscaping.escape(texts.text("kind." + kind.key()));
         values[Slot.NOTICE.ordinal()] = HtmlEscaping.escape(fill(texts.text("notice." + kind.key()), provider));
         values[Slot.DETAILS.ordinal()] = HtmlEscaping.escape(details(provider, texts));
         values[Slot.CONSENT_URL.ordinal()] = HtmlEscaping.escape(basePath + "/consent");
-        values[Slot.RETURN_PATH.ordinal()] = HtmlEscaping.escape(safeReturnPath(embed.returnPath()));
         values[Slot.LOAD_ONCE.ordinal()] = HtmlEscaping.escape(fill(texts.text("button.once"), provider));
         values[Slot.ALWAYS_ALLOW.ordinal()] = HtmlEscaping.escape(fill(texts.text("button.always"), provider));
         values[Slot.PRIVACY_URL.ordinal()] = HtmlEscaping.escape(privacyUrl(provider));
         values[Slot.PRIVACY_LINK.ordinal()] = HtmlEscaping.escape(fill(texts.text("privacy.link"), provider));
         values[Slot.WITHDRAW.ordinal()] = withdraw(texts);
         values[Slot.SETTINGS_URL.ordinal()] = HtmlEscaping.escape(basePath + "/settings");
-        return template.fill(values);
+        return values;
     }
 
     /**
@@ -160,10 +199,13 @@ public final class PlaceholderRenderer {
      * the element name.
      */
     public Placeholder renderInert(Embed embed) {
+        return inertMarkup(embed).toPlaceholder();
+    }
+
+    /** {@link #renderInert(Embed)}'s markup, to be appended to a writer. */
+    public PlaceholderMarkup inertMarkup(Embed embed) {
         Objects.requireNonNull(embed, "embed");
-        return new Placeholder("<template class=\"ec-inert\" data-consent-provider=\""
-                + HtmlEscaping.escape(embed.provider().id()) + "\" data-consent-kind=\""
-                + HtmlEscaping.escape(embed.element()) + "\">", "</template>");
+        return new InertMarkup(embed.provider().id(), embed.element());
     }
 
     /**
@@ -185,10 +227,11 @@ public final class PlaceholderRenderer {
         return embed.provider().kind();
     }
 
-    private static String title(@Nullable String title, PlaceholderMessages texts, EmbedKind kind) {
+    /** The title stripped and shortened; null when there is none, then the kind's name stands in. */
+    private static @Nullable String title(@Nullable String title) {
         String stripped = title == null ? "" : title.strip();
         if (stripped.isEmpty()) {
-            return texts.text("kind." + kind.key());
+            return null;
         }
         if (stripped.codePointCount(0, stripped.length()) > MAX_TITLE) {
             return stripped.substring(0, stripped.offsetByCodePoints(0, MAX_TITLE)) + "…";
@@ -235,46 +278,15 @@ public final class PlaceholderRenderer {
         return url;
     }
 
-    /**
-     * The sizer's attributes: {@code width}/{@code height} when the original had them as pixel numbers (or a
-     * percentage width), and a {@code viewBox} with the original's ratio when both are pixel numbers, else 16:9.
-     */
+    /** The {@code sizer} slot's value for an embed's width and height, as {@link VisibleMarkup} appends it. */
     static String sizer(@Nullable String width, @Nullable String height) {
-        String w = dimension(width);
-        String h = dimension(height);
-        boolean wPixels = w != null && !w.endsWith("%");
-        boolean hPixels = h != null && !h.endsWith("%");
         StringBuilder out = new StringBuilder(64);
-        if (w != null) {
-            out.append(" width=\"").append(w).append('"');
+        try {
+            VisibleMarkup.appendSizer(width, height, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringBuilder does not fail", e);
         }
-        if (hPixels) {
-            out.append(" height=\"").append(h).append('"');
-        }
-        out.append(" viewBox=\"0 0 ");
-        if (wPixels && hPixels) {
-            out.append(w).append(' ').append(h);
-        } else {
-            out.append("16 9");
-        }
-        return out.append('"').toString();
-    }
-
-    /** A positive pixel number ({@code 560}, {@code 560px}, {@code 560.5}) or percentage; null for anything else. */
-    private static @Nullable String dimension(@Nullable String value) {
-        if (value == null) {
-            return null;
-        }
-        var matcher = DIMENSION.matcher(value.strip());
-        if (!matcher.matches()) {
-            return null;
-        }
-        int number = Integer.parseInt(matcher.group(1));
-        boolean percent = "%".equals(matcher.group(2));
-        if (number == 0 || (percent && number > 100)) {
-            return null;
-        }
-        return percent ? number + "%" : Integer.toString(number);
+        return out.toString();
     }
 
     /**
@@ -295,6 +307,26 @@ public final class PlaceholderRenderer {
             }
         }
         return path;
+    }
+
+    /** One provider's cached slot values in one language, per kind; filled on first use. */
+    private static final class ProviderSlots {
+        final Provider provider;
+        final AtomicReferenceArray<String[]> byKind = new AtomicReferenceArray<>(KINDS);
+
+        ProviderSlots(Provider provider) {
+            this.provider = provider;
+        }
+
+        /** Whether the cached values are right for {@code other}: the same provider, or one with the same texts. */
+        boolean hasTextsOf(Provider other) {
+            return provider == other || (provider.name().equals(other.name())
+                    && provider.recipient().equals(other.recipient())
+                    && provider.privacyPolicyUrl().equals(other.privacyPolicyUrl())
+                    && provider.purposes().equals(other.purposes())
+                    && provider.dataCategories().equals(other.dataCategories())
+                    && provider.transfersOutsideEu() == other.transfersOutsideEu());
+        }
     }
 
     /** Created on first use of {@link #defaults()}. */

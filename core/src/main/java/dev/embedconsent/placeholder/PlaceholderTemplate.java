@@ -1,5 +1,6 @@
 package dev.embedconsent.placeholder;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,15 +41,13 @@ final class PlaceholderTemplate {
     private static final Map<String, Slot> BY_NAME =
             Stream.of(Slot.values()).collect(Collectors.toUnmodifiableMap(Slot::slotName, s -> s));
 
-    /** Literal strings and slots, alternating; split at {@link Slot#ORIGINAL}. */
-    private final List<Object> before;
-    private final List<Object> after;
-    private final int sizeHint;
+    /** Literal strings and slots, in order; split at {@link Slot#ORIGINAL}. */
+    private final Object[] before;
+    private final Object[] after;
 
-    private PlaceholderTemplate(List<Object> before, List<Object> after, int sizeHint) {
+    private PlaceholderTemplate(Object[] before, Object[] after) {
         this.before = before;
         this.after = after;
-        this.sizeHint = sizeHint;
     }
 
     /**
@@ -95,19 +94,31 @@ final class PlaceholderTemplate {
             throw new IllegalArgumentException("placeholder template: needs {{original}} exactly once (inside a "
                     + "<template>), found it " + originals + " times");
         }
-        return new PlaceholderTemplate(List.copyOf(before), List.copyOf(after), template.length() + 1024);
+        return new PlaceholderTemplate(before.toArray(), after.toArray());
     }
 
-    /** Fills the slots; {@code values} is indexed by {@link Slot#ordinal()} and holds escaped HTML. */
-    Placeholder fill(String[] values) {
-        return new Placeholder(fill(before, values), fill(after, values));
+    /** Appends the markup before {@code {{original}}}, taking each slot's value from {@code values}. */
+    void appendBefore(SlotValues values, Appendable out) throws IOException {
+        append(before, values, out);
     }
 
-    private String fill(List<Object> parts, String[] values) {
-        StringBuilder out = new StringBuilder(sizeHint);
+    /** Appends the markup after {@code {{original}}}. */
+    void appendAfter(SlotValues values, Appendable out) throws IOException {
+        append(after, values, out);
+    }
+
+    private static void append(Object[] parts, SlotValues values, Appendable out) throws IOException {
         for (Object part : parts) {
-            out.append(part instanceof Slot slot ? values[slot.ordinal()] : (String) part);
+            if (part instanceof Slot slot) {
+                values.append(slot, out);
+            } else {
+                out.append((String) part);
+            }
         }
-        return out.toString();
+    }
+
+    /** The values of one placeholder's slots, escaped HTML. */
+    interface SlotValues {
+        void append(Slot slot, Appendable out) throws IOException;
     }
 }
