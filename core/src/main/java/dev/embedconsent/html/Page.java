@@ -138,6 +138,11 @@ final class Page {
         public Appendable append(@Nullable CharSequence text, int start, int end) throws IOException {
             CharSequence s = text == null ? "null" : text;
             StringBuilder b = chars();
+            if (s instanceof String string && start == 0 && end == string.length()
+                    && (!chunked || b.length() + end <= CHUNK)) {
+                b.append(string);
+                return this;
+            }
             int from = start;
             while (from < end) {
                 if (chunked && b.length() >= CHUNK) {
