@@ -69,21 +69,32 @@ final class TagAttributes implements Attributes {
         return names;
     }
 
+    /** Compares on bytes; only a name with non-ASCII bytes, or a non-ASCII expected name, is decoded. */
     private boolean nameEquals(int k, String expected) {
         int from = tagStart + spans[k * 4];
         int to = tagStart + spans[k * 4 + 1];
-        if (!isAscii(from, to)) {
-            return name(k).equals(expected);
-        }
         if (to - from != expected.length()) {
-            return false;
+            // Each ASCII byte is one character, and a name with other bytes cannot equal an ASCII name.
+            return !isAscii(expected) && name(k).equals(expected);
         }
         for (int j = from; j < to; j++) {
             int c = bytes[j];
+            if (c < 0) {
+                return name(k).equals(expected);
+            }
             if (c >= 'A' && c <= 'Z') {
                 c += 32;
             }
             if (c != expected.charAt(j - from)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
                 return false;
             }
         }

@@ -65,8 +65,9 @@ public final class ElementNames {
     private final byte[][] names;
     private final String[] strings;
     private final int[] flags;
-    /** For each length, the ids of the names of that length. */
-    private final int[][] byLength;
+    /** Hash buckets of ids by length, first and last byte: a look-up per tag compares at most a name or two. */
+    private final int[][] buckets;
+    private static final int BUCKETS = 1024;
 
     private ElementNames(List<String> all, Collection<String> candidates) {
         names = new byte[all.size() + 1][];
@@ -74,21 +75,25 @@ public final class ElementNames {
         flags = new int[all.size() + 1];
         names[OTHER] = new byte[0];
         strings[OTHER] = "";
-        List<List<Integer>> lengths = new ArrayList<>();
-        for (int len = 0; len <= MAX_LENGTH; len++) {
-            lengths.add(new ArrayList<>());
+        List<List<Integer>> lists = new ArrayList<>();
+        for (int b = 0; b < BUCKETS; b++) {
+            lists.add(new ArrayList<>());
         }
         for (int id = 1; id <= all.size(); id++) {
             String name = all.get(id - 1);
             names[id] = name.getBytes(StandardCharsets.US_ASCII);
             strings[id] = name;
             flags[id] = flagsOf(name, candidates);
-            lengths.get(name.length()).add(id);
+            lists.get(bucket(names[id], names[id].length)).add(id);
         }
-        byLength = new int[MAX_LENGTH + 1][];
-        for (int len = 0; len <= MAX_LENGTH; len++) {
-            byLength[len] = lengths.get(len).stream().mapToInt(Integer::intValue).toArray();
+        buckets = new int[BUCKETS][];
+        for (int b = 0; b < BUCKETS; b++) {
+            buckets[b] = lists.get(b).stream().mapToInt(Integer::intValue).toArray();
         }
+    }
+
+    private static int bucket(byte[] name, int len) {
+        return ((len * 31 + name[0]) * 31 + name[len - 1]) & (BUCKETS - 1);
     }
 
     /** A table of the structural names plus {@code candidates} (lowercase element names the catalogue may claim). */
@@ -154,15 +159,25 @@ public final class ElementNames {
 
     /** The id of the lowercase name in {@code buf[0, len)}, or {@link #OTHER}. */
     public int lookup(byte[] buf, int len) {
-        if (len > MAX_LENGTH) {
+        if (len == 0 || len > MAX_LENGTH) {
             return OTHER;
         }
-        for (int id : byLength[len]) {
-            if (Arrays.equals(names[id], 0, len, buf, 0, len)) {
+        for (int id : buckets[bucket(buf, len)]) {
+            byte[] name = names[id];
+            if (name.length == len && same(name, buf, len)) {
                 return id;
             }
         }
         return OTHER;
+    }
+
+    private static boolean same(byte[] name, byte[] buf, int len) {
+        for (int i = 0; i < len; i++) {
+            if (name[i] != buf[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The id of {@code name}, or {@link #OTHER}. */
