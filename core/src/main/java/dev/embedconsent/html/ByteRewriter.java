@@ -37,6 +37,9 @@ final class ByteRewriter implements TokenHandler {
     private final ElementNames names;
     private final HtmlTokenizer tokenizer;
     private final TagAttributes attributes;
+    private final MatchPrefilter prefilter;
+    /** Set by {@link #tagBytes}. */
+    private int tagOffset;
     private ForeignContent foreign;
     /** Content of a noscript: scripting is off, and the head state is that of the noscript's position. */
     private final boolean noscriptContent;
@@ -101,6 +104,7 @@ final class ByteRewriter implements TokenHandler {
         this.countLines = page.context.listener() != EmbedListener.NONE;
         this.tokenizer = new HtmlTokenizer(names, this);
         this.attributes = new TagAttributes(page.sourceCharset);
+        this.prefilter = page.rewriter.prefilter();
         this.foreign = new ForeignContent(names);
         idNoscript = names.id("noscript");
         idTemplate = names.id("template");
@@ -283,6 +287,9 @@ final class ByteRewriter implements TokenHandler {
 
     /** Asks the catalogue about a complete start tag; starts holding it when it is an embed to neutralize. */
     private boolean match(int id, long start, long end) {
+        if (page.base() == null && !prefilter.mayMatch(id, tagBytes(start, end), tagOffset, tokenizer)) {
+            return false;
+        }
         Attributes attrs = attributesOf(start, end);
         EmbedMatch match = matchHtml(id, attrs);
         if (match == null) {
@@ -547,11 +554,18 @@ final class ByteRewriter implements TokenHandler {
     // Bytes
 
     private Attributes attributesOf(long start, long end) {
+        return attributes.reset(tagBytes(start, end), tagOffset, tokenizer);
+    }
+
+    /** The array that holds the tag {@code [start, end)}; its {@code <} is at {@link #tagOffset}. */
+    private byte[] tagBytes(long start, long end) {
         if (start >= inPos) {
-            return attributes.reset(in, inFrom + (int) (start - inPos), tokenizer);
+            tagOffset = inFrom + (int) (start - inPos);
+            return in;
         }
         extendHold(end);
-        return attributes.reset(hold, (int) (start - holdPos), tokenizer);
+        tagOffset = (int) (start - holdPos);
+        return hold;
     }
 
     /** Makes the hold reach {@code end} by appending bytes of the current chunk. */

@@ -57,6 +57,7 @@ public final class EmbedRewriter {
     private final int maxCandidateBytes;
     private final Set<String> candidateElements;
     private final ElementNames names;
+    private final MatchPrefilter prefilter;
 
     private EmbedRewriter(Builder b) {
         this.catalogue = b.catalogue != null ? b.catalogue : ProviderCatalogue.builtIn();
@@ -72,6 +73,7 @@ public final class EmbedRewriter {
         candidates.addAll(b.candidateElements);
         this.candidateElements = Set.copyOf(candidates);
         this.names = ElementNames.withCandidates(candidateElements);
+        this.prefilter = new MatchPrefilter(catalogue.prefilter(), names);
     }
 
     /** The built-in provider catalogue and the default placeholders. */
@@ -129,6 +131,10 @@ public final class EmbedRewriter {
 
     ElementNames names() {
         return names;
+    }
+
+    MatchPrefilter prefilter() {
+        return prefilter;
     }
 
     /** Holds the default rewriter, built on first use. */

@@ -194,6 +194,11 @@ public final class ElementNames {
         return strings[id];
     }
 
+    /** Ids run from {@link #OTHER} to {@code size() - 1}. */
+    public int size() {
+        return names.length;
+    }
+
     /** The name's bytes; do not modify. */
     byte[] bytes(int id) {
         return names[id];

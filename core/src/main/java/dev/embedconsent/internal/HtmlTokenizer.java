@@ -71,6 +71,25 @@ public final class HtmlTokenizer {
     private static final byte[] SCRIPT = {'s', 'c', 'r', 'i', 'p', 't'};
     private static final int MAX_ATTRIBUTES = 1024;
 
+    /** Byte classes for the tag states' inner loops. */
+    private static final byte[] CLASS = new byte[256];
+    private static final int WHITESPACE = 1;
+    /** Whitespace, '/' and '>': end a tag name. */
+    private static final int ENDS_NAME = 2;
+    /** Whitespace, '/', '>' and '=': end an attribute name. */
+    private static final int ENDS_ATTRIBUTE_NAME = 4;
+    /** Whitespace and '>': end an unquoted attribute value. */
+    private static final int ENDS_UNQUOTED_VALUE = 8;
+
+    static {
+        for (byte c : new byte[] {' ', '\t', '\n', '\f', '\r'}) {
+            CLASS[c] = WHITESPACE | ENDS_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED_VALUE;
+        }
+        CLASS['/'] = ENDS_NAME | ENDS_ATTRIBUTE_NAME;
+        CLASS['>'] = ENDS_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED_VALUE;
+        CLASS['='] = ENDS_ATTRIBUTE_NAME;
+    }
+
     private final ElementNames names;
     private final TokenHandler handler;
 
@@ -333,6 +352,14 @@ public final class HtmlTokenizer {
                         break;
                     }
                     tagStart = base + lt;
+                    beginTag(false);
+                    int next = fastTag(a, lt, end, base);
+                    if (next >= 0) {
+                        i = next;
+                        end = endIndex(to, base);
+                        tagStop = tagStopIndex(base);
+                        break;
+                    }
                     beginTag(false);
                     state = TAG_OPEN;
                     i = lt + 1;
@@ -888,6 +915,168 @@ public final class HtmlTokenizer {
         return i;
     }
 
+    /**
+     * Tokenizes a whole start or end tag whose {@code <} is {@code a[lt]} in one pass, as the tag states below would,
+     * and emits it; returns the index after its {@code >}, or -1 when it does not begin with {@code <} or {@code </}
+     * and a letter, or does not end before {@code end} (or the tag cap). On -1 the caller tokenizes it again from
+     * {@code lt + 1} in the tag open state after {@link #beginTag} has reset the fields of the current tag, the only
+     * ones written here.
+     */
+    private int fastTag(byte[] a, int lt, int end, long base) {
+        int limit = end;
+        if (tagCap != Long.MAX_VALUE) {
+            long cap = tagStart + tagCap - base;
+            if (cap < limit) {
+                limit = (int) Math.max(cap, lt);
+            }
+        }
+        int i = lt + 1;
+        if (i >= limit) {
+            return -1;
+        }
+        byte c = a[i];
+        if (c == '/') {
+            if (++i >= limit || !isAlpha(a[i])) {
+                return -1;
+            }
+            endTag = true;
+        } else if (!isAlpha(c)) {
+            return -1;
+        }
+        // Tag name state.
+        int length = 0;
+        while (i < limit) {
+            c = a[i];
+            if ((CLASS[c & 0xFF] & ENDS_NAME) != 0) {
+                break;
+            }
+            if (length < ElementNames.MAX_LENGTH) {
+                name[length] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+            }
+            length++;
+            i++;
+        }
+        if (i >= limit) {
+            return -1;
+        }
+        nameLength = Math.min(length, ElementNames.MAX_LENGTH + 1);
+        nameEnd = i - lt;
+        int count = 0;
+        boolean record = true;
+        while (true) {
+            // Before attribute name (also where after-attribute-name, after-attribute-value-quoted and the
+            // self-closing start tag state lead back to, with the same outcome for every byte).
+            while (i < limit && (CLASS[a[i] & 0xFF] & WHITESPACE) != 0) {
+                i++;
+            }
+            if (i >= limit) {
+                return -1;
+            }
+            c = a[i];
+            if (c == '>') {
+                break;
+            }
+            if (c == '/') {
+                if (++i >= limit) {
+                    return -1;
+                }
+                if (a[i] == '>') {
+                    selfClosing = true;
+                    break;
+                }
+                continue;
+            }
+            // Attribute name state; its first byte is part of the name even when it is '='.
+            int nameStart = i++;
+            while (i < limit && (CLASS[a[i] & 0xFF] & ENDS_ATTRIBUTE_NAME) == 0) {
+                i++;
+            }
+            if (i >= limit) {
+                return -1;
+            }
+            if (record && count == MAX_ATTRIBUTES) {
+                record = false;
+            }
+            if (record) {
+                if (count == attrNameStart.length) {
+                    growAttributes(count * 2);
+                }
+                attrNameStart[count] = nameStart - lt;
+                attrNameEnd[count] = i - lt;
+                attrValueStart[count] = -1;
+                attrValueEnd[count] = -1;
+            }
+            // After attribute name.
+            while (i < limit && (CLASS[a[i] & 0xFF] & WHITESPACE) != 0) {
+                i++;
+            }
+            if (i >= limit) {
+                return -1;
+            }
+            if (a[i] != '=') {
+                // '>', '/' or the start of the next attribute: as in the before attribute name state.
+                if (record) {
+                    count++;
+                }
+                continue;
+            }
+            i++;
+            // Before attribute value.
+            while (i < limit && (CLASS[a[i] & 0xFF] & WHITESPACE) != 0) {
+                i++;
+            }
+            if (i >= limit) {
+                return -1;
+            }
+            c = a[i];
+            if (c == '"' || c == '\'') {
+                int q = ByteScan.indexOf(a, i + 1, limit, c);
+                if (q >= limit) {
+                    return -1;
+                }
+                if (record) {
+                    attrValueStart[count] = i + 1 - lt;
+                    attrValueEnd[count] = q - lt;
+                    count++;
+                }
+                i = q + 1;
+                continue;
+            }
+            if (c == '>') {
+                if (record) {
+                    count++;
+                }
+                break;
+            }
+            int valueStart = i;
+            while (i < limit && (CLASS[a[i] & 0xFF] & ENDS_UNQUOTED_VALUE) == 0) {
+                i++;
+            }
+            if (i >= limit) {
+                return -1;
+            }
+            if (record) {
+                attrValueStart[count] = valueStart - lt;
+                attrValueEnd[count] = i - lt;
+                count++;
+            }
+            if (a[i] == '>') {
+                break;
+            }
+            i++;
+        }
+        attributeCount = count;
+        recording = false;
+        return emit(base, i);
+    }
+
+    private void growAttributes(int n) {
+        attrNameStart = Arrays.copyOf(attrNameStart, n);
+        attrNameEnd = Arrays.copyOf(attrNameEnd, n);
+        attrValueStart = Arrays.copyOf(attrValueStart, n);
+        attrValueEnd = Arrays.copyOf(attrValueEnd, n);
+    }
+
     /** A '-' or '<' in the script data escaped state. */
     private void escapedSpecial(byte c, long position) {
         if (c == '-') {
@@ -966,11 +1155,7 @@ public final class HtmlTokenizer {
             return;
         }
         if (attributeCount == attrNameStart.length) {
-            int n = attributeCount * 2;
-            attrNameStart = Arrays.copyOf(attrNameStart, n);
-            attrNameEnd = Arrays.copyOf(attrNameEnd, n);
-            attrValueStart = Arrays.copyOf(attrValueStart, n);
-            attrValueEnd = Arrays.copyOf(attrValueEnd, n);
+            growAttributes(attributeCount * 2);
         }
         int k = attributeCount++;
         attrNameStart[k] = (int) (position - tagStart);

@@ -52,6 +52,7 @@ public final class ProviderCatalogue {
     private final Map<String, ElementRules> byElement;
     private final Map<String, HostTable<Boolean>> hostsByProvider;
     private final List<Provider> preferredOrder;
+    private final TagPrefilter prefilter;
 
     private ProviderCatalogue(List<Provider> providers, Set<String> preferred) {
         Map<String, Provider> ids = new LinkedHashMap<>();
@@ -69,6 +70,35 @@ public final class ProviderCatalogue {
         order.sort(Comparator.comparingInt(p -> preferred.contains(p.id()) ? 0 : 1));
         this.preferredOrder = List.copyOf(order);
         this.byElement = index(order);
+        this.prefilter = prefilter(byElement, providers);
+    }
+
+    private static TagPrefilter prefilter(Map<String, ElementRules> byElement, List<Provider> providers) {
+        Map<String, TagPrefilter.Plan> plans = new HashMap<>();
+        byElement.forEach((element, rules) -> plans.put(element, new TagPrefilter.Plan(
+                rules.framesDocuments || rules.component != null,
+                rules.hosts == null ? List.of() : List.of(rules.attributes),
+                rules.markers.length > 0)));
+        Set<String> hosts = new LinkedHashSet<>();
+        Set<String> markers = new LinkedHashSet<>();
+        for (Provider provider : providers) {
+            for (MatchRule rule : provider.rules()) {
+                if (rule instanceof MatchRule.Url url) {
+                    hosts.addAll(url.hosts());
+                } else if (rule instanceof MatchRule.Marker marker) {
+                    markers.add(marker.className());
+                }
+            }
+        }
+        return new TagPrefilter(plans, hosts, markers);
+    }
+
+    /**
+     * The byte-level test the rewriter runs before {@link #match}: it rules out, without decoding anything, the tags
+     * that cannot match.
+     */
+    public TagPrefilter prefilter() {
+        return prefilter;
     }
 
     /** The bundled providers; read and validated once. */
