@@ -106,15 +106,15 @@ final class ByteRewriter implements TokenHandler {
         this.attributes = new TagAttributes(page.sourceCharset);
         this.prefilter = page.rewriter.prefilter();
         this.foreign = new ForeignContent(names);
-        idNoscript = names.id("noscript");
-        idTemplate = names.id("template");
-        idHtml = names.id("html");
-        idFont = names.id("font");
-        idAnnotationXml = names.id("annotation-xml");
-        idImage = names.id("image");
-        idIframe = names.id("iframe");
-        idBase = names.id("base");
-        idScript = names.id("script");
+        idNoscript = names.noscript;
+        idTemplate = names.template;
+        idHtml = names.html;
+        idFont = names.font;
+        idAnnotationXml = names.annotationXml;
+        idImage = names.image;
+        idIframe = names.iframe;
+        idBase = names.base;
+        idScript = names.script;
         tokenizer.setTagCap(page.rewriter.maxTagBytes());
         tokenizer.trackText(inHead && !noscriptContent);
     }
@@ -237,6 +237,10 @@ final class ByteRewriter implements TokenHandler {
     @Override
     public void endTag(HtmlTokenizer t, long start, long end) {
         tagReleased = false;
+        if (noscript == null && !holding && foreign.isEmpty()) {
+            // Outside foreign content, a noscript and a held embed, no end tag changes what follows.
+            return;
+        }
         int id = t.tagNameId();
         int nameLength = t.tagName(tagName);
         if (noscript != null && id == idNoscript) {

@@ -49,12 +49,12 @@ final class ForeignContent {
 
     ForeignContent(ElementNames names) {
         this.names = names;
-        svg = names.id("svg");
-        math = names.id("math");
-        br = names.id("br");
-        p = names.id("p");
-        mglyph = names.id("mglyph");
-        malignmark = names.id("malignmark");
+        svg = names.svg;
+        math = names.math;
+        br = names.br;
+        p = names.p;
+        mglyph = names.mglyph;
+        malignmark = names.malignmark;
     }
 
     private static byte[] ascii(String s) {

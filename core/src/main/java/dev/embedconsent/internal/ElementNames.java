@@ -65,14 +65,34 @@ public final class ElementNames {
     private final byte[][] names;
     private final String[] strings;
     private final int[] flags;
-    /** Hash buckets of ids by length, first and last byte: a look-up per tag compares at most a name or two. */
+    /** Each name's first eight bytes packed little-endian ({@link #pack}); most names are no longer. */
+    private final long[] prefixes;
+    /** Hash buckets of ids by packed prefix and length: a look-up per tag compares a long or two. */
     private final int[][] buckets;
     private static final int BUCKETS = 1024;
+
+    /** Ids of the names the rewriter's tree-builder logic asks about by name. */
+    public final int noscript;
+    public final int template;
+    public final int html;
+    public final int font;
+    public final int annotationXml;
+    public final int image;
+    public final int iframe;
+    public final int base;
+    public final int script;
+    public final int svg;
+    public final int math;
+    public final int br;
+    public final int p;
+    public final int mglyph;
+    public final int malignmark;
 
     private ElementNames(List<String> all, Collection<String> candidates) {
         names = new byte[all.size() + 1][];
         strings = new String[all.size() + 1];
         flags = new int[all.size() + 1];
+        prefixes = new long[all.size() + 1];
         names[OTHER] = new byte[0];
         strings[OTHER] = "";
         List<List<Integer>> lists = new ArrayList<>();
@@ -84,16 +104,42 @@ public final class ElementNames {
             names[id] = name.getBytes(StandardCharsets.US_ASCII);
             strings[id] = name;
             flags[id] = flagsOf(name, candidates);
-            lists.get(bucket(names[id], names[id].length)).add(id);
+            prefixes[id] = pack(names[id], names[id].length);
+            lists.get(bucket(prefixes[id], names[id].length)).add(id);
         }
         buckets = new int[BUCKETS][];
         for (int b = 0; b < BUCKETS; b++) {
             buckets[b] = lists.get(b).stream().mapToInt(Integer::intValue).toArray();
         }
+        noscript = id("noscript");
+        template = id("template");
+        html = id("html");
+        font = id("font");
+        annotationXml = id("annotation-xml");
+        image = id("image");
+        iframe = id("iframe");
+        base = id("base");
+        script = id("script");
+        svg = id("svg");
+        math = id("math");
+        br = id("br");
+        p = id("p");
+        mglyph = id("mglyph");
+        malignmark = id("malignmark");
     }
 
-    private static int bucket(byte[] name, int len) {
-        return ((len * 31 + name[0]) * 31 + name[len - 1]) & (BUCKETS - 1);
+    /** The first (up to) eight bytes of {@code name[0, len)}, little-endian, as the tokenizer accumulates them. */
+    public static long pack(byte[] name, int len) {
+        long packed = 0;
+        for (int i = 0; i < Math.min(len, 8); i++) {
+            packed |= (name[i] & 0xFFL) << (8 * i);
+        }
+        return packed;
+    }
+
+    private static int bucket(long prefix, int len) {
+        long h = (prefix ^ len) * 0x9E3779B97F4A7C15L;
+        return (int) (h >>> 54);
     }
 
     /** A table of the structural names plus {@code candidates} (lowercase element names the catalogue may claim). */
@@ -159,20 +205,25 @@ public final class ElementNames {
 
     /** The id of the lowercase name in {@code buf[0, len)}, or {@link #OTHER}. */
     public int lookup(byte[] buf, int len) {
+        return lookup(pack(buf, len), buf, len);
+    }
+
+    /** As {@link #lookup(byte[], int)}, with the name's first eight bytes already {@link #pack packed}. */
+    public int lookup(long prefix, byte[] buf, int len) {
         if (len == 0 || len > MAX_LENGTH) {
             return OTHER;
         }
-        for (int id : buckets[bucket(buf, len)]) {
+        for (int id : buckets[bucket(prefix, len)]) {
             byte[] name = names[id];
-            if (name.length == len && same(name, buf, len)) {
+            if (prefixes[id] == prefix && name.length == len && sameTail(name, buf, len)) {
                 return id;
             }
         }
         return OTHER;
     }
 
-    private static boolean same(byte[] name, byte[] buf, int len) {
-        for (int i = 0; i < len; i++) {
+    private static boolean sameTail(byte[] name, byte[] buf, int len) {
+        for (int i = 8; i < len; i++) {
             if (name[i] != buf[i]) {
                 return false;
             }
@@ -180,7 +231,7 @@ public final class ElementNames {
         return true;
     }
 
-    /** The id of {@code name}, or {@link #OTHER}. */
+    /** The id of {@code name}, or {@link #OTHER}. Not for hot paths: it encodes the string. */
     public int id(String name) {
         byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
         return b.length == name.length() ? lookup(b, b.length) : OTHER;

@@ -106,6 +106,10 @@ public final class HtmlTokenizer {
     private boolean selfClosing;
     private final byte[] name = new byte[ElementNames.MAX_LENGTH];
     private int nameLength;
+    /** The name's first eight bytes, packed for {@link ElementNames#lookup(long, byte[], int)}. */
+    private long namePrefix;
+    /** The current tag's id once looked up, else -1. */
+    private int nameId = -1;
     private int nameEnd;
     /** Position of the {@code <} that may begin an end tag in a text state. */
     private long textLt;
@@ -296,7 +300,12 @@ public final class HtmlTokenizer {
     }
 
     public int tagNameId() {
-        return nameLength > ElementNames.MAX_LENGTH ? ElementNames.OTHER : names.lookup(name, nameLength);
+        int id = nameId;
+        if (id < 0) {
+            id = nameLength > ElementNames.MAX_LENGTH ? ElementNames.OTHER : names.lookup(namePrefix, name, nameLength);
+            nameId = id;
+        }
+        return id;
     }
 
     /** Offset of the end of the tag name relative to the tag's {@code <}. */
@@ -746,14 +755,14 @@ public final class HtmlTokenizer {
                 case TEXT_LT: {
                     byte c = a[i];
                     if (c == '/') {
-                        nameLength = 0;
+                        resetName();
                         state = TEXT_END_TAG_OPEN;
                         i++;
                     } else if (textState == SCRIPT_DATA && c == '!') {
                         state = SCRIPT_ESCAPE_START;
                         i++;
                     } else if (textState == SCRIPT_ESCAPED && isAlpha(c)) {
-                        nameLength = 0;
+                        resetName();
                         state = SCRIPT_DOUBLE_ESCAPE_START;
                     } else {
                         state = textState;
@@ -888,7 +897,7 @@ public final class HtmlTokenizer {
                 }
                 case SCRIPT_DOUBLE_ESCAPED_LT:
                     if (a[i] == '/') {
-                        nameLength = 0;
+                        resetName();
                         state = SCRIPT_DOUBLE_ESCAPE_END;
                         i++;
                     } else {
@@ -945,13 +954,18 @@ public final class HtmlTokenizer {
         }
         // Tag name state.
         int length = 0;
+        long prefix = 0;
         while (i < limit) {
             c = a[i];
             if ((CLASS[c & 0xFF] & ENDS_NAME) != 0) {
                 break;
             }
+            byte lower = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+            if (length < 8) {
+                prefix |= (lower & 0xFFL) << (8 * length);
+            }
             if (length < ElementNames.MAX_LENGTH) {
-                name[length] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+                name[length] = lower;
             }
             length++;
             i++;
@@ -959,6 +973,7 @@ public final class HtmlTokenizer {
         if (i >= limit) {
             return -1;
         }
+        namePrefix = prefix;
         nameLength = Math.min(length, ElementNames.MAX_LENGTH + 1);
         nameEnd = i - lt;
         int count = 0;
@@ -1121,15 +1136,25 @@ public final class HtmlTokenizer {
     private void beginTag(boolean end) {
         endTag = end;
         selfClosing = false;
-        nameLength = 0;
+        resetName();
         attributeCount = 0;
         recording = false;
         tagLimitLifted = false;
     }
 
+    private void resetName() {
+        nameLength = 0;
+        namePrefix = 0;
+        nameId = -1;
+    }
+
     private void appendName(byte c) {
+        byte lower = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+        if (nameLength < 8) {
+            namePrefix |= (lower & 0xFFL) << (8 * nameLength);
+        }
         if (nameLength < ElementNames.MAX_LENGTH) {
-            name[nameLength] = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+            name[nameLength] = lower;
         }
         if (nameLength <= ElementNames.MAX_LENGTH) {
             nameLength++;
