@@ -15,7 +15,9 @@ final class MatchPrefilter {
     private final boolean[] always;
     private final byte[][][] urlAttributes;
     private final boolean[] classMarkers;
+    private final boolean[] inlineDocuments;
     private static final byte[] CLASS = {'c', 'l', 'a', 's', 's'};
+    private static final byte[] SRCDOC = {'s', 'r', 'c', 'd', 'o', 'c'};
 
     MatchPrefilter(TagPrefilter filter, ElementNames names) {
         this.filter = filter;
@@ -23,6 +25,7 @@ final class MatchPrefilter {
         always = new boolean[n];
         urlAttributes = new byte[n][][];
         classMarkers = new boolean[n];
+        inlineDocuments = new boolean[n];
         for (int id = 1; id < n; id++) {
             // In HTML content the tree builder turns <image> into an img, and the catalogue is asked about "img".
             String element = names.name(id).equals("image") ? "img" : names.name(id);
@@ -37,6 +40,7 @@ final class MatchPrefilter {
             urlAttributes[id] = plan.urlAttributes().stream()
                     .map(a -> a.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
             classMarkers[id] = plan.classMarkers();
+            inlineDocuments[id] = plan.inlineDocuments();
         }
         urlAttributes[ElementNames.OTHER] = new byte[0][];
         always[ElementNames.OTHER] = true;
@@ -52,13 +56,17 @@ final class MatchPrefilter {
         }
         byte[][] urls = urlAttributes[id];
         boolean markers = classMarkers[id];
+        boolean inline = inlineDocuments[id];
         for (int k = 0, n = t.attributeCount(); k < n; k++) {
+            int nameStart = tagStart + t.attributeNameStart(k);
+            int nameEnd = tagStart + t.attributeNameEnd(k);
+            if (inline && nameIs(b, nameStart, nameEnd, SRCDOC)) {
+                return true;
+            }
             int valueStart = t.attributeValueStart(k);
             if (valueStart < 0) {
                 continue;
             }
-            int nameStart = tagStart + t.attributeNameStart(k);
-            int nameEnd = tagStart + t.attributeNameEnd(k);
             int from = tagStart + valueStart;
             int to = tagStart + t.attributeValueEnd(k);
             if (markers && nameIs(b, nameStart, nameEnd, CLASS)) {
@@ -69,7 +77,7 @@ final class MatchPrefilter {
             }
             for (byte[] url : urls) {
                 if (nameIs(b, nameStart, nameEnd, url)) {
-                    if (filter.urlMayMatch(b, from, to)) {
+                    if (filter.urlMayMatch(b, from, to) || (inline && TagPrefilter.isInlineDocument(b, from, to))) {
                         return true;
                     }
                     break;

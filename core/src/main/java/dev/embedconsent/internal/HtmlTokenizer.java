@@ -352,26 +352,9 @@ public final class HtmlTokenizer {
         while (i < end) {
             switch (state) {
                 case DATA: {
-                    int lt = ByteScan.indexOf(a, i, end, (byte) '<');
-                    if (trackText && !sawText) {
-                        noteText(a, i, lt);
-                    }
-                    if (lt == end) {
-                        i = end;
-                        break;
-                    }
-                    tagStart = base + lt;
-                    beginTag(false);
-                    int next = fastTag(a, lt, end, base);
-                    if (next >= 0) {
-                        i = next;
-                        end = endIndex(to, base);
-                        tagStop = tagStopIndex(base);
-                        break;
-                    }
-                    beginTag(false);
-                    state = TAG_OPEN;
-                    i = lt + 1;
+                    i = data(a, i, end, base);
+                    end = endIndex(to, base);
+                    tagStop = tagStopIndex(base);
                     break;
                 }
                 case TAG_OPEN: {
@@ -922,6 +905,34 @@ public final class HtmlTokenizer {
             }
         }
         return i;
+    }
+
+    /**
+     * The data state, and the tags in it, in one loop for as long as the handler leaves the tokenizer in the data state
+     * without a {@link #stopAt} limit. Returns where it stopped; {@link #state} says in which state.
+     */
+    private int data(byte[] a, int i, int end, long base) {
+        while (true) {
+            int lt = ByteScan.indexOf(a, i, end, (byte) '<');
+            if (trackText && !sawText) {
+                noteText(a, i, lt);
+            }
+            if (lt == end) {
+                return end;
+            }
+            tagStart = base + lt;
+            beginTag(false);
+            int next = fastTag(a, lt, end, base);
+            if (next < 0) {
+                beginTag(false);
+                state = TAG_OPEN;
+                return lt + 1;
+            }
+            i = next;
+            if (state != DATA || stopAt != Long.MAX_VALUE) {
+                return i;
+            }
+        }
     }
 
     /**

@@ -76,9 +76,10 @@ public final class ProviderCatalogue {
     private static TagPrefilter prefilter(Map<String, ElementRules> byElement, List<Provider> providers) {
         Map<String, TagPrefilter.Plan> plans = new HashMap<>();
         byElement.forEach((element, rules) -> plans.put(element, new TagPrefilter.Plan(
-                rules.framesDocuments || rules.component != null,
+                rules.component != null,
                 rules.hosts == null ? List.of() : List.of(rules.attributes),
-                rules.markers.length > 0)));
+                rules.markers.length > 0,
+                rules.framesDocuments)));
         Set<String> hosts = new LinkedHashSet<>();
         Set<String> markers = new LinkedHashSet<>();
         for (Provider provider : providers) {

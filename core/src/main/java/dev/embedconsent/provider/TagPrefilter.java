@@ -37,8 +37,10 @@ public final class TagPrefilter {
      * @param always every tag of this element goes to the catalogue
      * @param urlAttributes lowercase names of the attributes whose values {@link #urlMayMatch} tests
      * @param classMarkers whether the {@code class} attribute is tested with {@link #classMayMatch}
+     * @param inlineDocuments whether the element is a frame or plugin whose document may come inline: a
+     *     {@code srcdoc} attribute, or a URL attribute for which {@link #isInlineDocument} holds, goes to the catalogue
      */
-    public record Plan(boolean always, List<String> urlAttributes, boolean classMarkers) {
+    public record Plan(boolean always, List<String> urlAttributes, boolean classMarkers, boolean inlineDocuments) {
         public Plan {
             urlAttributes = List.copyOf(urlAttributes);
         }
@@ -77,6 +79,12 @@ public final class TagPrefilter {
     /**
      * Whether the raw (undecoded) attribute value {@code b[from, to)} may hold a URL on a provider's host; {@code false}
      * is certain.
+     *
+     * <p>The value is read as runs of label bytes (letters, digits, {@code -}, {@code _}) between delimiters, and a
+     * host-list entry must start at the beginning of a run. What a browser would decode is handled where it is cheap
+     * to be exact: {@code &amp;}, and numeric references and percent-escapes of bytes that cannot be part of a host
+     * name, are delimiters; tabs and line breaks, which URL parsing removes, are delimiters unless they join host
+     * bytes. Everything else that decoding could turn into part of a host name answers {@code true}.
      */
     public boolean urlMayMatch(byte[] b, int from, int to) {
         int i = from;
@@ -96,12 +104,130 @@ public final class TagPrefilter {
                 }
                 continue;
             }
-            if (mayChangeHost(c)) {
+            if (c == '&') {
+                int next = skipHarmlessReference(b, i, to);
+                if (next < 0) {
+                    return true;
+                }
+                i = next;
+            } else if (c == '%') {
+                if (i + 2 < to && hex(b[i + 1]) >= 0 && hex(b[i + 2]) >= 0) {
+                    if (mayBeHostByte(hex(b[i + 1]) * 16 + hex(b[i + 2]))) {
+                        return true;
+                    }
+                    i += 3;
+                } else {
+                    // A '%' that starts no escape stays as it is, and no host name holds one.
+                    i++;
+                }
+            } else if (c == '\t' || c == '\n' || c == '\r') {
+                int end = i;
+                while (end < to && (b[end] == '\t' || b[end] == '\n' || b[end] == '\r')) {
+                    end++;
+                }
+                // URL parsing removes them, joining what is on either side.
+                if (i > from && end < to && joinsHost(b[i - 1]) && joinsHost(b[end])) {
+                    return true;
+                }
+                i = end;
+            } else if (c < 0 || c == 0 || c == 0x1B) {
+                // Non-ASCII (decoded and IDNA-mapped in a host), NUL, ESC (ISO-2022-JP shifts): the catalogue decides.
                 return true;
+            } else {
+                i++;
             }
-            i++;
         }
         return false;
+    }
+
+    /**
+     * Whether a URL attribute's raw value is a {@code data:} or {@code javascript:} URL, whose document a frame loads
+     * inline (and which {@link ProviderCatalogue#match} searches for provider URLs). Leading whitespace and C0
+     * controls are skipped as URL parsing does; a value with a character reference answers {@code true}.
+     */
+    public static boolean isInlineDocument(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to && (b[i] & 0xFF) <= ' ') {
+            i++;
+        }
+        for (int k = i; k < to && k < i + 12; k++) {
+            if (b[k] == '&') {
+                return true;
+            }
+        }
+        return startsWithIgnoreCase(b, i, to, DATA) || startsWithIgnoreCase(b, i, to, JAVASCRIPT);
+    }
+
+    private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
+    private static final byte[] JAVASCRIPT = {'j', 'a', 'v', 'a', 's', 'c', 'r', 'i', 'p', 't', ':'};
+
+    /**
+     * For the {@code &} at {@code b[at]}: the index after the character reference when what it decodes to cannot be
+     * part of a host name ({@code &amp;}, or a numeric reference to such a character), else -1.
+     */
+    private static int skipHarmlessReference(byte[] b, int at, int to) {
+        int i = at + 1;
+        if (i + 4 <= to && b[i + 3] == ';' && ((b[i] == 'a' && b[i + 1] == 'm' && b[i + 2] == 'p')
+                || (b[i] == 'A' && b[i + 1] == 'M' && b[i + 2] == 'P'))) {
+            // &amp; and &AMP; (named references are case-sensitive; both of these exist).
+            return i + 4;
+        }
+        if (i >= to || b[i] != '#') {
+            return -1;
+        }
+        i++;
+        boolean hexadecimal = i < to && (b[i] == 'x' || b[i] == 'X');
+        if (hexadecimal) {
+            i++;
+        }
+        int digitsStart = i;
+        int value = 0;
+        while (i < to && digit(b[i], hexadecimal) >= 0) {
+            if (i - digitsStart == 6) {
+                return -1;
+            }
+            value = value * (hexadecimal ? 16 : 10) + digit(b[i], hexadecimal);
+            i++;
+        }
+        if (i == digitsStart) {
+            return -1;
+        }
+        // Non-ASCII, NUL (U+FFFD), tab and line breaks (removed by URL parsing) and '%' (an escape after decoding)
+        // may all end up in a host name.
+        if (mayBeHostByte(value) || value == 0 || value == '\t' || value == '\n' || value == '\r' || value == '%') {
+            return -1;
+        }
+        return i < to && b[i] == ';' ? i + 1 : i;
+    }
+
+    private static int digit(byte c, boolean hexadecimal) {
+        if (hexadecimal) {
+            return hex(c);
+        }
+        return c >= '0' && c <= '9' ? c - '0' : -1;
+    }
+
+    /** A decoded character that could be part of a host name: a label byte, a dot, or anything non-ASCII. */
+    private static boolean mayBeHostByte(int c) {
+        return c >= 0x80 || c == '.' || isLabelByte((byte) c);
+    }
+
+    /** Bytes that, joined across removed tabs or line breaks, can continue a host name. */
+    private static boolean joinsHost(byte c) {
+        return c < 0 || c == '.' || c == '%' || c == '&' || isLabelByte(c);
+    }
+
+    private static int hex(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     /** Whether the raw {@code class} value {@code b[from, to)} may hold a widget marker; {@code false} is certain. */
@@ -126,14 +252,6 @@ public final class TagPrefilter {
             }
         }
         return false;
-    }
-
-    /**
-     * Bytes after which the host is not a plain substring of the value: a character reference, a percent-escape, a
-     * tab or line break (removed by URL parsing), a non-ASCII byte (decoded and IDNA-mapped), ESC (ISO-2022-JP).
-     */
-    private static boolean mayChangeHost(byte c) {
-        return c < 0 || c == '&' || c == '%' || c == '\t' || c == '\n' || c == '\r' || c == 0x1B || c == 0;
     }
 
     private static boolean startsWithIgnoreCase(byte[] b, int from, int to, byte[] key) {
