@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class ByteRewriter implements TokenHandler {
     private static final byte[] NONE = new byte[0];
+    private static final int TEXT_ELEMENTS = ElementNames.RCDATA_ELEMENT | ElementNames.RAWTEXT_ELEMENT
+            | ElementNames.SCRIPT_ELEMENT | ElementNames.PLAINTEXT_ELEMENT;
 
     private final Page page;
     private final ElementNames names;
@@ -168,15 +170,22 @@ final class ByteRewriter implements TokenHandler {
         boolean bytesAvailable = !tagReleased;
         tagReleased = false;
         int id = t.tagNameId();
+        int flags = names.flags(id);
         int nameLength = t.tagName(tagName);
         boolean selfClosing = t.selfClosing();
+        if (foreign.isEmpty() && !holding) {
+            // The common case: HTML content, no embed held.
+            htmlStartTag(id, flags, start, end, selfClosing, bytesAvailable, nameLength);
+            tokenizer.setForeignContent(foreign.currentIsForeign());
+            return;
+        }
         boolean html = foreign.htmlRulesFor(id);
-        if (!html && names.is(id, ElementNames.BREAKOUT)
+        if (!html && (flags & ElementNames.BREAKOUT) != 0
                 && (id != idFont || (bytesAvailable && fontBreaksOut(start, end)))) {
             foreign.breakOut();
             html = foreign.htmlRulesFor(id);
         }
-        if (holding && id == candidateId && !names.is(id, ElementNames.VOID)) {
+        if (holding && id == candidateId && (flags & ElementNames.VOID) == 0) {
             candidateDepth++;
         }
         if (holding && id == idTemplate) {
@@ -186,18 +195,18 @@ final class ByteRewriter implements TokenHandler {
             boolean htmlAnnotation = id == idAnnotationXml && bytesAvailable && annotationIsHtml(start, end);
             foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
             boolean loadsInForeignContent = id == idImage || id == idScript;
-            if (!holding && bytesAvailable && loadsInForeignContent && names.is(id, ElementNames.CANDIDATE)) {
+            if (!holding && bytesAvailable && loadsInForeignContent && (flags & ElementNames.CANDIDATE) != 0) {
                 foreignMatch(id, start, end, selfClosing);
             }
         } else {
-            htmlStartTag(id, start, end, selfClosing, bytesAvailable, nameLength);
+            htmlStartTag(id, flags, start, end, selfClosing, bytesAvailable, nameLength);
         }
         tokenizer.setForeignContent(foreign.currentIsForeign());
     }
 
-    private void htmlStartTag(int id, long start, long end, boolean selfClosing, boolean bytesAvailable,
+    private void htmlStartTag(int id, int flags, long start, long end, boolean selfClosing, boolean bytesAvailable,
             int nameLength) {
-        if (inHead && !noscriptContent && (tokenizer.sawText() || !names.is(id, ElementNames.HEAD_CONTENT))) {
+        if (inHead && !noscriptContent && (tokenizer.sawText() || (flags & ElementNames.HEAD_CONTENT) == 0)) {
             inHead = false;
             tokenizer.trackText(false);
         }
@@ -208,22 +217,24 @@ final class ByteRewriter implements TokenHandler {
             page.base(attributesOf(start, end).get("href"));
         }
         boolean claimed = false;
-        if (!holding && bytesAvailable && names.is(id, ElementNames.CANDIDATE)) {
+        if (!holding && bytesAvailable && (flags & ElementNames.CANDIDATE) != 0) {
             claimed = match(id, start, end);
         }
-        if (names.is(id, ElementNames.RCDATA_ELEMENT)) {
-            tokenizer.switchTo(HtmlTokenizer.RCDATA, id);
-        } else if (names.is(id, ElementNames.RAWTEXT_ELEMENT) && !(id == idNoscript && noscriptContent)) {
-            tokenizer.switchTo(HtmlTokenizer.RAWTEXT, id);
-        } else if (names.is(id, ElementNames.SCRIPT_ELEMENT)) {
-            tokenizer.switchTo(HtmlTokenizer.SCRIPT_DATA, id);
-        } else if (names.is(id, ElementNames.PLAINTEXT_ELEMENT)) {
-            tokenizer.switchTo(HtmlTokenizer.PLAINTEXT, id);
+        if ((flags & TEXT_ELEMENTS) != 0) {
+            if ((flags & ElementNames.RCDATA_ELEMENT) != 0) {
+                tokenizer.switchTo(HtmlTokenizer.RCDATA, id);
+            } else if ((flags & ElementNames.RAWTEXT_ELEMENT) != 0 && !(id == idNoscript && noscriptContent)) {
+                tokenizer.switchTo(HtmlTokenizer.RAWTEXT, id);
+            } else if ((flags & ElementNames.SCRIPT_ELEMENT) != 0) {
+                tokenizer.switchTo(HtmlTokenizer.SCRIPT_DATA, id);
+            } else if ((flags & ElementNames.PLAINTEXT_ELEMENT) != 0) {
+                tokenizer.switchTo(HtmlTokenizer.PLAINTEXT, id);
+            }
         }
         if (claimed) {
-            candidateIsText = names.is(id, ElementNames.RCDATA_ELEMENT | ElementNames.RAWTEXT_ELEMENT
-                    | ElementNames.SCRIPT_ELEMENT);
-            if (names.is(id, ElementNames.VOID)) {
+            candidateIsText = (flags & (ElementNames.RCDATA_ELEMENT | ElementNames.RAWTEXT_ELEMENT
+                    | ElementNames.SCRIPT_ELEMENT)) != 0;
+            if ((flags & ElementNames.VOID) != 0) {
                 finishCandidate(end);
             }
         }

@@ -237,6 +237,11 @@ public final class ElementNames {
         return b.length == name.length() ? lookup(b, b.length) : OTHER;
     }
 
+    /** All flags of {@code id}, for testing several with one look-up. */
+    public int flags(int id) {
+        return flags[id];
+    }
+
     public boolean is(int id, int flag) {
         return (flags[id] & flag) != 0;
     }

@@ -24,6 +24,7 @@ public final class PageEncoder {
     private final CharsetEncoder encoder;
     private final boolean unicode;
     private byte[] buffer = new byte[0];
+    private char[] chars = new char[0];
 
     public PageEncoder(Charset charset) {
         this.charset = charset;
@@ -42,13 +43,15 @@ public final class PageEncoder {
      * become U+FFFD. The buffer is reused by the next call.
      */
     public int encode(CharSequence markup) {
+        int n = markup.length();
+        char[] c = chars(markup, n);
         if (unicode) {
-            return encodeUtf8(markup);
+            return encodeUtf8(c, n);
         }
         encoder.reset();
-        ensure((int) (markup.length() * encoder.maxBytesPerChar()) + 16);
+        ensure((int) (n * encoder.maxBytesPerChar()) + 16);
         ByteBuffer out = ByteBuffer.wrap(buffer);
-        CoderResult result = encoder.encode(CharBuffer.wrap(markup), out, true);
+        CoderResult result = encoder.encode(CharBuffer.wrap(c, 0, n), out, true);
         if (!result.isError() && !encoder.flush(out).isError()) {
             return out.position();
         }
@@ -58,16 +61,38 @@ public final class PageEncoder {
         return withReferences.length;
     }
 
+    /** The characters of {@code markup} in a reused array: bulk copies, so the encoders loop over an array. */
+    private char[] chars(CharSequence markup, int n) {
+        if (chars.length < n) {
+            chars = new char[Math.max(n, Math.max(512, chars.length * 2))];
+        }
+        if (markup instanceof String s) {
+            s.getChars(0, n, chars, 0);
+        } else if (markup instanceof StringBuilder b) {
+            b.getChars(0, n, chars, 0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                chars[i] = markup.charAt(i);
+            }
+        }
+        return chars;
+    }
+
     /** The bytes of the last {@link #encode}. */
     public byte[] buffer() {
         return buffer;
     }
 
-    private int encodeUtf8(CharSequence s) {
-        ensure(s.length() * 3);
+    private int encodeUtf8(char[] s, int n) {
+        ensure(n * 3);
         int o = 0;
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
+        int i = 0;
+        // Placeholder markup is mostly ASCII: copy that part in a loop the JIT can keep tight.
+        while (i < n && s[i] < 0x80) {
+            buffer[o++] = (byte) s[i++];
+        }
+        for (; i < n; i++) {
+            char c = s[i];
             if (c < 0x80) {
                 buffer[o++] = (byte) c;
             } else if (c < 0x800) {
@@ -75,8 +100,8 @@ public final class PageEncoder {
                 buffer[o++] = (byte) (0x80 | c & 0x3F);
             } else {
                 int cp = c;
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    cp = Character.toCodePoint(c, s.charAt(++i));
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s[i + 1])) {
+                    cp = Character.toCodePoint(c, s[++i]);
                 } else if (Character.isSurrogate(c)) {
                     cp = 0xFFFD;
                 }
