@@ -171,14 +171,15 @@ final class ByteRewriter implements TokenHandler {
         tagReleased = false;
         int id = t.tagNameId();
         int flags = names.flags(id);
-        int nameLength = t.tagName(tagName);
         boolean selfClosing = t.selfClosing();
         if (foreign.isEmpty() && !holding) {
-            // The common case: HTML content, no embed held.
+            // The common case: HTML content, no embed held. The name's bytes are only needed to open svg or math.
+            int nameLength = id == names.svg || id == names.math ? t.tagName(tagName) : 0;
             htmlStartTag(id, flags, start, end, selfClosing, bytesAvailable, nameLength);
             tokenizer.setForeignContent(foreign.currentIsForeign());
             return;
         }
+        int nameLength = t.tagName(tagName);
         boolean html = foreign.htmlRulesFor(id);
         if (!html && (flags & ElementNames.BREAKOUT) != 0
                 && (id != idFont || (bytesAvailable && fontBreaksOut(start, end)))) {

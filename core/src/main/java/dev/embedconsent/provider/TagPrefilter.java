@@ -30,6 +30,10 @@ public final class TagPrefilter {
     private final byte[][][] keysByFirstLabel = new byte[BUCKETS][][];
     /** Lowercase widget marker class names. */
     private final byte[][] markers;
+    /** Bit {@code n} set when a marker is {@code n} bytes long (for {@code n < 64}). */
+    private final long markerLengths;
+    /** Whether a marker is 64 bytes or longer. */
+    private final boolean longMarkers;
 
     /**
      * What the rewriter tests for one element.
@@ -69,6 +73,12 @@ public final class TagPrefilter {
         }
         markers = markerClasses.stream().map(m -> m.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))
                 .toArray(byte[][]::new);
+        long lengths = 0;
+        for (byte[] marker : markers) {
+            lengths |= marker.length < 64 ? 1L << marker.length : 0;
+        }
+        markerLengths = lengths;
+        longMarkers = java.util.Arrays.stream(markers).anyMatch(m -> m.length >= 64);
     }
 
     /** What to test for start tags of this lowercase element name; {@code null} when no rule names it. */
@@ -87,6 +97,9 @@ public final class TagPrefilter {
      * bytes. Everything else that decoding could turn into part of a host name answers {@code true}.
      */
     public boolean urlMayMatch(byte[] b, int from, int to) {
+        if (!mayHaveHost(b, from, to)) {
+            return false;
+        }
         int i = from;
         while (i < to) {
             byte c = b[i];
@@ -135,6 +148,33 @@ public final class TagPrefilter {
                 return true;
             } else {
                 i++;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the raw value may hold an absolute or scheme-relative URL, the only kind with a host of its own: one
+     * with a ':' or two slashes in a row ({@code \\} counts as {@code /}, and tabs and line breaks between them are
+     * removed by URL parsing), or a character reference that could decode to either. Everything else resolves
+     * against the page.
+     */
+    private static boolean mayHaveHost(byte[] b, int from, int to) {
+        boolean slash = false;
+        for (int i = from; i < to; i++) {
+            switch (b[i]) {
+                case ':', '&':
+                    return true;
+                case '/', '\\':
+                    if (slash) {
+                        return true;
+                    }
+                    slash = true;
+                    break;
+                case '\t', '\n', '\r':
+                    break;
+                default:
+                    slash = false;
             }
         }
         return false;
@@ -245,9 +285,12 @@ public final class TagPrefilter {
                 }
                 i++;
             }
-            for (byte[] marker : markers) {
-                if (marker.length == i - start && startsWithIgnoreCase(b, start, i, marker)) {
-                    return true;
+            int length = i - start;
+            if (length >= 64 ? longMarkers : (markerLengths & (1L << length)) != 0) {
+                for (byte[] marker : markers) {
+                    if (marker.length == length && startsWithIgnoreCase(b, start, i, marker)) {
+                        return true;
+                    }
                 }
             }
         }

@@ -96,6 +96,11 @@ class MatchPrefilterTest {
         "<img src=\"https://i.ｙtimg.com/x.jpg\">",
         "<img src=\"https://i.ytimg。com/x.jpg\">",
         "<img src=\"//i.ytimg.com/x.jpg\">",
+        "<img src=\"/\n/i.ytimg.com/x.jpg\">",
+        "<img src=\"\\\\i.ytimg.com/x.jpg\">",
+        "<img src=\"/\\i.ytimg.com/x.jpg\">",
+        "<img src=\"&#47;&#47;i.ytimg.com/x.jpg\">",
+        "<img src=\"https&colon;//i.ytimg.com/x.jpg\">",
         "<img src=\"https:i.ytimg.com/x.jpg\">",
         "<img src=\"https:\\\\i.ytimg.com\\x.jpg\">",
         "<img src=\"https://user:pw@i.ytimg.com:443/x.jpg\">",
@@ -215,8 +220,9 @@ class MatchPrefilterTest {
         if (r.nextInt(10) == 0) {
             host = host + (r.nextBoolean() ? ":443" : ".");
         }
-        String prefix = pick(r, new String[] {"https://", "http://", "//", "https:", "HTTPS://", "https:\\\\", " https://",
-            "", "/", "data:text/html,<iframe src=//", "javascript:'<script src=https://", "ftp://"});
+        String prefix = pick(r, new String[] {
+            "https://", "http://", "//", "https:", "HTTPS://", "https:\\\\", " https://", "/\n/", "\\\\", "/\t\\",
+            "&#47;/", "", "/", "data:text/html,<iframe src=//", "javascript:'<script src=https://", "ftp://"});
         return prefix + host + pick(r, PATHS);
     }
 
