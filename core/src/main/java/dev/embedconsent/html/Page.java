@@ -1,5 +1,6 @@
 package dev.embedconsent.html;
 
+import dev.embedconsent.internal.EncodedText;
 import dev.embedconsent.internal.PageEncoder;
 import dev.embedconsent.placeholder.PlaceholderMarkup;
 import java.io.ByteArrayOutputStream;
@@ -122,8 +123,8 @@ final class Page {
      */
     private final class Insertion implements Appendable {
         private static final int CHUNK = 512;
-        private final boolean chunked = encoder.charset().equals(StandardCharsets.UTF_8)
-                || encoder.charset().newEncoder().maxBytesPerChar() <= 1f;
+        private final boolean utf8 = encoder.charset().equals(StandardCharsets.UTF_8);
+        private final boolean chunked = utf8 || encoder.charset().newEncoder().maxBytesPerChar() <= 1f;
         private @Nullable StringBuilder chars;
         /** What the observer is told about when the insertion ends; only with an observer. */
         private @Nullable ByteArrayOutputStream observed;
@@ -137,6 +138,19 @@ final class Page {
         @Override
         public Appendable append(@Nullable CharSequence text, int start, int end) throws IOException {
             CharSequence s = text == null ? "null" : text;
+            if (s instanceof EncodedText encoded && chunked && start == 0 && end == s.length()) {
+                byte[] bytes = encoded.bytes(utf8);
+                if (bytes != null) {
+                    // Already in the page's encoding: written after what is pending, without encoding it again.
+                    StringBuilder pending = chars;
+                    if (pending != null && pending.length() > 0) {
+                        write(pending);
+                        pending.setLength(0);
+                    }
+                    write(bytes, bytes.length);
+                    return this;
+                }
+            }
             StringBuilder b = chars();
             if (s instanceof String string && start == 0 && end == string.length()
                     && (!chunked || b.length() + end <= CHUNK)) {
@@ -204,12 +218,16 @@ final class Page {
 
         private void write(CharSequence markup) throws IOException {
             int n = encoder.encode(markup);
-            sink.write(encoder.buffer(), 0, n);
+            write(encoder.buffer(), n);
+        }
+
+        private void write(byte[] bytes, int n) throws IOException {
+            sink.write(bytes, 0, n);
             if (observer != null) {
                 if (observed == null) {
                     observed = new ByteArrayOutputStream();
                 }
-                observed.write(encoder.buffer(), 0, n);
+                observed.write(bytes, 0, n);
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.embedconsent.placeholder;
 import dev.embedconsent.placeholder.PlaceholderTemplate.Slot;
 import dev.embedconsent.provider.EmbedKind;
 import dev.embedconsent.provider.Provider;
+import dev.embedconsent.internal.EncodedText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -146,7 +147,7 @@ public final class PlaceholderRenderer {
             throw new IllegalArgumentException("embed index must be 1 or more, got " + embed.index());
         }
         PlaceholderMessages texts = messages.get(language(embed.language()));
-        String[] fixed = fixedSlots(embed.provider(), texts, kind(embed));
+        CharSequence[] fixed = fixedSlots(embed.provider(), texts, kind(embed));
         return new VisibleMarkup(template, fixed, embed.index(), title(embed.title()), embed.width(), embed.height(),
                 safeReturnPath(embed.returnPath()));
     }
@@ -155,7 +156,7 @@ public final class PlaceholderRenderer {
      * The slot values of a provider's placeholders in a language, computed once. A provider object with the same id
      * but other texts than the one cached (another catalogue) replaces it.
      */
-    private String[] fixedSlots(Provider provider, PlaceholderMessages texts, EmbedKind kind) {
+    private CharSequence[] fixedSlots(Provider provider, PlaceholderMessages texts, EmbedKind kind) {
         ConcurrentHashMap<String, ProviderSlots> cache = fixedSlots.get(texts.language());
         ProviderSlots slots = cache.get(provider.id());
         if (slots == null || !slots.hasTextsOf(provider)) {
@@ -165,7 +166,7 @@ public final class PlaceholderRenderer {
             slots = new ProviderSlots(provider);
             cache.put(provider.id(), slots);
         }
-        String[] values = slots.byKind.get(kind.ordinal());
+        CharSequence[] values = slots.byKind.get(kind.ordinal());
         if (values == null) {
             values = computeFixedSlots(provider, texts, kind);
             slots.byKind.set(kind.ordinal(), values);
@@ -173,7 +174,8 @@ public final class PlaceholderRenderer {
         return values;
     }
 
-    private String[] computeFixedSlots(Provider provider, PlaceholderMessages texts, EmbedKind kind) {
+    /** Escaped, and carrying their bytes ({@link EncodedText}): they are written into every placeholder. */
+    private CharSequence[] computeFixedSlots(Provider provider, PlaceholderMessages texts, EmbedKind kind) {
         String[] values = new String[Slot.values().length];
         values[Slot.PROVIDER.ordinal()] = HtmlEscaping.escape(provider.id());
         values[Slot.PROVIDER_NAME.ordinal()] = HtmlEscaping.escape(provider.name());
@@ -189,7 +191,11 @@ public final class PlaceholderRenderer {
         values[Slot.PRIVACY_LINK.ordinal()] = HtmlEscaping.escape(fill(texts.text("privacy.link"), provider));
         values[Slot.WITHDRAW.ordinal()] = withdraw(texts);
         values[Slot.SETTINGS_URL.ordinal()] = HtmlEscaping.escape(basePath + "/settings");
-        return values;
+        CharSequence[] encoded = new CharSequence[values.length];
+        for (int k = 0; k < values.length; k++) {
+            encoded[k] = values[k] == null ? null : EncodedText.of(values[k]);
+        }
+        return encoded;
     }
 
     /**
@@ -312,7 +318,7 @@ public final class PlaceholderRenderer {
     /** One provider's cached slot values in one language, per kind; filled on first use. */
     private static final class ProviderSlots {
         final Provider provider;
-        final AtomicReferenceArray<String[]> byKind = new AtomicReferenceArray<>(KINDS);
+        final AtomicReferenceArray<CharSequence[]> byKind = new AtomicReferenceArray<>(KINDS);
 
         ProviderSlots(Provider provider) {
             this.provider = provider;

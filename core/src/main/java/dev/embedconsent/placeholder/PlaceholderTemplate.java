@@ -1,5 +1,6 @@
 package dev.embedconsent.placeholder;
 
+import dev.embedconsent.internal.EncodedText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class PlaceholderTemplate {
     private static final Map<String, Slot> BY_NAME =
             Stream.of(Slot.values()).collect(Collectors.toUnmodifiableMap(Slot::slotName, s -> s));
 
-    /** Literal strings and slots, in order; split at {@link Slot#ORIGINAL}. */
+    /** Literal text ({@link EncodedText}) and slots, in order; split at {@link Slot#ORIGINAL}. */
     private final Object[] before;
     private final Object[] after;
 
@@ -66,11 +67,11 @@ final class PlaceholderTemplate {
         while (i < template.length()) {
             int open = template.indexOf("{{", i);
             if (open < 0) {
-                current.add(template.substring(i));
+                current.add(EncodedText.of(template.substring(i)));
                 break;
             }
             if (open > i) {
-                current.add(template.substring(i, open));
+                current.add(EncodedText.of(template.substring(i, open)));
             }
             int close = template.indexOf("}}", open + 2);
             if (close < 0) {
@@ -112,7 +113,7 @@ final class PlaceholderTemplate {
             if (part instanceof Slot slot) {
                 values.append(slot, out);
             } else {
-                out.append((String) part);
+                out.append((CharSequence) part);
             }
         }
     }

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.SlotValues {
     private final PlaceholderTemplate template;
-    private final String[] fixed;
+    private final CharSequence[] fixed;
     private final int index;
     private final @Nullable String title;
     private final @Nullable String width;
@@ -23,7 +23,7 @@ final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.Slot
      * @param title the embed's title, stripped and shortened; null for none
      * @param returnPath a safe return path, not yet escaped
      */
-    VisibleMarkup(PlaceholderTemplate template, String[] fixed, int index, @Nullable String title,
+    VisibleMarkup(PlaceholderTemplate template, CharSequence[] fixed, int index, @Nullable String title,
             @Nullable String width, @Nullable String height, String returnPath) {
         this.template = template;
         this.fixed = fixed;
