@@ -44,14 +44,22 @@ public final class CharacterReferences {
         StringBuilder out = new StringBuilder(n);
         int i = 0;
         while (i < n) {
-            char c = raw.charAt(i);
+            int run = i;
+            char c = 0;
+            while (i < n && (c = raw.charAt(i)) != '&' && c != '\r' && c != 0) {
+                i++;
+            }
+            out.append(raw, run, i);
+            if (i == n) {
+                break;
+            }
             if (c == '&') {
                 i = reference(raw, i, out);
             } else if (c == '\r') {
                 out.append('\n');
                 i += i + 1 < n && raw.charAt(i + 1) == '\n' ? 2 : 1;
             } else {
-                out.append(c == 0 ? '\uFFFD' : c);
+                out.append('\uFFFD');
                 i++;
             }
         }

@@ -190,15 +190,17 @@ final class UrlView {
         if (authorityEnd == to || s.charAt(authorityEnd) == '?' || s.charAt(authorityEnd) == '#') {
             url.append('/');
         }
-        boolean inPath = true;
-        for (int i = authorityEnd; i < to; i++) {
+        // Backslashes in the path are slashes; the query and fragment are kept as they are.
+        int i = authorityEnd;
+        while (i < to) {
             char c = s.charAt(i);
             if (c == '?' || c == '#') {
-                inPath = false;
+                break;
             }
-            url.append(inPath && c == '\\' ? '/' : c);
+            url.append(c == '\\' ? '/' : c);
+            i++;
         }
-        return url.toString();
+        return url.append(s, i, to).toString();
     }
 
     private static boolean isSlash(char c) {
