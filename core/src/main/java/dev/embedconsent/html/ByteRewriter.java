@@ -171,6 +171,15 @@ final class ByteRewriter implements TokenHandler {
         tagReleased = false;
         int id = t.tagNameId();
         int flags = names.flags(id);
+        if ((flags & ElementNames.NOTEWORTHY) == 0 && !inHead && !holding && foreign.isEmpty()) {
+            // Most tags on a page (p, a, li, td, span, ...): nothing the rewriter does depends on them. Kept small so
+            // that the JIT inlines it into the tokenizer.
+            return;
+        }
+        startTag(t, id, flags, start, end, bytesAvailable);
+    }
+
+    private void startTag(HtmlTokenizer t, int id, int flags, long start, long end, boolean bytesAvailable) {
         boolean selfClosing = t.selfClosing();
         if (foreign.isEmpty() && !holding) {
             // The common case: HTML content, no embed held. The name's bytes are only needed to open svg or math.

@@ -38,6 +38,11 @@ public final class ElementNames {
     public static final int TABLE_SCOPE_END = 1 << 8;
     /** Loads something without showing it (script, resource hints, media sources): neutralized without a notice. */
     public static final int LOADER = 1 << 9;
+    /**
+     * A start tag the rewriter must look at even in plain HTML content: a candidate, an element whose content is not
+     * markup, or one of html (lang), base (href), noscript, svg and math.
+     */
+    public static final int NOTEWORTHY = 1 << 10;
 
     private static final String[] RCDATA = {"title", "textarea"};
     private static final String[] RAWTEXT = {"style", "xmp", "iframe", "noembed", "noframes", "noscript"};
@@ -190,6 +195,10 @@ public final class ElementNames {
         }
         if (candidates.contains(name)) {
             f |= CANDIDATE;
+        }
+        if ((f & (CANDIDATE | RCDATA_ELEMENT | RAWTEXT_ELEMENT | SCRIPT_ELEMENT | PLAINTEXT_ELEMENT)) != 0
+                || List.of("html", "base", "noscript", "svg", "math").contains(name)) {
+            f |= NOTEWORTHY;
         }
         return f;
     }
