@@ -79,7 +79,8 @@ public final class CharsetSniffer {
 
     /** Whether the page's bytes can be tokenized as they are (UTF-16 pages cannot). */
     public static boolean isAsciiCompatible(Charset charset) {
-        return !charset.name().startsWith("UTF-16");
+        return !(charset.equals(StandardCharsets.UTF_16BE) || charset.equals(StandardCharsets.UTF_16LE)
+                || charset.equals(StandardCharsets.UTF_16) || charset.name().startsWith("UTF-16"));
     }
 
     /**
@@ -102,7 +103,13 @@ public final class CharsetSniffer {
     /** The "prescan a byte stream to determine its encoding" algorithm over {@code b[0, n)}. */
     static @Nullable Charset prescan(byte[] b, int n) {
         int p = 0;
+        @Nullable Attribute skipping = null;
         while (p < n) {
+            // Every step below starts at a '<'; the bytes before the next one are passed over.
+            p = ByteScan.indexOf(b, p, n, (byte) '<');
+            if (p >= n) {
+                break;
+            }
             if (startsWith(b, n, p, "<!--")) {
                 // The first '>' preceded by "--"; the dashes of "<!--" count, so "<!-->" ends here.
                 int q = p + 2;
@@ -134,7 +141,11 @@ public final class CharsetSniffer {
                 while (q < n && !isSpace(b[q]) && b[q] != '>') {
                     q++;
                 }
-                Attribute attr = new Attribute();
+                // Another tag: its attributes are read only to find where it ends.
+                if (skipping == null) {
+                    skipping = new Attribute(false);
+                }
+                Attribute attr = skipping;
                 while ((q = attr.read(b, n, q)) >= 0 && attr.name != null) {
                     attr.clear();
                 }
@@ -226,10 +237,22 @@ public final class CharsetSniffer {
     private static final class Attribute {
         @Nullable String name;
         final StringBuilder value = new StringBuilder();
+        private final boolean collect;
+
+        Attribute() {
+            this(true);
+        }
+
+        /** With {@code collect} false, reads attributes without keeping names or values (every name reads as ""). */
+        Attribute(boolean collect) {
+            this.collect = collect;
+        }
 
         void clear() {
             name = null;
-            value.setLength(0);
+            if (collect) {
+                value.setLength(0);
+            }
         }
 
         /** Reads from {@code p}; returns the new position (name null when there is none) or -1 at end of input. */
@@ -243,13 +266,14 @@ public final class CharsetSniffer {
             if (b[p] == '>') {
                 return p;
             }
-            StringBuilder attrName = new StringBuilder();
+            StringBuilder attrName = collect ? new StringBuilder() : null;
+            int nameLength = 0;
             while (true) {
                 if (p >= n) {
                     return -1;
                 }
                 byte c = b[p];
-                if (c == '=' && attrName.length() > 0) {
+                if (c == '=' && nameLength > 0) {
                     p++;
                     break;
                 }
@@ -261,20 +285,23 @@ public final class CharsetSniffer {
                         return -1;
                     }
                     if (b[p] != '=') {
-                        name = attrName.toString();
+                        name = attrName == null ? "" : attrName.toString();
                         return p;
                     }
                     p++;
                     break;
                 }
                 if (c == '/' || c == '>') {
-                    name = attrName.toString();
+                    name = attrName == null ? "" : attrName.toString();
                     return p;
                 }
-                attrName.append(lower(c));
+                if (attrName != null) {
+                    attrName.append(lower(c));
+                }
+                nameLength++;
                 p++;
             }
-            name = attrName.toString();
+            name = attrName == null ? "" : attrName.toString();
             while (p < n && isSpace(b[p])) {
                 p++;
             }
@@ -285,7 +312,9 @@ public final class CharsetSniffer {
             if (c == '"' || c == '\'') {
                 p++;
                 while (p < n && b[p] != c) {
-                    value.append(lower(b[p]));
+                    if (collect) {
+                        value.append(lower(b[p]));
+                    }
                     p++;
                 }
                 return p < n ? p + 1 : -1;
@@ -294,7 +323,9 @@ public final class CharsetSniffer {
                 return p;
             }
             while (p < n && !isSpace(b[p]) && b[p] != '>') {
-                value.append(lower(b[p]));
+                if (collect) {
+                    value.append(lower(b[p]));
+                }
                 p++;
             }
             return p < n ? p : -1;
