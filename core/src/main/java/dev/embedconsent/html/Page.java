@@ -117,14 +117,21 @@ final class Page {
     }
 
     /**
-     * Markup being inserted, encoded and written as it is appended. In UTF-8 and single-byte encodings it goes out in
-     * chunks of {@value #CHUNK} characters (never splitting a surrogate pair), so no placeholder is held whole; other
-     * encodings may keep state across characters (ISO-2022-JP), so there one insertion is encoded in one go.
+     * Markup being inserted, encoded as it is appended and written to the sink in blocks of up to {@value #BLOCK}
+     * bytes, so no placeholder is held whole. In UTF-8 and single-byte encodings, ASCII characters and
+     * {@link EncodedText} go straight into the block, and other characters are encoded in runs of up to
+     * {@value #CHUNK} (never splitting a surrogate pair). Other encodings may keep state across characters
+     * (ISO-2022-JP), so there one insertion is encoded in one go.
      */
     private final class Insertion implements Appendable {
         private static final int CHUNK = 512;
+        private static final int BLOCK = 4096;
         private final boolean utf8 = encoder.charset().equals(StandardCharsets.UTF_8);
         private final boolean chunked = utf8 || encoder.charset().newEncoder().maxBytesPerChar() <= 1f;
+        /** Encoded bytes not yet written; allocated on first use. */
+        private byte[] block = new byte[0];
+        private int blockLength;
+        /** Characters not yet encoded; they come after {@link #block}. */
         private @Nullable StringBuilder chars;
         /** What the observer is told about when the insertion ends; only with an observer. */
         private @Nullable ByteArrayOutputStream observed;
@@ -138,42 +145,39 @@ final class Page {
         @Override
         public Appendable append(@Nullable CharSequence text, int start, int end) throws IOException {
             CharSequence s = text == null ? "null" : text;
-            if (s instanceof EncodedText encoded && chunked && start == 0 && end == s.length()) {
+            if (!chunked) {
+                chars().append(s, start, end);
+                return this;
+            }
+            if (s instanceof EncodedText encoded && start == 0 && end == s.length()) {
                 byte[] bytes = encoded.bytes(utf8);
                 if (bytes != null) {
-                    // Already in the page's encoding: written after what is pending, without encoding it again.
-                    StringBuilder pending = chars;
-                    if (pending != null && pending.length() > 0) {
-                        write(pending);
-                        pending.setLength(0);
-                    }
-                    write(bytes, bytes.length);
+                    // Already in the page's encoding: copied after what is pending, not encoded again.
+                    encodePending();
+                    put(bytes, 0, bytes.length);
                     return this;
                 }
             }
-            StringBuilder b = chars();
-            if (s instanceof String string && start == 0 && end == string.length()
-                    && (!chunked || b.length() + end <= CHUNK)) {
-                b.append(string);
-                return this;
-            }
-            int from = start;
-            while (from < end) {
-                if (chunked && b.length() >= CHUNK) {
-                    writeChunk(b);
-                }
-                int take = chunked ? Math.min(end - from, CHUNK - b.length()) : end - from;
-                b.append(s, from, from + take);
-                from += take;
+            for (int i = start; i < end; i++) {
+                append(s.charAt(i));
             }
             return this;
         }
 
         @Override
         public Appendable append(char c) throws IOException {
+            StringBuilder pending = chars;
+            boolean nonePending = pending == null || pending.length() == 0;
+            if (chunked && c < 0x80 && nonePending) {
+                if (blockLength == block.length) {
+                    grow();
+                }
+                block[blockLength++] = (byte) c;
+                return this;
+            }
             StringBuilder b = chars();
             if (chunked && b.length() >= CHUNK) {
-                writeChunk(b);
+                encodeChunk(b);
             }
             b.append(c);
             return this;
@@ -181,11 +185,8 @@ final class Page {
 
         /** Writes what is left and tells the observer about the whole insertion. */
         void end() throws IOException {
-            StringBuilder b = chars;
-            if (b != null && b.length() > 0) {
-                write(b);
-                b.setLength(0);
-            }
+            encodePending();
+            flushBlock();
             ByteArrayOutputStream o = observed;
             if (o != null && o.size() > 0 && observer != null) {
                 observer.inserted(o.toByteArray());
@@ -196,38 +197,73 @@ final class Page {
         private StringBuilder chars() {
             StringBuilder b = chars;
             if (b == null) {
-                b = new StringBuilder(CHUNK);
+                b = new StringBuilder(64);
                 chars = b;
             }
             return b;
         }
 
-        /** Writes a full chunk, keeping a trailing high surrogate for the low one that follows. */
-        private void writeChunk(StringBuilder b) throws IOException {
+        private void encodePending() throws IOException {
+            StringBuilder b = chars;
+            if (b != null && b.length() > 0) {
+                int n = encoder.encode(b);
+                b.setLength(0);
+                put(encoder.buffer(), 0, n);
+            }
+        }
+
+        /** Encodes a full chunk, keeping a trailing high surrogate for the low one that follows. */
+        private void encodeChunk(StringBuilder b) throws IOException {
             char last = b.charAt(b.length() - 1);
             boolean keep = Character.isHighSurrogate(last);
             if (keep) {
                 b.setLength(b.length() - 1);
             }
-            write(b);
-            b.setLength(0);
+            encodePending();
             if (keep) {
                 b.append(last);
             }
         }
 
-        private void write(CharSequence markup) throws IOException {
-            int n = encoder.encode(markup);
-            write(encoder.buffer(), n);
+        private void put(byte[] bytes, int off, int n) throws IOException {
+            if (n > BLOCK) {
+                flushBlock();
+                write(bytes, off, n);
+                return;
+            }
+            if (blockLength + n > BLOCK) {
+                flushBlock();
+            }
+            while (blockLength + n > block.length) {
+                grow();
+            }
+            System.arraycopy(bytes, off, block, blockLength, n);
+            blockLength += n;
         }
 
-        private void write(byte[] bytes, int n) throws IOException {
-            sink.write(bytes, 0, n);
+        private void grow() throws IOException {
+            if (block.length >= BLOCK) {
+                flushBlock();
+            } else {
+                block = java.util.Arrays.copyOf(block, Math.max(256, block.length * 2));
+            }
+        }
+
+        private void flushBlock() throws IOException {
+            if (blockLength > 0) {
+                int n = blockLength;
+                blockLength = 0;
+                write(block, 0, n);
+            }
+        }
+
+        private void write(byte[] bytes, int off, int n) throws IOException {
+            sink.write(bytes, off, n);
             if (observer != null) {
                 if (observed == null) {
                     observed = new ByteArrayOutputStream();
                 }
-                observed.write(bytes, 0, n);
+                observed.write(bytes, off, n);
             }
         }
     }

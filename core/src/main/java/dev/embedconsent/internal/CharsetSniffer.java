@@ -79,8 +79,7 @@ public final class CharsetSniffer {
 
     /** Whether the page's bytes can be tokenized as they are (UTF-16 pages cannot). */
     public static boolean isAsciiCompatible(Charset charset) {
-        return !(charset.equals(StandardCharsets.UTF_16BE) || charset.equals(StandardCharsets.UTF_16LE)
-                || charset.equals(StandardCharsets.UTF_16) || charset.name().startsWith("UTF-16"));
+        return charset.equals(StandardCharsets.UTF_8) || !charset.name().startsWith("UTF-16");
     }
 
     /**
