@@ -1,7 +1,6 @@
 package dev.embedconsent.internal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -72,9 +71,14 @@ public final class ElementNames {
     private final int[] flags;
     /** Each name's first eight bytes packed little-endian ({@link #pack}); most names are no longer. */
     private final long[] prefixes;
-    /** Hash buckets of ids by packed prefix and length: a look-up per tag compares a long or two. */
-    private final int[][] buckets;
-    private static final int BUCKETS = 1024;
+    /**
+     * Open-addressing table by packed prefix and length, in flat arrays so that a look-up per tag usually reads one
+     * slot: {@link #slotIds} 0 marks an empty slot.
+     */
+    private final long[] slotPrefixes = new long[SLOTS];
+    private final int[] slotLengths = new int[SLOTS];
+    private final int[] slotIds = new int[SLOTS];
+    private static final int SLOTS = 1024;
 
     /** Ids of the names the rewriter's tree-builder logic asks about by name. */
     public final int noscript;
@@ -94,27 +98,29 @@ public final class ElementNames {
     public final int malignmark;
 
     private ElementNames(List<String> all, Collection<String> candidates) {
+        if (all.size() >= SLOTS / 2) {
+            throw new IllegalArgumentException(
+                    "too many element names: " + all.size() + ", at most " + (SLOTS / 2 - 1));
+        }
         names = new byte[all.size() + 1][];
         strings = new String[all.size() + 1];
         flags = new int[all.size() + 1];
         prefixes = new long[all.size() + 1];
         names[OTHER] = new byte[0];
         strings[OTHER] = "";
-        List<List<Integer>> lists = new ArrayList<>();
-        for (int b = 0; b < BUCKETS; b++) {
-            lists.add(new ArrayList<>());
-        }
         for (int id = 1; id <= all.size(); id++) {
             String name = all.get(id - 1);
             names[id] = name.getBytes(StandardCharsets.US_ASCII);
             strings[id] = name;
             flags[id] = flagsOf(name, candidates);
             prefixes[id] = pack(names[id], names[id].length);
-            lists.get(bucket(prefixes[id], names[id].length)).add(id);
-        }
-        buckets = new int[BUCKETS][];
-        for (int b = 0; b < BUCKETS; b++) {
-            buckets[b] = lists.get(b).stream().mapToInt(Integer::intValue).toArray();
+            int slot = slot(prefixes[id], names[id].length);
+            while (slotIds[slot] != 0) {
+                slot = (slot + 1) & (SLOTS - 1);
+            }
+            slotPrefixes[slot] = prefixes[id];
+            slotLengths[slot] = names[id].length;
+            slotIds[slot] = id;
         }
         noscript = id("noscript");
         template = id("template");
@@ -142,7 +148,7 @@ public final class ElementNames {
         return packed;
     }
 
-    private static int bucket(long prefix, int len) {
+    private static int slot(long prefix, int len) {
         long h = (prefix ^ len) * 0x9E3779B97F4A7C15L;
         return (int) (h >>> 54);
     }
@@ -222,11 +228,14 @@ public final class ElementNames {
         if (len == 0 || len > MAX_LENGTH) {
             return OTHER;
         }
-        for (int id : buckets[bucket(prefix, len)]) {
-            byte[] name = names[id];
-            if (prefixes[id] == prefix && name.length == len && sameTail(name, buf, len)) {
+        int slot = slot(prefix, len);
+        int id;
+        while ((id = slotIds[slot]) != 0) {
+            if (slotPrefixes[slot] == prefix && slotLengths[slot] == len
+                    && (len <= 8 || sameTail(names[id], buf, len))) {
                 return id;
             }
+            slot = (slot + 1) & (SLOTS - 1);
         }
         return OTHER;
     }
