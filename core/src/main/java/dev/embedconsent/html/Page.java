@@ -158,7 +158,21 @@ final class Page {
                     return this;
                 }
             }
-            for (int i = start; i < end; i++) {
+            int i = start;
+            StringBuilder pending = chars;
+            if (s instanceof String string && (pending == null || pending.length() == 0) && end - start <= BLOCK) {
+                // The ASCII run at the start goes straight into the block.
+                if (blockLength + (end - start) > block.length) {
+                    reserve(end - start);
+                }
+                byte[] b = block;
+                int n = blockLength;
+                for (char c; i < end && (c = string.charAt(i)) < 0x80; i++) {
+                    b[n++] = (byte) c;
+                }
+                blockLength = n;
+            }
+            for (; i < end; i++) {
                 append(s.charAt(i));
             }
             return this;
@@ -231,14 +245,19 @@ final class Page {
                 write(bytes, off, n);
                 return;
             }
+            reserve(n);
+            System.arraycopy(bytes, off, block, blockLength, n);
+            blockLength += n;
+        }
+
+        /** Makes room for {@code n <= BLOCK} more bytes in the block, writing it out when it would outgrow BLOCK. */
+        private void reserve(int n) throws IOException {
             if (blockLength + n > BLOCK) {
                 flushBlock();
             }
             while (blockLength + n > block.length) {
                 grow();
             }
-            System.arraycopy(bytes, off, block, blockLength, n);
-            blockLength += n;
         }
 
         private void grow() throws IOException {

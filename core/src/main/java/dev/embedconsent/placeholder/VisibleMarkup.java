@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.SlotValues {
     private final PlaceholderTemplate template;
     private final CharSequence[] fixed;
-    private final int index;
+    /** The index in decimal; it appears in several ids. */
+    private final String indexText;
     private final @Nullable String title;
     private final @Nullable String width;
     private final @Nullable String height;
@@ -27,7 +28,7 @@ final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.Slot
             @Nullable String width, @Nullable String height, String returnPath) {
         this.template = template;
         this.fixed = fixed;
-        this.index = index;
+        this.indexText = Integer.toString(index);
         this.title = title;
         this.width = width;
         this.height = height;
@@ -47,7 +48,7 @@ final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.Slot
     @Override
     public void append(Slot slot, Appendable out) throws IOException {
         switch (slot) {
-            case INDEX -> appendNumber(index, out);
+            case INDEX -> out.append(indexText);
             case SIZER -> appendSizer(width, height, out);
             case EMBED_TITLE -> {
                 if (title == null) {
@@ -145,13 +146,7 @@ final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.Slot
 
     /** Appends a non-negative number in decimal. */
     private static void appendNumber(int number, Appendable out) throws IOException {
-        int unit = 1;
-        while (unit <= number / 10) {
-            unit *= 10;
-        }
-        for (; unit > 0; unit /= 10) {
-            out.append((char) ('0' + number / unit % 10));
-        }
+        out.append(Integer.toString(number));
     }
 
     private static boolean isDigit(char c) {
