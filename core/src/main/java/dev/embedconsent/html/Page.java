@@ -127,7 +127,7 @@ final class Page {
         private static final int CHUNK = 512;
         private static final int BLOCK = 4096;
         private final boolean utf8 = encoder.charset().equals(StandardCharsets.UTF_8);
-        private final boolean chunked = utf8 || encoder.charset().newEncoder().maxBytesPerChar() <= 1f;
+        private final boolean chunked = utf8 || encoder.singleByte();
         /** Encoded bytes not yet written; allocated on first use. */
         private byte[] block = new byte[0];
         private int blockLength;

@@ -38,6 +38,11 @@ public final class PageEncoder {
         return charset;
     }
 
+    /** Whether every character is at most one byte in this encoding (and so no encoder state spans characters). */
+    public boolean singleByte() {
+        return encoder.maxBytesPerChar() <= 1f;
+    }
+
     /**
      * Encodes {@code markup} in the page's encoding into {@link #buffer()} and returns the length. Lone surrogates
      * become U+FFFD. The buffer is reused by the next call.
