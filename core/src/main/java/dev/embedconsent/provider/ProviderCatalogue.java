@@ -163,8 +163,13 @@ public final class ProviderCatalogue {
                 EmbedMatch match = LoadingAttributes.isSrcset(attribute)
                         ? matchSrcset(rules, attribute, value)
                         : matchUrl(rules, attribute, value, 0, value.length());
-                if (match == null && rules.framesDocuments && isInlineDocumentUrl(value)) {
-                    match = matchInlineDocument(element, attribute, InlineDocuments.content(value));
+                if (match == null && rules.framesDocuments) {
+                    // URL parsing removes tabs and line breaks anywhere, "java\nscript:" included.
+                    String url = UrlView.hasTabOrNewline(value, 0, value.length())
+                            ? UrlView.withoutTabsAndNewlines(value, 0, value.length()) : value;
+                    if (isInlineDocumentUrl(url)) {
+                        match = matchInlineDocument(element, attribute, InlineDocuments.content(url));
+                    }
                 }
                 if (match != null) {
                     return match;

@@ -13,18 +13,20 @@ import java.util.Set;
  * a widget class) cannot match, and saying so on bytes costs no allocation.
  *
  * <p>The answer is conservative: {@code false} only where {@link ProviderCatalogue#match} would certainly return
- * {@code null}, {@code true} ("ask the catalogue") otherwise. It rests on one fact: where a URL's value is plain ASCII
- * without character references, percent-escapes, tabs or line breaks, its host is a substring of the value, so a host
+ * {@code null}, {@code true} ("ask the catalogue") otherwise. It rests on two facts. A URL without a ':' and without
+ * two slashes in a row is relative: it resolves against the page and has no host of its own. In any other URL, a host
  * on a provider's list ({@code youtube.com} or a subdomain of it) puts that list entry into the value, starting at a
- * label boundary. Anything else, and every element whose match does not depend on the attribute values alone (frames
- * with inline documents, web components), is passed on.
+ * label boundary, unless character references, percent-escapes or removed tabs and line breaks assemble it; those are
+ * decoded where that is cheap and exact, and answer {@code true} otherwise. Web components always go to the catalogue,
+ * and frames do when they carry {@code srcdoc} or a {@code data:} or {@code javascript:} URL. The rewriter does not
+ * use the prefilter on a page with a {@code <base href>}, where relative URLs may resolve to a provider.
  *
  * <p>Used by the rewriter; obtained from {@link ProviderCatalogue#prefilter()}. Immutable and thread-safe.
  */
 public final class TagPrefilter {
     private static final int BUCKETS = 256;
 
-    /** Per element: the attributes to test, or {@code null} when every tag of the element goes to the catalogue. */
+    /** What to test, by lowercase element name; elements without rules are absent. */
     private final java.util.Map<String, Plan> plans;
     /** Lowercase host-list entries (without {@code *.}), bucketed by the hash of their first label. */
     private final byte[][][] keysByFirstLabel = new byte[BUCKETS][][];
@@ -155,7 +157,7 @@ public final class TagPrefilter {
 
     /**
      * Whether the raw value may hold an absolute or scheme-relative URL, the only kind with a host of its own: one
-     * with a ':' or two slashes in a row ({@code \\} counts as {@code /}, and tabs and line breaks between them are
+     * with a ':' or two slashes in a row (a backslash counts as {@code /}, and tabs and line breaks between them are
      * removed by URL parsing), or a character reference that could decode to either. Everything else resolves
      * against the page.
      */
@@ -183,15 +185,16 @@ public final class TagPrefilter {
     /**
      * Whether a URL attribute's raw value is a {@code data:} or {@code javascript:} URL, whose document a frame loads
      * inline (and which {@link ProviderCatalogue#match} searches for provider URLs). Leading whitespace and C0
-     * controls are skipped as URL parsing does; a value with a character reference answers {@code true}.
+     * controls are skipped as URL parsing does; a character reference, tab or line break in the scheme answers
+     * {@code true}.
      */
     public static boolean isInlineDocument(byte[] b, int from, int to) {
         int i = from;
         while (i < to && (b[i] & 0xFF) <= ' ') {
             i++;
         }
-        for (int k = i; k < to && k < i + 12; k++) {
-            if (b[k] == '&') {
+        for (int k = i; k < to && k < i + JAVASCRIPT.length; k++) {
+            if (b[k] == '&' || b[k] == '\t' || b[k] == '\n' || b[k] == '\r') {
                 return true;
             }
         }
