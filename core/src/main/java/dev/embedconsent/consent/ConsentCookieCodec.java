@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,6 +114,48 @@ public final class ConsentCookieCodec {
                     + " characters, more than the cap of " + maxLength + "; too many decisions");
         }
         return value;
+    }
+
+    /**
+     * The signed value of {@code cookie}, or of as much of it as fits the size cap, for writing a cookie that must not
+     * fail. Withdrawals are left out first: a cookie proves consent only by its grants, so a missing withdrawal changes
+     * nothing. Then the grants that expire soonest, with a warning: those providers show their placeholder again,
+     * while the store still holds every record.
+     */
+    public String encodeFitting(ConsentCookie cookie) {
+        Objects.requireNonNull(cookie, "cookie");
+        try {
+            return encode(cookie);
+        } catch (IllegalArgumentException tooLong) {
+            List<CookieDecision> grants = new ArrayList<>();
+            for (CookieDecision d : cookie.decisions()) {
+                if (d.decision() == Decision.GIVEN) {
+                    grants.add(d);
+                }
+            }
+            grants.sort(Comparator.comparing(CookieDecision::expiry).reversed());
+            for (int keep = grants.size(); keep >= 0; keep--) {
+                ConsentCookie smaller = new ConsentCookie(cookie.subject(), grants.subList(0, keep), cookie.expires());
+                String value = encodeOrNull(smaller);
+                if (value != null) {
+                    if (keep < grants.size()) {
+                        LOG.log(Level.WARNING, "consent cookie for {0} holds {1} of {2} grants: more do not fit in "
+                                + "{3} characters; the store keeps them all", cookie.subject().value(), keep,
+                                grants.size(), maxLength);
+                    }
+                    return value;
+                }
+            }
+            throw new IllegalStateException("a consent cookie without decisions is longer than " + maxLength, tooLong);
+        }
+    }
+
+    private @Nullable String encodeOrNull(ConsentCookie cookie) {
+        try {
+            return encode(cookie);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

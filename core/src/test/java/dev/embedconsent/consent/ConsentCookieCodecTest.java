@@ -97,6 +97,38 @@ class ConsentCookieCodecTest {
                 <= ConsentCookieCodec.DEFAULT_MAX_LENGTH, "40 providers must fit in a 4 KB cookie");
     }
 
+    @Test
+    void aCookieTooLongToWriteKeepsTheGrantsThatFitLatestExpiringFirst() {
+        List<CookieDecision> decisions = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            decisions.add(new CookieDecision("withdrawn-" + i, Decision.WITHDRAWN, "notice-version-" + i,
+                    NOW.plusSeconds(500)));
+        }
+        for (int i = 0; i < 5; i++) {
+            decisions.add(new CookieDecision("granted-" + i, Decision.GIVEN, "v" + i, NOW.plusSeconds(100 + i)));
+        }
+        ConsentCookie withdrawals = new ConsentCookie(subject, decisions, NOW.plusSeconds(999));
+        assertThrows(IllegalArgumentException.class, () -> codec.encode(withdrawals));
+        ConsentCookie kept = codec.decode(codec.encodeFitting(withdrawals)).orElseThrow();
+        assertEquals(List.of("granted-4", "granted-3", "granted-2", "granted-1", "granted-0"),
+                kept.decisions().stream().map(CookieDecision::provider).toList(),
+                "withdrawals go first; every grant fits without them");
+
+        List<CookieDecision> grants = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            grants.add(new CookieDecision("provider-" + i, Decision.GIVEN, "notice-version-" + i,
+                    NOW.plusSeconds(100 + i)));
+        }
+        ConsentCookie many = new ConsentCookie(subject, grants, NOW.plusSeconds(999));
+        String value = codec.encodeFitting(many);
+        assertTrue(value.length() <= ConsentCookieCodec.DEFAULT_MAX_LENGTH);
+        List<CookieDecision> fitted = codec.decode(value).orElseThrow().decisions();
+        assertTrue(fitted.size() >= 40 && fitted.size() < 200, "kept " + fitted.size() + " of 200 grants");
+        assertEquals("provider-199", fitted.get(0).provider(), "the grant that expires last is kept");
+        assertFalse(fitted.stream().anyMatch(d -> d.provider().equals("provider-0")),
+                "the grant that expires first is dropped");
+    }
+
     @ParameterizedTest
     @NullAndEmptySource
     @MethodSource("malformed")

@@ -207,7 +207,7 @@ final class ConsentEndpoints {
         ConsentCookie cookie = runtime.consent().cookieFor(subject);
         String cookiePath = CookieHeaders.contextPath(request);
         response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.CONSENT_COOKIE,
-                runtime.codec().encode(cookie), cookiePath, Duration.between(now, cookie.expires()), request));
+                runtime.codec().encodeFitting(cookie), cookiePath, Duration.between(now, cookie.expires()), request));
         CacheHeaders.personal(response);
         if (isForm) {
             if (decision == Decision.GIVEN && scope == Scope.ONCE) {
