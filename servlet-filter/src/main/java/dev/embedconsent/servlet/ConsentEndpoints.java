@@ -56,6 +56,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ConsentEndpoints {
     static final int MAX_BODY_BYTES = 4096;
+    /** How much of an unread request body an error response reads to keep the connection usable. */
+    private static final int DRAIN_BYTES = 64 * 1024;
     static final Duration ONCE_LIFETIME = Duration.ofMinutes(2);
 
     private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
@@ -91,6 +93,7 @@ final class ConsentEndpoints {
         try {
             route(path.substring(base.length()), request, response);
         } catch (ApiError e) {
+            releaseBody(request, response);
             error(response, e.status, e.code, e.getMessage());
         } catch (StoreException e) {
             LOG.log(Level.ERROR, "the consent store failed; the decision was not recorded", e);
@@ -317,6 +320,37 @@ final class ConsentEndpoints {
             }
         }
         return body.toByteArray();
+    }
+
+    /**
+     * Reads and drops what an error left unread of the request body, so that the connection can carry the client's
+     * next request: a container that finds an unread body after the response has been sent closes the connection,
+     * and a client that already reused it sees no response at all. A body larger than {@value #DRAIN_BYTES} bytes is
+     * not read; the response then says {@code Connection: close}.
+     */
+    private static void releaseBody(HttpServletRequest request, HttpServletResponse response) {
+        long declared = request.getContentLengthLong();
+        if (declared == 0 || (declared < 0 && request.getHeader("Transfer-Encoding") == null)) {
+            return;
+        }
+        if (declared > DRAIN_BYTES) {
+            response.setHeader("Connection", "close");
+            return;
+        }
+        try {
+            InputStream in = request.getInputStream();
+            byte[] chunk = new byte[1024];
+            long read = 0;
+            for (int n; (n = in.read(chunk)) > 0; ) {
+                read += n;
+                if (read > DRAIN_BYTES) {
+                    response.setHeader("Connection", "close");
+                    return;
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            // Already read, closed or read as characters: nothing is left for the container to trip over.
+        }
     }
 
     private static ApiError tooLarge() {

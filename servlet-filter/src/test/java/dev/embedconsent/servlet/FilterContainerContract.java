@@ -697,6 +697,70 @@ abstract class FilterContainerContract {
     }
 
     @Test
+    void aRefusedPostLeavesTheConnectionUsableForTheNextRequest() throws Exception {
+        // Headers first, the body a moment later (as HTTP clients write them): the refusal must not leave an unread
+        // body behind that makes the container drop the connection the client is about to reuse.
+        String json = "{\"provider\":\"youtube\",\"decision\":\"grant\"}";
+        String host = base.getHost() + ":" + base.getPort();
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("POST /embed-consent/consent HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json"
+                    + "\r\nSec-Fetch-Site: cross-site\r\nContent-Length: " + json.length() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300);
+            out.write(json.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals(403, readResponse(in));
+            out.write(("GET /embed-consent/consent HTTP/1.1\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertEquals(200, readResponse(in), "the second request on the same connection got no response");
+        }
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length or chunked body; returns its status. */
+    private static int readResponse(InputStream in) throws IOException {
+        String status = readLine(in);
+        assertTrue(status.startsWith("HTTP/1.1 "), "no response, got '" + status + "'");
+        long length = -1;
+        boolean chunked = false;
+        for (String line; !(line = readLine(in)).isEmpty(); ) {
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("content-length:")) {
+                length = Long.parseLong(lower.substring(15).strip());
+            } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            for (long size; (size = Long.parseLong(readLine(in).strip().split(";")[0], 16)) > 0; ) {
+                in.readNBytes((int) size);
+                readLine(in);
+            }
+            readLine(in);
+        } else if (length > 0) {
+            in.readNBytes((int) length);
+        }
+        return Integer.parseInt(status.substring(9, 12));
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                return line.toString();
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    @Test
     void badInputGetsJsonErrorsNeverA5xx() throws Exception {
         String sameOrigin = "same-origin";
         record Case(int status, String error, HttpResponse<String> response) {}
