@@ -48,15 +48,6 @@ final class ByteRewriter implements TokenHandler {
     private boolean inHead;
     private boolean assetsWritten;
 
-    private final int idNoscript;
-    private final int idTemplate;
-    private final int idHtml;
-    private final int idFont;
-    private final int idAnnotationXml;
-    private final int idImage;
-    private final int idIframe;
-    private final int idBase;
-    private final int idScript;
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
 
     // The chunk being tokenized, and the bytes kept from earlier chunks.
@@ -108,15 +99,6 @@ final class ByteRewriter implements TokenHandler {
         this.attributes = new TagAttributes(page.sourceCharset);
         this.prefilter = page.rewriter.prefilter();
         this.foreign = new ForeignContent(names);
-        idNoscript = names.noscript;
-        idTemplate = names.template;
-        idHtml = names.html;
-        idFont = names.font;
-        idAnnotationXml = names.annotationXml;
-        idImage = names.image;
-        idIframe = names.iframe;
-        idBase = names.base;
-        idScript = names.script;
         tokenizer.setTagCap(page.rewriter.maxTagBytes());
         tokenizer.trackText(inHead && !noscriptContent);
     }
@@ -176,10 +158,11 @@ final class ByteRewriter implements TokenHandler {
             // that the JIT inlines it into the tokenizer.
             return;
         }
-        startTag(t, id, flags, start, end, bytesAvailable);
+        noteworthyStartTag(t, id, flags, start, end, bytesAvailable);
     }
 
-    private void startTag(HtmlTokenizer t, int id, int flags, long start, long end, boolean bytesAvailable) {
+    private void noteworthyStartTag(HtmlTokenizer t, int id, int flags, long start, long end,
+            boolean bytesAvailable) {
         boolean selfClosing = t.selfClosing();
         if (foreign.isEmpty() && !holding) {
             // The common case: HTML content, no embed held. The name's bytes are only needed to open svg or math.
@@ -191,20 +174,20 @@ final class ByteRewriter implements TokenHandler {
         int nameLength = t.tagName(tagName);
         boolean html = foreign.htmlRulesFor(id);
         if (!html && (flags & ElementNames.BREAKOUT) != 0
-                && (id != idFont || (bytesAvailable && fontBreaksOut(start, end)))) {
+                && (id != names.font || (bytesAvailable && fontBreaksOut(start, end)))) {
             foreign.breakOut();
             html = foreign.htmlRulesFor(id);
         }
         if (holding && id == candidateId && (flags & ElementNames.VOID) == 0) {
             candidateDepth++;
         }
-        if (holding && id == idTemplate) {
+        if (holding && id == names.template) {
             templateDepth++;
         }
         if (!html) {
-            boolean htmlAnnotation = id == idAnnotationXml && bytesAvailable && annotationIsHtml(start, end);
+            boolean htmlAnnotation = id == names.annotationXml && bytesAvailable && annotationIsHtml(start, end);
             foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
-            boolean loadsInForeignContent = id == idImage || id == idScript;
+            boolean loadsInForeignContent = id == names.image || id == names.script;
             if (!holding && bytesAvailable && loadsInForeignContent && (flags & ElementNames.CANDIDATE) != 0) {
                 foreignMatch(id, start, end, selfClosing);
             }
@@ -220,10 +203,10 @@ final class ByteRewriter implements TokenHandler {
             inHead = false;
             tokenizer.trackText(false);
         }
-        if (id == idHtml && bytesAvailable && !page.documentLanguageSeen()) {
+        if (id == names.html && bytesAvailable && !page.documentLanguageSeen()) {
             page.documentLanguage(attributesOf(start, end).get("lang"));
         }
-        if (id == idBase && bytesAvailable && !page.baseSeen()) {
+        if (id == names.base && bytesAvailable && !page.baseSeen()) {
             page.base(attributesOf(start, end).get("href"));
         }
         boolean claimed = false;
@@ -233,7 +216,7 @@ final class ByteRewriter implements TokenHandler {
         if ((flags & TEXT_ELEMENTS) != 0) {
             if ((flags & ElementNames.RCDATA_ELEMENT) != 0) {
                 tokenizer.switchTo(HtmlTokenizer.RCDATA, id);
-            } else if ((flags & ElementNames.RAWTEXT_ELEMENT) != 0 && !(id == idNoscript && noscriptContent)) {
+            } else if ((flags & ElementNames.RAWTEXT_ELEMENT) != 0 && !(id == names.noscript && noscriptContent)) {
                 tokenizer.switchTo(HtmlTokenizer.RAWTEXT, id);
             } else if ((flags & ElementNames.SCRIPT_ELEMENT) != 0) {
                 tokenizer.switchTo(HtmlTokenizer.SCRIPT_DATA, id);
@@ -248,7 +231,7 @@ final class ByteRewriter implements TokenHandler {
                 finishCandidate(end);
             }
         }
-        if (id == idNoscript && !noscriptContent && !holding) {
+        if (id == names.noscript && !noscriptContent && !holding) {
             emitTo(end);
             noscript = new ByteRewriter(page, true, inHead, lineBreaksBefore(end));
         }
@@ -264,7 +247,7 @@ final class ByteRewriter implements TokenHandler {
         }
         int id = t.tagNameId();
         int nameLength = t.tagName(tagName);
-        if (noscript != null && id == idNoscript) {
+        if (noscript != null && id == names.noscript) {
             emitTo(start);
             endNoscript();
         }
@@ -272,7 +255,7 @@ final class ByteRewriter implements TokenHandler {
             foreign.endTag(id, tagName, nameLength, names.is(id, ElementNames.TABLE_SCOPE_END));
         }
         if (holding) {
-            if (id == idTemplate) {
+            if (id == names.template) {
                 if (templateDepth == 0) {
                     addNeutralization((int) (start - candidateStart));
                 } else {
@@ -346,7 +329,7 @@ final class ByteRewriter implements TokenHandler {
         URI base = page.base();
         Attributes attrs = base == null ? tagAttributes : new BaseResolvedAttributes(tagAttributes, base);
         EmbedMatch match = page.rewriter.catalogue().match(htmlElementName(id), attrs);
-        if (match != null || id != idIframe) {
+        if (match != null || id != names.iframe) {
             return match;
         }
         String srcdoc = attrs.get("srcdoc");
@@ -384,7 +367,7 @@ final class ByteRewriter implements TokenHandler {
 
     /** The element a start tag creates in HTML content: the tree builder turns {@code <image>} into an img. */
     private String htmlElementName(int id) {
-        return id == idImage ? "img" : names.name(id);
+        return id == names.image ? "img" : names.name(id);
     }
 
     private PlaceholderMarkup render(EmbedMatch match, Attributes attrs, int id) {
@@ -431,7 +414,7 @@ final class ByteRewriter implements TokenHandler {
             return "";
         }
         int id = tokenizer.tagNameId();
-        if (!foreign.htmlRulesFor(id) || (id == idNoscript && noscriptContent)) {
+        if (!foreign.htmlRulesFor(id) || (id == names.noscript && noscriptContent)) {
             return "";
         }
         if (names.is(id, ElementNames.SCRIPT_ELEMENT)) {
@@ -525,7 +508,7 @@ final class ByteRewriter implements TokenHandler {
         long start = tokenizer.pendingStartTag();
         int id = tokenizer.tagNameId();
         boolean html = foreign.htmlRulesFor(id) || names.is(id, ElementNames.BREAKOUT);
-        if (!names.is(id, ElementNames.CANDIDATE) || (!html && id != idImage && id != idScript)) {
+        if (!names.is(id, ElementNames.CANDIDATE) || (!html && id != names.image && id != names.script)) {
             return false;
         }
         tokenizer.closeOpenAttribute(at);

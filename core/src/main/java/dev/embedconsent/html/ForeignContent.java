@@ -30,12 +30,6 @@ final class ForeignContent {
     private static final byte[][] MATHML_TEXT = {ascii("mi"), ascii("mo"), ascii("mn"), ascii("ms"), ascii("mtext")};
 
     private final ElementNames names;
-    private final int svg;
-    private final int math;
-    private final int br;
-    private final int p;
-    private final int mglyph;
-    private final int malignmark;
 
     private int size;
     /** Elements pushed beyond {@link #MAX_DEPTH}: only counted. */
@@ -49,12 +43,6 @@ final class ForeignContent {
 
     ForeignContent(ElementNames names) {
         this.names = names;
-        svg = names.svg;
-        math = names.math;
-        br = names.br;
-        p = names.p;
-        mglyph = names.mglyph;
-        malignmark = names.malignmark;
     }
 
     private static byte[] ascii(String s) {
@@ -104,9 +92,9 @@ final class ForeignContent {
             return true;
         }
         if (kind[top] == MATHML_TEXT_INTEGRATION_POINT) {
-            return id != mglyph && id != malignmark;
+            return id != names.mglyph && id != names.malignmark;
         }
-        return kind[top] == ANNOTATION_XML && id == svg;
+        return kind[top] == ANNOTATION_XML && id == names.svg;
     }
 
     /** A breakout start tag in foreign content: pops until the current node is HTML or an integration point. */
@@ -123,9 +111,9 @@ final class ForeignContent {
      * only count when open inside an integration point.
      */
     void htmlStartTag(int id, byte[] name, int nameLength, boolean selfClosing) {
-        if (id == svg || id == math) {
+        if (id == names.svg || id == names.math) {
             if (!selfClosing) {
-                push(id == svg ? SVG : MATH, PLAIN, name, nameLength);
+                push(id == names.svg ? SVG : MATH, PLAIN, name, nameLength);
             }
         } else if (size > 0 && !names.is(id, ElementNames.VOID)) {
             htmlOpen[size - 1]++;
@@ -164,7 +152,7 @@ final class ForeignContent {
             }
             return;
         }
-        if (id == br || id == p) {
+        if (id == names.br || id == names.p) {
             breakOut();
             return;
         }

@@ -97,30 +97,13 @@ public final class PageEncoder {
             buffer[o++] = (byte) s[i++];
         }
         for (; i < n; i++) {
-            char c = s[i];
-            if (c < 0x80) {
-                buffer[o++] = (byte) c;
-            } else if (c < 0x800) {
-                buffer[o++] = (byte) (0xC0 | c >> 6);
-                buffer[o++] = (byte) (0x80 | c & 0x3F);
-            } else {
-                int cp = c;
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s[i + 1])) {
-                    cp = Character.toCodePoint(c, s[++i]);
-                } else if (Character.isSurrogate(c)) {
-                    cp = 0xFFFD;
-                }
-                if (cp < 0x10000) {
-                    buffer[o++] = (byte) (0xE0 | cp >> 12);
-                    buffer[o++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                    buffer[o++] = (byte) (0x80 | cp & 0x3F);
-                } else {
-                    buffer[o++] = (byte) (0xF0 | cp >> 18);
-                    buffer[o++] = (byte) (0x80 | cp >> 12 & 0x3F);
-                    buffer[o++] = (byte) (0x80 | cp >> 6 & 0x3F);
-                    buffer[o++] = (byte) (0x80 | cp & 0x3F);
-                }
+            int cp = s[i];
+            if (Character.isHighSurrogate(s[i]) && i + 1 < n && Character.isLowSurrogate(s[i + 1])) {
+                cp = Character.toCodePoint(s[i], s[++i]);
+            } else if (Character.isSurrogate(s[i])) {
+                cp = 0xFFFD;
             }
+            o = Utf16Transcoder.putUtf8(cp, buffer, o);
         }
         return o;
     }

@@ -114,7 +114,8 @@ public final class Utf16Transcoder {
         return putUtf8(unit, out, o);
     }
 
-    private static int putUtf8(int cp, byte[] out, int o) {
+    /** Writes {@code cp} (any code point, a lone surrogate included) as UTF-8 at {@code out[o]}; returns the end. */
+    static int putUtf8(int cp, byte[] out, int o) {
         if (cp < 0x80) {
             out[o++] = (byte) cp;
         } else if (cp < 0x800) {

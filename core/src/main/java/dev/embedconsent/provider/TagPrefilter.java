@@ -2,9 +2,11 @@ package dev.embedconsent.provider;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,7 +29,7 @@ public final class TagPrefilter {
     private static final int BUCKETS = 256;
 
     /** What to test, by lowercase element name; elements without rules are absent. */
-    private final java.util.Map<String, Plan> plans;
+    private final Map<String, Plan> plans;
     /** Lowercase host-list entries (without {@code *.}), bucketed by the hash of their first label. */
     private final byte[][][] keysByFirstLabel = new byte[BUCKETS][][];
     /** Lowercase widget marker class names. */
@@ -52,8 +54,8 @@ public final class TagPrefilter {
         }
     }
 
-    TagPrefilter(java.util.Map<String, Plan> plans, Set<String> hostPatterns, Set<String> markerClasses) {
-        this.plans = java.util.Map.copyOf(plans);
+    TagPrefilter(Map<String, Plan> plans, Set<String> hostPatterns, Set<String> markerClasses) {
+        this.plans = Map.copyOf(plans);
         List<List<byte[]>> buckets = new ArrayList<>();
         for (int b = 0; b < BUCKETS; b++) {
             buckets.add(new ArrayList<>());
@@ -80,7 +82,7 @@ public final class TagPrefilter {
             lengths |= marker.length < 64 ? 1L << marker.length : 0;
         }
         markerLengths = lengths;
-        longMarkers = java.util.Arrays.stream(markers).anyMatch(m -> m.length >= 64);
+        longMarkers = Arrays.stream(markers).anyMatch(m -> m.length >= 64);
     }
 
     /** What to test for start tags of this lowercase element name; {@code null} when no rule names it. */
@@ -126,8 +128,8 @@ public final class TagPrefilter {
                 }
                 i = next;
             } else if (c == '%') {
-                if (i + 2 < to && hex(b[i + 1]) >= 0 && hex(b[i + 2]) >= 0) {
-                    if (mayBeHostByte(hex(b[i + 1]) * 16 + hex(b[i + 2]))) {
+                if (i + 2 < to && UrlView.hex(b[i + 1]) >= 0 && UrlView.hex(b[i + 2]) >= 0) {
+                    if (mayBeHostByte(UrlView.hex(b[i + 1]) * 16 + UrlView.hex(b[i + 2]))) {
                         return true;
                     }
                     i += 3;
@@ -245,7 +247,7 @@ public final class TagPrefilter {
 
     private static int digit(byte c, boolean hexadecimal) {
         if (hexadecimal) {
-            return hex(c);
+            return UrlView.hex(c);
         }
         return c >= '0' && c <= '9' ? c - '0' : -1;
     }
@@ -258,19 +260,6 @@ public final class TagPrefilter {
     /** Bytes that, joined across removed tabs or line breaks, can continue a host name. */
     private static boolean joinsHost(byte c) {
         return c < 0 || c == '.' || c == '%' || c == '&' || isLabelByte(c);
-    }
-
-    private static int hex(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 
     /** Whether the raw {@code class} value {@code b[from, to)} may hold a widget marker; {@code false} is certain. */

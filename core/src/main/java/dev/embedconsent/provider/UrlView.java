@@ -214,7 +214,8 @@ final class UrlView {
         return !first && ((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.');
     }
 
-    private static int hex(char c) {
+    /** The value of a hexadecimal digit, or -1. */
+    static int hex(int c) {
         if (c >= '0' && c <= '9') {
             return c - '0';
         }
