@@ -1,7 +1,7 @@
 package dev.embedconsent.cli;
 
 import dev.embedconsent.consent.ConsentExport;
-import dev.embedconsent.consent.SubjectId;
+import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ConsentStore;
 import dev.embedconsent.store.DriverManagerDataSource;
 import dev.embedconsent.store.JdbcConsentStore;

@@ -1,5 +1,6 @@
 package dev.embedconsent.consent;
 
+import dev.embedconsent.record.SubjectId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

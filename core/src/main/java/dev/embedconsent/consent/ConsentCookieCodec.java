@@ -1,5 +1,7 @@
 package dev.embedconsent.consent;
 
+import dev.embedconsent.record.Decision;
+import dev.embedconsent.record.SubjectId;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;

@@ -1,5 +1,8 @@
 package dev.embedconsent.consent;
 
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.RecordFormat;
+import dev.embedconsent.record.SubjectId;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.embedconsent.consent;
 
+import dev.embedconsent.record.ConsentMethod;
+import dev.embedconsent.record.Scope;
+import dev.embedconsent.record.SubjectId;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;

@@ -1,5 +1,6 @@
 package dev.embedconsent.consent;
 
+import dev.embedconsent.record.SubjectId;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;

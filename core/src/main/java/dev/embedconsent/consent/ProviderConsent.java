@@ -1,5 +1,6 @@
 package dev.embedconsent.consent;
 
+import dev.embedconsent.record.Decision;
 import java.time.Instant;
 
 /**

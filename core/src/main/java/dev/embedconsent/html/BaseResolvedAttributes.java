@@ -1,5 +1,6 @@
 package dev.embedconsent.html;
 
+import dev.embedconsent.provider.Attributes;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;

@@ -6,6 +6,7 @@ import dev.embedconsent.internal.HtmlTokenizer;
 import dev.embedconsent.internal.TokenHandler;
 import dev.embedconsent.placeholder.Embed;
 import dev.embedconsent.placeholder.PlaceholderMarkup;
+import dev.embedconsent.provider.Attributes;
 import dev.embedconsent.provider.EmbedMatch;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

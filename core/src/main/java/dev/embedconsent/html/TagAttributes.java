@@ -3,6 +3,7 @@ package dev.embedconsent.html;
 import dev.embedconsent.internal.CharacterReferences;
 import dev.embedconsent.internal.CharsetSniffer;
 import dev.embedconsent.internal.HtmlTokenizer;
+import dev.embedconsent.provider.Attributes;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;

@@ -1,6 +1,6 @@
 package dev.embedconsent.provider;
 
-import dev.embedconsent.html.Attributes;
+import dev.embedconsent.provider.Attributes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package dev.embedconsent.store;
 
-import dev.embedconsent.consent.ChainEntry;
-import dev.embedconsent.consent.ConsentRecord;
-import dev.embedconsent.consent.SubjectId;
+import dev.embedconsent.record.ChainEntry;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.SubjectId;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  *   <li>Thread-safe; appends from any number of threads form one chain with nothing lost.</li>
  *   <li>{@link #append} returns only once the record is durable (for the JSON Lines store: fsynced, unless
  *       configured otherwise; for JDBC: committed).</li>
- *   <li>Erasure and purge never break the chain: a {@link dev.embedconsent.consent.Tombstone} keeps the hashes.</li>
+ *   <li>Erasure and purge never break the chain: a {@link dev.embedconsent.record.Tombstone} keeps the hashes.</li>
  * </ul>
  *
  * <pre>{@code

@@ -1,10 +1,10 @@
 package dev.embedconsent.store;
 
-import dev.embedconsent.consent.ChainEntry;
-import dev.embedconsent.consent.ConsentRecord;
-import dev.embedconsent.consent.RecordFormat;
-import dev.embedconsent.consent.SubjectId;
-import dev.embedconsent.consent.Tombstone;
+import dev.embedconsent.record.ChainEntry;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.RecordFormat;
+import dev.embedconsent.record.SubjectId;
+import dev.embedconsent.record.Tombstone;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

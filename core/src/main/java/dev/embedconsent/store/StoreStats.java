@@ -1,8 +1,8 @@
 package dev.embedconsent.store;
 
-import dev.embedconsent.consent.ChainEntry;
-import dev.embedconsent.consent.ConsentRecord;
-import dev.embedconsent.consent.Tombstone;
+import dev.embedconsent.record.ChainEntry;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.Tombstone;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;

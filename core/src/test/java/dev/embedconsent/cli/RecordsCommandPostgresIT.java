@@ -3,12 +3,12 @@ package dev.embedconsent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embedconsent.consent.ConsentMethod;
-import dev.embedconsent.consent.ConsentRecord;
-import dev.embedconsent.consent.Decision;
-import dev.embedconsent.consent.RecordFormat;
-import dev.embedconsent.consent.Scope;
-import dev.embedconsent.consent.SubjectId;
+import dev.embedconsent.record.ConsentMethod;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.Decision;
+import dev.embedconsent.record.RecordFormat;
+import dev.embedconsent.record.Scope;
+import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.JdbcConsentStore;
 import dev.embedconsent.store.PostgresSupport;
 import java.io.ByteArrayOutputStream;

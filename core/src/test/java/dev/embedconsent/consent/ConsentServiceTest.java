@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embedconsent.provider.Provider;
+import dev.embedconsent.record.ConsentMethod;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.Decision;
+import dev.embedconsent.record.Scope;
+import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ChainCountingStore;
 import dev.embedconsent.store.InMemoryConsentStore;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.embedconsent.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embedconsent.html.Attributes;
+import dev.embedconsent.provider.Attributes;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

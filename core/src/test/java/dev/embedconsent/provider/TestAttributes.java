@@ -1,6 +1,6 @@
 package dev.embedconsent.provider;
 
-import dev.embedconsent.html.Attributes;
+import dev.embedconsent.provider.Attributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

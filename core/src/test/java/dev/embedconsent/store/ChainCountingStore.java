@@ -1,8 +1,8 @@
 package dev.embedconsent.store;
 
-import dev.embedconsent.consent.ChainEntry;
-import dev.embedconsent.consent.ConsentRecord;
-import dev.embedconsent.consent.SubjectId;
+import dev.embedconsent.record.ChainEntry;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.SubjectId;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embedconsent.consent.ChainEntry;
-import dev.embedconsent.consent.ConsentRecord;
-import dev.embedconsent.consent.Decision;
-import dev.embedconsent.consent.SubjectId;
-import dev.embedconsent.consent.Tombstone;
+import dev.embedconsent.record.ChainEntry;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.Decision;
+import dev.embedconsent.record.SubjectId;
+import dev.embedconsent.record.Tombstone;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

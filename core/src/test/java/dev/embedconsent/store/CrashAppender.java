@@ -1,6 +1,6 @@
 package dev.embedconsent.store;
 
-import dev.embedconsent.consent.SubjectId;
+import dev.embedconsent.record.SubjectId;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.embedconsent.store;
 
-import dev.embedconsent.consent.ConsentMethod;
-import dev.embedconsent.consent.ConsentRecord;
-import dev.embedconsent.consent.Decision;
-import dev.embedconsent.consent.RecordFormat;
-import dev.embedconsent.consent.Scope;
-import dev.embedconsent.consent.SubjectId;
+import dev.embedconsent.record.ConsentMethod;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.Decision;
+import dev.embedconsent.record.RecordFormat;
+import dev.embedconsent.record.Scope;
+import dev.embedconsent.record.SubjectId;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

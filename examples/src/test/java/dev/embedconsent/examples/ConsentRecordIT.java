@@ -3,10 +3,10 @@ package dev.embedconsent.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.embedconsent.consent.ConsentMethod;
-import dev.embedconsent.consent.ConsentRecord;
-import dev.embedconsent.consent.Decision;
-import dev.embedconsent.consent.Scope;
+import dev.embedconsent.record.ConsentMethod;
+import dev.embedconsent.record.ConsentRecord;
+import dev.embedconsent.record.Decision;
+import dev.embedconsent.record.Scope;
 import dev.embedconsent.store.JsonLinesConsentStore;
 import dev.embedconsent.store.VerificationResult;
 import dev.embedconsent.testing.HeadlessChromium;

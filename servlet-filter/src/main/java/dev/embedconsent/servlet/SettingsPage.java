@@ -2,9 +2,9 @@ package dev.embedconsent.servlet;
 
 import dev.embedconsent.consent.ConsentCookie;
 import dev.embedconsent.consent.ConsentState;
-import dev.embedconsent.consent.Decision;
 import dev.embedconsent.consent.ProviderConsent;
 import dev.embedconsent.provider.Provider;
+import dev.embedconsent.record.Decision;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

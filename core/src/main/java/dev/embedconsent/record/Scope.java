@@ -1,4 +1,4 @@
-package dev.embedconsent.consent;
+package dev.embedconsent.record;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.embedconsent.consent;
+package dev.embedconsent.record;
 
 /**
  * One link of a store's hash chain: either a full {@link ConsentRecord} or the {@link Tombstone} that replaces it

@@ -1,4 +1,4 @@
-package dev.embedconsent.consent;
+package dev.embedconsent.record;
 
 import java.security.SecureRandom;
 import java.util.Base64;

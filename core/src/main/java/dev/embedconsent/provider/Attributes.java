@@ -1,4 +1,4 @@
-package dev.embedconsent.html;
+package dev.embedconsent.provider;
 
 import java.util.List;
 import org.jspecify.annotations.Nullable;
