@@ -1,5 +1,6 @@
 package dev.embedconsent.consent;
 
+import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.record.Decision;
 import dev.embedconsent.record.SubjectId;
 import java.io.IOException;
@@ -308,6 +309,7 @@ public final class ConsentCookieCodec {
         private @Nullable List<CookieKey> keys;
         private @Nullable Clock clock;
         private int maxLength = -1;
+        private final SetOnce options = new SetOnce("ConsentCookieCodec.Builder");
 
         private Builder() {
         }
@@ -315,7 +317,7 @@ public final class ConsentCookieCodec {
         /** The signing key, then keys that still verify (after a rotation). */
         public Builder withKeys(CookieKey signing, CookieKey... verifyOnly) {
             Objects.requireNonNull(signing, "signing");
-            requireNoKeys();
+            options.claim("keys");
             List<CookieKey> list = new ArrayList<>();
             list.add(signing);
             for (CookieKey key : verifyOnly) {
@@ -332,7 +334,6 @@ public final class ConsentCookieCodec {
          */
         public Builder withKeys(String spec) {
             Objects.requireNonNull(spec, "spec");
-            requireNoKeys();
             List<CookieKey> list = new ArrayList<>();
             for (String part : spec.split(",")) {
                 if (!part.isBlank()) {
@@ -342,34 +343,31 @@ public final class ConsentCookieCodec {
             if (list.isEmpty()) {
                 throw new IllegalArgumentException("no cookie key in the key configuration");
             }
+            options.claim("keys");
             this.keys = list;
             return this;
         }
 
         /** Keys from {@link #loadOrGenerateKeys(Path)}: the embedded default when nothing is configured. */
         public Builder withKeyDirectory(Path dataDirectory) {
-            requireNoKeys();
+            options.claim("keys");
             this.keys = loadOrGenerateKeys(dataDirectory);
             return this;
         }
 
         public Builder withClock(Clock clock) {
             Objects.requireNonNull(clock, "clock");
-            if (this.clock != null) {
-                throw new IllegalStateException("clock was already set");
-            }
+            options.claim("clock");
             this.clock = clock;
             return this;
         }
 
         /** Longest cookie value, at most and by default {@value #DEFAULT_MAX_LENGTH}. */
         public Builder withMaxLength(int maxLength) {
-            if (this.maxLength != -1) {
-                throw new IllegalStateException("maxLength was already set");
-            }
             if (maxLength < 100 || maxLength > DEFAULT_MAX_LENGTH) {
                 throw new IllegalArgumentException("maxLength must be between 100 and " + DEFAULT_MAX_LENGTH);
             }
+            options.claim("maxLength");
             this.maxLength = maxLength;
             return this;
         }
@@ -381,12 +379,6 @@ public final class ConsentCookieCodec {
             }
             return new ConsentCookieCodec(keys.get(0), keys.subList(1, keys.size()),
                     clock == null ? Clock.systemUTC() : clock, maxLength == -1 ? DEFAULT_MAX_LENGTH : maxLength);
-        }
-
-        private void requireNoKeys() {
-            if (keys != null) {
-                throw new IllegalStateException("keys were already set");
-            }
         }
     }
 }

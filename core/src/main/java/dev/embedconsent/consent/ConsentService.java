@@ -2,6 +2,7 @@ package dev.embedconsent.consent;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.provider.Provider;
 import dev.embedconsent.provider.ProviderCatalogue;
 import dev.embedconsent.record.ConsentMethod;
@@ -306,6 +307,7 @@ public final class ConsentService {
         private @Nullable Clock clock;
         private @Nullable String cacheSpec;
         private boolean noCache;
+        private final SetOnce options = new SetOnce("ConsentService.Builder");
 
         private Builder(ConsentStore store, Function<String, Optional<Provider>> providers) {
             this.store = Objects.requireNonNull(store, "store");
@@ -319,7 +321,6 @@ public final class ConsentService {
          */
         public Builder withValidity(Period validity) {
             Objects.requireNonNull(validity, "validity");
-            requireUnset(this.validity == null, "validity");
             LocalDate end = REFERENCE_DAY.plus(validity);
             if (!end.isAfter(REFERENCE_DAY)) {
                 throw new IllegalArgumentException("validity must be positive, got " + validity);
@@ -328,6 +329,7 @@ public final class ConsentService {
                 throw new IllegalArgumentException("validity " + validity
                         + " is longer than the 13 months (P13M, 396 days) that regulators accept for consent");
             }
+            options.claim("validity");
             this.validity = validity;
             return this;
         }
@@ -339,34 +341,28 @@ public final class ConsentService {
          */
         public Builder withCache(String spec) {
             Objects.requireNonNull(spec, "spec");
-            requireUnset(cacheSpec == null && !noCache, "cache");
             Caffeine.from(spec);
+            options.claim("cache");
             this.cacheSpec = spec;
             return this;
         }
 
         /** Reads the store on every look-up. */
         public Builder withoutCache() {
-            requireUnset(cacheSpec == null && !noCache, "cache");
+            options.claim("cache");
             this.noCache = true;
             return this;
         }
 
         public Builder withClock(Clock clock) {
             Objects.requireNonNull(clock, "clock");
-            requireUnset(this.clock == null, "clock");
+            options.claim("clock");
             this.clock = clock;
             return this;
         }
 
         public ConsentService build() {
             return new ConsentService(this);
-        }
-
-        private static void requireUnset(boolean unset, String option) {
-            if (!unset) {
-                throw new IllegalStateException(option + " was already set");
-            }
         }
     }
 }

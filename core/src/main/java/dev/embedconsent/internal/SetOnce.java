@@ -6,14 +6,16 @@ import java.util.Set;
 
 /**
  * The "each option once" rule every builder of this library follows: setting an option a second time is an error
- * that names the builder and the option, instead of a silent last-one-wins.
+ * that names the builder and the option, instead of a silent last-one-wins. Claim an option once its value has been
+ * validated, so that a rejected value can be corrected on the same builder.
  *
  * <pre>{@code
  * private final SetOnce options = new SetOnce("JsonLinesConsentStore.Builder");
  *
  * public Builder durability(Durability durability) {
+ *     Objects.requireNonNull(durability, "durability");
  *     options.claim("durability");
- *     this.durability = Objects.requireNonNull(durability, "durability");
+ *     this.durability = durability;
  *     return this;
  * }
  * }</pre>

@@ -1,9 +1,10 @@
 package dev.embedconsent.placeholder;
 
+import dev.embedconsent.internal.EncodedText;
+import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.placeholder.PlaceholderTemplate.Slot;
 import dev.embedconsent.provider.EmbedKind;
 import dev.embedconsent.provider.Provider;
-import dev.embedconsent.internal.EncodedText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -349,17 +350,18 @@ public final class PlaceholderRenderer {
         private @Nullable String defaultLanguage;
         private @Nullable String template;
         private final Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
+        private final SetOnce options = new SetOnce("PlaceholderRenderer.Builder");
 
         private Builder() {}
 
         /** Where the filter serves its endpoints and assets; default {@code /embed-consent}. */
         public Builder basePath(String basePath) {
             Objects.requireNonNull(basePath, "basePath");
-            once("basePath", this.basePath);
             if (!BASE_PATH.matcher(basePath).matches() || basePath.contains("//")) {
                 throw new IllegalArgumentException("basePath must be a path like \"/embed-consent\": starting with "
                         + "\"/\", not ending with \"/\", without quotes, spaces or \"//\"; got \"" + basePath + "\"");
             }
+            options.claim("basePath");
             this.basePath = basePath;
             return this;
         }
@@ -367,7 +369,7 @@ public final class PlaceholderRenderer {
         /** The language used when a page's language has no texts; default {@code en}. */
         public Builder defaultLanguage(String language) {
             Objects.requireNonNull(language, "language");
-            once("defaultLanguage", this.defaultLanguage);
+            options.claim("defaultLanguage");
             this.defaultLanguage = checkLanguage(language);
             return this;
         }
@@ -379,10 +381,7 @@ public final class PlaceholderRenderer {
         public Builder messages(String language, Map<String, String> texts) {
             Objects.requireNonNull(texts, "texts");
             String key = checkLanguage(Objects.requireNonNull(language, "language"));
-            if (overrides.containsKey(key)) {
-                throw new IllegalStateException("PlaceholderRenderer.Builder option \"messages(" + key
-                        + ")\" was already set");
-            }
+            options.claim("messages(" + key + ")");
             texts.forEach((k, v) -> {
                 Objects.requireNonNull(k, "message key");
                 Objects.requireNonNull(v, "message " + k);
@@ -394,7 +393,7 @@ public final class PlaceholderRenderer {
         /** Replaces the markup; see {@link PlaceholderRenderer#defaultTemplate()} and its slots. */
         public Builder template(String template) {
             Objects.requireNonNull(template, "template");
-            once("template", this.template);
+            options.claim("template");
             this.template = template;
             return this;
         }
@@ -431,13 +430,6 @@ public final class PlaceholderRenderer {
                         + language + "\"");
             }
             return language;
-        }
-
-        private static void once(String option, @Nullable Object current) {
-            if (current != null) {
-                throw new IllegalStateException("PlaceholderRenderer.Builder option \"" + option
-                        + "\" was already set");
-            }
         }
     }
 }
