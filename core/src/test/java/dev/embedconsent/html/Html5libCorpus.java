@@ -1,5 +1,6 @@
 package dev.embedconsent.html;
 
+import dev.embedconsent.testing.SharedTestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +14,10 @@ import java.util.stream.Stream;
 final class Html5libCorpus {
     private Html5libCorpus() {}
 
+    static final String SUITE = "tree-construction";
+
     static Path treeConstructionDir() {
-        return Path.of(System.getProperty("embedconsent.shared.dir", "../../shared"))
-                .resolve("testdata/html5lib-tests/tree-construction");
+        return SharedTestData.html5lib(SUITE);
     }
 
     static boolean available() {

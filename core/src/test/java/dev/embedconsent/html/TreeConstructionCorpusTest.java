@@ -3,6 +3,7 @@ package dev.embedconsent.html;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.embedconsent.testing.SharedTestData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.Random;
 import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +27,7 @@ class TreeConstructionCorpusTest {
 
     @BeforeEach
     void corpus() {
-        Assumptions.assumeTrue(Html5libCorpus.available(), () -> "html5lib tree-construction corpus not found at "
-                + Html5libCorpus.treeConstructionDir() + " (set -Dembedconsent.shared.dir); skipping");
+        SharedTestData.requireHtml5lib(Html5libCorpus.SUITE);
         documents = Html5libCorpus.documents();
     }
 

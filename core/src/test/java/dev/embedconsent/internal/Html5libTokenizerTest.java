@@ -3,6 +3,7 @@ package dev.embedconsent.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.embedconsent.testing.SharedTestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -34,9 +34,7 @@ class Html5libTokenizerTest {
 
     @Test
     void startTagsMatchTheSuite() throws IOException {
-        Path dir = TestData.sharedDir().resolve("testdata/html5lib-tests/tokenizer");
-        Assumptions.assumeTrue(Files.isDirectory(dir), () -> "html5lib tokenizer tests not found at " + dir
-                + " (set -Dembedconsent.shared.dir); skipping");
+        Path dir = SharedTestData.requireHtml5lib("tokenizer");
         ObjectMapper mapper = new ObjectMapper();
         int passed = 0;
         int runs = 0;
