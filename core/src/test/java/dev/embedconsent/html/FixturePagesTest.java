@@ -1,6 +1,7 @@
 package dev.embedconsent.html;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,12 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -27,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FixturePagesTest {
     private static final PageContext UTF8 =
             new PageContext(StandardCharsets.UTF_8, null, Set.of(), "/", EmbedListener.NONE, null);
+    private static final Pattern EXPECT = Pattern.compile("<!-- expect: ([^>]*?) -->");
 
     static Stream<String> fixtures() throws IOException, URISyntaxException {
         URL root = FixturePagesTest.class.getResource("/fixtures");
@@ -35,6 +41,30 @@ class FixturePagesTest {
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(p -> p.toString().endsWith(".html")).map(p -> dir.relativize(p).toString()).sorted()
                     .toList().stream();
+        }
+    }
+
+    /**
+     * What the rewriter reports finding, as {@code provider:element} in document order, equals the fixture's
+     * {@code <!-- expect: ... -->} line: the same line {@code ProviderFixturesTest} holds the catalogue to, so a
+     * fixture states once what is in it and both the matcher and the streaming rewriter are judged by it. A match in
+     * parentheses lies inside another embed: it goes inert with the outer one and is not reported on its own.
+     */
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void rewriterFindsExactlyTheExpectedEmbeds(String fixture) throws Exception {
+        byte[] page = Files.readAllBytes(Path.of(FixturePagesTest.class.getResource("/fixtures/" + fixture).toURI()));
+        String html = new String(page, StandardCharsets.UTF_8);
+        Matcher expect = EXPECT.matcher(html.lines().findFirst().orElse(""));
+        assertTrue(expect.matches(), fixture + ": first line must be <!-- expect: ... -->");
+        List<String> expected = expect.group(1).strip().equals("none") ? List.of()
+                : Stream.of(expect.group(1).strip().split("\\s+")).filter(m -> !m.startsWith("(")).toList();
+        for (int seed = 0; seed <= 3; seed++) {
+            List<FoundEmbed> found = new ArrayList<>();
+            Rewrites.rewrite(Rewrites.DEFAULT, page, Rewrites.collecting(found), seed == 0 ? null : new Random(seed));
+            List<String> actual = found.stream().map(f -> f.provider() + ":" + f.element()).toList();
+            assertEquals(expected, actual, fixture + " (chunking seed " + seed + "): embeds found in document order");
+            assertTrue(found.stream().allMatch(FoundEmbed::neutralized), fixture + ": all neutralized without consent");
         }
     }
 
