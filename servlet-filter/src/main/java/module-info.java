@@ -1,0 +1,12 @@
+/**
+ * The Jakarta Servlet filter of Embed Consent: it rewrites {@code text/html} responses, serves the consent endpoints
+ * and the activation script, and exports only {@code dev.embedconsent.servlet}.
+ */
+module dev.embedconsent.servlet {
+    requires transitive dev.embedconsent.core;
+    requires transitive jakarta.servlet;
+    requires com.github.benmanes.caffeine;
+    requires static transitive org.jspecify;
+
+    exports dev.embedconsent.servlet;
+}
