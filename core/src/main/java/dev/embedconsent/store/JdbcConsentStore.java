@@ -64,9 +64,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Without a pool, e.g. in the command-line tool: {@code JdbcConsentStore.builder(jdbcUrl, user, password)}.
  *
- * <p>This class is the public face; {@link ConsentTables} holds the schema and the SQL, {@link JdbcAppender} the
- * append transaction and group commit, {@link SqlRetry} the retries, and {@link #verify()} checks the rows with
- * {@link ChainVerifier}.
+ * <p>This class is the public face; {@code ConsentTables} holds the schema and the SQL, {@code JdbcAppender} the
+ * append transaction and group commit, {@code SqlRetry} the retries, and {@link #verify()} checks the rows with
+ * {@code ChainVerifier}.
  */
 public final class JdbcConsentStore implements ConsentStore {
 
@@ -179,7 +179,7 @@ public final class JdbcConsentStore implements ConsentStore {
     }
 
     /**
-     * Checks every row with {@link ChainVerifier} in {@code seq} order, that no {@code seq} is missing, and that the
+     * Checks every row with {@code ChainVerifier} in {@code seq} order, that no {@code seq} is missing, and that the
      * head row names the last entry.
      */
     @Override

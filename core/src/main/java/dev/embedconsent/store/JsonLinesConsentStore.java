@@ -53,10 +53,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Erasure and purge rewrite the affected segments (a temporary file, fsync, atomic rename) with tombstones in
  * place of the records, so the cost is proportional to the segments touched.
  *
- * <p>This class composes the parts, each with one job: {@link DirectoryLock}, {@link SegmentFiles},
- * {@link ChainHeadFile}, {@link ChainRecovery} on open, {@link SegmentAppender} and {@link GroupCommit} for appends,
- * {@link SubjectIndex} for {@link #history}, {@link SegmentRewrite} for erasure and purge, and
- * {@link SegmentVerification} for {@link #verify}. One read-write lock guards the appender and the index: appends,
+ * <p>This class composes the parts, each with one job: {@code DirectoryLock}, {@code SegmentFiles},
+ * {@code ChainHeadFile}, {@code ChainRecovery} on open, {@code SegmentAppender} and {@code GroupCommit} for appends,
+ * {@code SubjectIndex} for {@link #history}, {@code SegmentRewrite} for erasure and purge, and
+ * {@code SegmentVerification} for {@link #verify}. One read-write lock guards the appender and the index: appends,
  * erasure and purge take it for writing, reads for reading.
  */
 public final class JsonLinesConsentStore implements ConsentStore {
