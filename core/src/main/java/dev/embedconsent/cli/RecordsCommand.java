@@ -3,7 +3,6 @@ package dev.embedconsent.cli;
 import dev.embedconsent.consent.ConsentExport;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ConsentStore;
-import dev.embedconsent.store.DriverManagerDataSource;
 import dev.embedconsent.store.JdbcConsentStore;
 import dev.embedconsent.store.JsonLinesConsentStore;
 import dev.embedconsent.store.StoreException;
@@ -140,8 +139,7 @@ public final class RecordsCommand {
             throw new StoreException("no JDBC driver for " + url + "; the PostgreSQL driver handles "
                     + "jdbc:postgresql://host:port/database URLs");
         }
-        JdbcConsentStore.Builder builder = JdbcConsentStore.builder(
-                new DriverManagerDataSource(url, o.user, o.password))
+        JdbcConsentStore.Builder builder = JdbcConsentStore.builder(url, o.user, o.password)
                 .withRetryTimeout(Duration.ofSeconds(5)).withoutSchemaCreation();
         if (o.table != null) {
             builder.withTableName(o.table);

@@ -32,6 +32,15 @@ import tools.jackson.databind.json.JsonMapper;
  * Because a {@link Tombstone} keeps {@code contentHash}, an erased entry verifies like the record it replaced.
  * A stored line counts as intact only if it is byte-for-byte the canonical JSON of what it parses to, so even a
  * change that leaves the JSON meaning alone (extra whitespace, reordered fields) is detected.
+ *
+ * <p>Public so that a store written outside this library stores, hashes and checks entries exactly as the built-in
+ * stores do, and its chain verifies with the same tools:
+ * <pre>{@code
+ * String line = RecordFormat.toJson(record);                  // store this text as it is
+ * ChainEntry entry = RecordFormat.parse(line);                // IllegalArgumentException if damaged
+ * boolean intact = RecordFormat.toJson(entry).equals(line)    // canonical, so not edited
+ *         && RecordFormat.problem(entry, previousHash) == null;  // linked, hash matches content
+ * }</pre>
  */
 public final class RecordFormat {
 

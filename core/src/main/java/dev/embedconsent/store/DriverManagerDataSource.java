@@ -12,22 +12,22 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A minimal {@link DataSource} that opens a new connection through {@link DriverManager} each time: no pool. Meant
- * for the command-line tool and tests; applications should pass their own pooled {@code DataSource} to
- * {@link JdbcConsentStore#builder}.
+ * A minimal {@link DataSource} that opens a new connection through {@link DriverManager} each time: no pool. Behind
+ * {@link JdbcConsentStore#builder(String, String, String)}, for the command-line tool and tests; applications pass
+ * their own pooled {@code DataSource} to {@link JdbcConsentStore#builder(DataSource)}.
  *
  * <pre>{@code
  * DataSource ds = new DriverManagerDataSource("jdbc:postgresql://localhost/site", "site", secret);
  * }</pre>
  */
-public final class DriverManagerDataSource implements DataSource {
+final class DriverManagerDataSource implements DataSource {
 
     private final String url;
     private final @Nullable String user;
     private final @Nullable String password;
     private volatile int loginTimeoutSeconds;
 
-    public DriverManagerDataSource(String url, @Nullable String user, @Nullable String password) {
+    DriverManagerDataSource(String url, @Nullable String user, @Nullable String password) {
         this.url = Objects.requireNonNull(url, "url");
         if (!url.startsWith("jdbc:")) {
             throw new IllegalArgumentException("a JDBC URL starts with 'jdbc:', e.g. jdbc:postgresql://host/db");

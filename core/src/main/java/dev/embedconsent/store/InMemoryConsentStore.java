@@ -2,7 +2,6 @@ package dev.embedconsent.store;
 
 import dev.embedconsent.record.ChainEntry;
 import dev.embedconsent.record.ConsentRecord;
-import dev.embedconsent.record.RecordFormat;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.record.Tombstone;
 import java.time.Instant;
@@ -97,16 +96,13 @@ public final class InMemoryConsentStore implements ConsentStore {
     @Override
     public synchronized VerificationResult verify() {
         requireOpen();
-        String previous = ChainEntry.GENESIS_HASH;
+        ChainVerifier chain = ChainVerifier.full(null);
         for (int i = 0; i < entries.size(); i++) {
-            ChainEntry entry = entries.get(i);
-            String problem = RecordFormat.problem(entry, previous);
-            if (problem != null) {
-                return VerificationResult.broken(i, entry.recordId(), "entry " + (i + 1), problem);
+            if (chain.next("entry " + (i + 1), entries.get(i)) == null) {
+                break;
             }
-            previous = entry.hash();
         }
-        return VerificationResult.ok(entries.size());
+        return chain.result();
     }
 
     @Override

@@ -1,17 +1,15 @@
 package dev.embedconsent.store;
 
+import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.record.ChainEntry;
 import dev.embedconsent.record.ConsentRecord;
 import dev.embedconsent.record.RecordFormat;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.record.Tombstone;
-import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -19,10 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -65,6 +61,12 @@ import org.jspecify.annotations.Nullable;
  * append whose commit succeeded but whose reply was lost is not stored twice. {@link #append} returns only after
  * the commit; with {@link Durability#GROUP_COMMIT}, appends that arrive while another transaction runs are
  * committed together in the next one.
+ *
+ * <p>Without a pool, e.g. in the command-line tool: {@code JdbcConsentStore.builder(jdbcUrl, user, password)}.
+ *
+ * <p>This class is the public face; {@code ConsentTables} holds the schema and the SQL, {@code JdbcAppender} the
+ * append transaction and group commit, {@code SqlRetry} the retries, and {@link #verify()} checks the rows with
+ * {@code ChainVerifier}.
  */
 public final class JdbcConsentStore implements ConsentStore {
 
@@ -79,103 +81,73 @@ public final class JdbcConsentStore implements ConsentStore {
     public static final String DEFAULT_TABLE_NAME = "consent_records";
     public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final Pattern TABLE_NAME = Pattern.compile("([a-z_][a-z0-9_]{0,40}\\.)?[a-z_][a-z0-9_]{0,40}");
-    private static final int MAX_BATCH = 256;
-    private static final System.Logger LOG = System.getLogger(JdbcConsentStore.class.getName());
-
     private final DataSource dataSource;
-    private final String table;
-    private final String head;
-    private final Durability durability;
-    private final Duration retryTimeout;
-    private final ReentrantLock leader = new ReentrantLock();
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final ConsentTables tables;
+    private final SqlRetry retry;
+    private final JdbcAppender appender;
     private volatile boolean closed;
 
     private JdbcConsentStore(Builder b) {
         this.dataSource = b.dataSource;
-        this.table = b.tableName == null ? DEFAULT_TABLE_NAME : b.tableName;
-        this.head = table + "_head";
-        this.durability = b.durability == null ? Durability.COMMIT_EACH : b.durability;
-        this.retryTimeout = b.retryTimeout == null ? DEFAULT_RETRY_TIMEOUT : b.retryTimeout;
+        this.tables = new ConsentTables(b.tableName);
+        this.retry = new SqlRetry(tables.records(), b.retryTimeout);
+        this.appender = new JdbcAppender(dataSource, tables, retry, b.durability == Durability.GROUP_COMMIT);
         if (b.createSchema) {
-            retrying("create schema", () -> {
-                createSchema();
+            retry.run("create schema", () -> {
+                try (Connection c = dataSource.getConnection()) {
+                    tables.create(c);
+                }
                 return null;
             });
         }
     }
 
+    /** Starts configuring a store on {@code dataSource}, which the caller owns (pools it, closes it). */
     public static Builder builder(DataSource dataSource) {
         return new Builder(dataSource);
     }
 
+    /**
+     * Starts configuring a store that opens a new connection through {@link java.sql.DriverManager} for each
+     * operation, without a pool: for the command-line tool and tests. Applications should pass their pooled
+     * {@link DataSource} to {@link #builder(DataSource)}.
+     *
+     * <pre>{@code
+     * JdbcConsentStore store = JdbcConsentStore.builder("jdbc:postgresql://localhost/site", "site", secret).build();
+     * }</pre>
+     *
+     * @param user the database user, or {@code null} to leave it to the URL or the driver
+     * @param password the password, or {@code null} likewise
+     * @throws IllegalArgumentException if {@code jdbcUrl} does not start with {@code jdbc:}
+     */
+    public static Builder builder(String jdbcUrl, @Nullable String user, @Nullable String password) {
+        return new Builder(new DriverManagerDataSource(jdbcUrl, user, password));
+    }
+
     /** The DDL this store runs on start, for DBAs who create the schema themselves. */
     public String schemaDdl() {
-        String index = table.replace('.', '_');
-        return "CREATE TABLE IF NOT EXISTS " + table + " (seq BIGINT PRIMARY KEY, record_id VARCHAR(64) NOT NULL "
-                + "UNIQUE, subject VARCHAR(22), ts TIMESTAMP WITH TIME ZONE, expiry TIMESTAMP WITH TIME ZONE, "
-                + "entry TEXT NOT NULL, hash CHAR(64) NOT NULL);\n"
-                + "CREATE INDEX IF NOT EXISTS " + index + "_subject_idx ON " + table + " (subject);\n"
-                + "CREATE INDEX IF NOT EXISTS " + index + "_ts_idx ON " + table + " (ts);\n"
-                + "CREATE TABLE IF NOT EXISTS " + head + " (id SMALLINT PRIMARY KEY CHECK (id = 1), seq BIGINT NOT "
-                + "NULL, record_id VARCHAR(64), hash CHAR(64) NOT NULL);\n"
-                + "INSERT INTO " + head + " VALUES (1, 0, NULL, '" + ChainEntry.GENESIS_HASH
-                + "') ON CONFLICT (id) DO NOTHING;\n";
+        return tables.ddl();
     }
 
     @Override
     public ConsentRecord append(ConsentRecord.Draft draft) {
         Objects.requireNonNull(draft, "draft");
         requireOpen();
-        Pending pending = new Pending(draft);
-        if (durability == Durability.COMMIT_EACH) {
-            leader.lock();
-            try {
-                commit(List.of(pending));
-            } finally {
-                leader.unlock();
-            }
-        } else {
-            queue.add(pending);
-            leader.lock();
-            try {
-                if (!pending.done) {
-                    List<Pending> batch = new ArrayList<>();
-                    for (Pending p; batch.size() < MAX_BATCH && (p = queue.poll()) != null; ) {
-                        batch.add(p);
-                    }
-                    if (!batch.contains(pending)) {
-                        batch.add(pending);
-                        queue.remove(pending);
-                    }
-                    commit(batch);
-                }
-            } finally {
-                leader.unlock();
-            }
-        }
-        if (pending.error != null) {
-            throw pending.error;
-        }
-        return Objects.requireNonNull(pending.result, "result");
+        return appender.append(draft);
     }
 
     @Override
     public List<ConsentRecord> history(SubjectId subject) {
         Objects.requireNonNull(subject, "subject");
         requireOpen();
-        return retrying("read history", () -> {
-            try (Connection c = dataSource.getConnection();
-                 PreparedStatement ps = c.prepareStatement(
-                         "SELECT entry FROM " + table + " WHERE subject = ? ORDER BY seq")) {
+        return retry.run("read history", () -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(tables.history())) {
                 ps.setString(1, subject.value());
                 List<ConsentRecord> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ChainEntry entry = RecordFormat.parse(rs.getString(1));
-                        if (entry instanceof ConsentRecord) {
-                            out.add((ConsentRecord) entry);
+                        if (RecordFormat.parse(rs.getString(1)) instanceof ConsentRecord record) {
+                            out.add(record);
                         }
                     }
                 }
@@ -206,69 +178,44 @@ public final class JdbcConsentStore implements ConsentStore {
         }, now, Tombstone.REASON_RETENTION);
     }
 
+    /**
+     * Checks every row with {@code ChainVerifier} in {@code seq} order, that no {@code seq} is missing, and that the
+     * head row names the last entry.
+     */
     @Override
     public VerificationResult verify() {
         requireOpen();
-        long[] headSeq = new long[1];
-        String[] headId = new String[1];
-        String[] headHash = new String[1];
-        retrying("read chain head", () -> {
+        Optional<ChainHead> recorded = retry.run("read chain head", () -> {
             try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT seq, record_id, hash FROM " + head + " WHERE id = 1")) {
-                if (rs.next()) {
-                    headSeq[0] = rs.getLong(1);
-                    headId[0] = rs.getString(2);
-                    headHash[0] = rs.getString(3);
-                }
-                return null;
+                 ResultSet rs = st.executeQuery(tables.selectHead())) {
+                return rs.next() && rs.getString(3) != null
+                        ? Optional.of(new ChainHead(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                        : Optional.<ChainHead>empty();
             }
         });
-        if (headHash[0] == null) {
-            return VerificationResult.broken(0, null, head, "the chain head row is missing");
+        if (recorded.isEmpty()) {
+            return VerificationResult.broken(0, null, tables.head(), "the chain head row is missing");
         }
-        VerificationResult[] result = new VerificationResult[1];
-        long[] count = new long[1];
-        String[] previous = {ChainEntry.GENESIS_HASH};
+        ChainHead head = recorded.get();
+        ChainVerifier chain = ChainVerifier.full(head);
         scan((seq, text) -> {
-            if (result[0] != null) {
+            if (chain.isBroken()) {
                 return;
             }
             String position = "seq " + seq;
-            if (seq != count[0] + 1) {
-                result[0] = VerificationResult.broken(count[0], RecordFormat.findRecordId(text), position,
-                        "entries seq " + (count[0] + 1) + ".." + (seq - 1) + " are missing (deleted rows)");
-                return;
+            if (seq != chain.entries() + 1) {
+                chain.broken(position, RecordFormat.findRecordId(text), "entries seq " + (chain.entries() + 1) + ".."
+                        + (seq - 1) + " are missing (deleted rows)");
+            } else {
+                chain.next(position, text);
             }
-            ChainEntry entry;
-            try {
-                entry = RecordFormat.parse(text);
-            } catch (IllegalArgumentException e) {
-                result[0] = VerificationResult.broken(count[0], RecordFormat.findRecordId(text), position,
-                        "unreadable entry (" + e.getMessage() + ")");
-                return;
-            }
-            String problem = RecordFormat.toJson(entry).equals(text) ? RecordFormat.problem(entry, previous[0])
-                    : "stored text differs from the canonical form (edited entry)";
-            if (problem != null) {
-                result[0] = VerificationResult.broken(count[0], entry.recordId(), position, problem);
-                return;
-            }
-            previous[0] = entry.hash();
-            count[0]++;
         });
-        if (result[0] != null) {
-            return result[0];
+        VerificationResult result = chain.finish("after seq " + chain.entries());
+        if (result.valid() && (head.entries() != chain.entries() || !head.hash().equals(chain.last().hash()))) {
+            return chain.broken(tables.head(), head.recordId(), "the chain head does not match the last entry ("
+                    + chain.entries() + " entries present, head says " + head.entries() + ")");
         }
-        if (headSeq[0] > count[0]) {
-            return VerificationResult.broken(count[0], headId[0], "after seq " + count[0], "the chain head records "
-                    + headSeq[0] + " entries ending with " + headId[0] + ", but only " + count[0]
-                    + " are present (rows deleted from the end)");
-        }
-        if (headSeq[0] != count[0] || !headHash[0].equals(previous[0])) {
-            return VerificationResult.broken(count[0], headId[0], head, "the chain head does not match the last "
-                    + "entry (" + count[0] + " entries present, head says " + headSeq[0] + ")");
-        }
-        return VerificationResult.ok(count[0]);
+        return result;
     }
 
     /** Appends fail after close; the {@link DataSource} is the caller's and stays open. */
@@ -278,143 +225,22 @@ public final class JdbcConsentStore implements ConsentStore {
     }
 
     public String tableName() {
-        return table;
-    }
-
-    // ---- internals ----
-
-    private void createSchema() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_xact_lock(hashtext('" + table + "'))");
-                for (String ddl : schemaDdl().split(";\n")) {
-                    if (!ddl.isBlank()) {
-                        st.execute(ddl);
-                    }
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        }
-    }
-
-    private void commit(List<Pending> batch) {
-        try {
-            retrying("append", () -> {
-                commitOnce(batch);
-                return null;
-            });
-            for (Pending p : batch) {
-                p.done = true;
-            }
-        } catch (StoreException | IllegalArgumentException e) {
-            if (batch.size() == 1) {
-                batch.get(0).fail(e);
-                return;
-            }
-            for (Pending p : batch) {
-                if (!p.done) {
-                    commit(List.of(p));
-                }
-            }
-        }
-    }
-
-    /** One transaction for the batch; records already committed by an earlier, unacknowledged try are reused. */
-    private void commitOnce(List<Pending> batch) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                long seq;
-                String previous;
-                try (Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT seq, hash FROM " + head + " WHERE id = 1 FOR UPDATE")) {
-                    if (!rs.next()) {
-                        throw new StoreException("chain head row missing in " + head + "; was the table emptied?");
-                    }
-                    seq = rs.getLong(1);
-                    previous = rs.getString(2);
-                }
-                List<ConsentRecord> results = new ArrayList<>();
-                String lastId = null;
-                try (PreparedStatement find = c.prepareStatement(
-                        "SELECT entry FROM " + table + " WHERE record_id = ?");
-                     PreparedStatement insert = c.prepareStatement("INSERT INTO " + table
-                             + " (seq, record_id, subject, ts, expiry, entry, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                    for (Pending p : batch) {
-                        ConsentRecord.Draft draft = p.draft;
-                        find.setString(1, draft.recordId());
-                        try (ResultSet rs = find.executeQuery()) {
-                            if (rs.next()) {
-                                ChainEntry existing = RecordFormat.parse(rs.getString(1));
-                                if (!p.attempted || !(existing instanceof ConsentRecord)
-                                        || !((ConsentRecord) existing).draft().equals(draft)) {
-                                    throw new IllegalArgumentException("a record with id " + draft.recordId()
-                                            + " already exists");
-                                }
-                                results.add((ConsentRecord) existing);
-                                continue;
-                            }
-                        }
-                        ConsentRecord record = draft.link(previous);
-                        seq++;
-                        insert.setLong(1, seq);
-                        insert.setString(2, record.recordId());
-                        insert.setString(3, record.subject().value());
-                        insert.setTimestamp(4, Timestamp.from(record.timestamp()));
-                        insert.setTimestamp(5, Timestamp.from(record.expiry()));
-                        insert.setString(6, RecordFormat.toJson(record));
-                        insert.setString(7, record.hash());
-                        insert.addBatch();
-                        previous = record.hash();
-                        lastId = record.recordId();
-                        results.add(record);
-                    }
-                    insert.executeBatch();
-                }
-                if (lastId != null) {
-                    try (PreparedStatement update = c.prepareStatement(
-                            "UPDATE " + head + " SET seq = ?, record_id = ?, hash = ? WHERE id = 1")) {
-                        update.setLong(1, seq);
-                        update.setString(2, lastId);
-                        update.setString(3, previous);
-                        update.executeUpdate();
-                    }
-                }
-                for (Pending p : batch) {
-                    p.attempted = true;
-                }
-                c.commit();
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).result = results.get(i);
-                }
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            }
-        }
+        return tables.records();
     }
 
     private int tombstone(String where, SqlBinder binder, Instant now, String reason) {
-        return retrying(reason, () -> {
+        return retry.run(reason, () -> {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try {
                     int count = 0;
-                    try (PreparedStatement select = c.prepareStatement(
-                            "SELECT seq, entry FROM " + table + " " + where + " ORDER BY seq FOR UPDATE");
-                         PreparedStatement update = c.prepareStatement("UPDATE " + table
-                                 + " SET subject = NULL, ts = NULL, expiry = NULL, entry = ? WHERE seq = ?")) {
+                    try (PreparedStatement select = c.prepareStatement(tables.lockMatching(where));
+                         PreparedStatement update = c.prepareStatement(tables.tombstone())) {
                         binder.bind(select);
                         try (ResultSet rs = select.executeQuery()) {
                             while (rs.next()) {
-                                ChainEntry entry = RecordFormat.parse(rs.getString(2));
-                                if (entry instanceof ConsentRecord) {
-                                    update.setString(1, RecordFormat.toJson(
-                                            Tombstone.of((ConsentRecord) entry, now, reason)));
+                                if (RecordFormat.parse(rs.getString(2)) instanceof ConsentRecord record) {
+                                    update.setString(1, RecordFormat.toJson(Tombstone.of(record, now, reason)));
                                     update.setLong(2, rs.getLong(1));
                                     update.addBatch();
                                     count++;
@@ -426,7 +252,7 @@ public final class JdbcConsentStore implements ConsentStore {
                     c.commit();
                     return count;
                 } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
+                    SqlRetry.rollbackQuietly(c);
                     throw e;
                 }
             }
@@ -435,13 +261,13 @@ public final class JdbcConsentStore implements ConsentStore {
 
     /** Streams all rows in chain order; retried only until the first row is handed on, never half-way. */
     private void scan(RowHandler handler) {
-        retrying("read chain", () -> {
+        retry.run("read chain", () -> {
             boolean started = false;
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(false);
                 try (Statement st = c.createStatement()) {
                     st.setFetchSize(1000);
-                    try (ResultSet rs = st.executeQuery("SELECT seq, entry FROM " + table + " ORDER BY seq")) {
+                    try (ResultSet rs = st.executeQuery(tables.scan())) {
                         while (rs.next()) {
                             started = true;
                             handler.row(rs.getLong(1), rs.getString(2));
@@ -449,13 +275,13 @@ public final class JdbcConsentStore implements ConsentStore {
                     }
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly(c);
+                    SqlRetry.rollbackQuietly(c);
                     throw e;
                 }
             } catch (SQLException e) {
                 if (started) {
-                    throw new StoreException("consent store " + table + ": reading the chain failed part-way ("
-                            + e.getMessage() + "); run it again", e);
+                    throw new StoreException("consent store " + tables.records() + ": reading the chain failed "
+                            + "part-way (" + e.getMessage() + "); run it again", e);
                 }
                 throw e;
             }
@@ -463,84 +289,10 @@ public final class JdbcConsentStore implements ConsentStore {
         });
     }
 
-    /**
-     * Runs {@code action}, retrying transient failures (lost connection, server shutting down or restarting,
-     * serialisation failure, deadlock) with back-off until the retry timeout.
-     */
-    private <T> T retrying(String what, SqlAction<T> action) {
-        long deadline = System.nanoTime() + retryTimeout.toNanos();
-        long backoffMillis = 50;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return action.run();
-            } catch (SQLException e) {
-                if (!isTransient(e) || System.nanoTime() > deadline) {
-                    throw new StoreException("consent store " + table + ": " + what + " failed (SQLState "
-                            + e.getSQLState() + "): " + e.getMessage(), e);
-                }
-                LOG.log(Level.WARNING, "consent store {0}: {1} failed (attempt {2}, SQLState {3}: {4}); retrying",
-                        table, what, attempt, e.getSQLState(), e.getMessage());
-                try {
-                    Thread.sleep(backoffMillis);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new StoreException("consent store " + table + ": interrupted while retrying " + what, e);
-                }
-                backoffMillis = Math.min(backoffMillis * 2, 2000);
-            }
-        }
-    }
-
-    private static boolean isTransient(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException) {
-                return true;
-            }
-            if (t instanceof SQLException) {
-                String state = ((SQLException) t).getSQLState();
-                if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("40001")
-                        || state.equals("40P01") || state.equals("53300"))) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            LOG.log(Level.DEBUG, "rollback failed: {0}", e.getMessage());
-        }
-    }
-
     private void requireOpen() {
         if (closed) {
-            throw new IllegalStateException("consent store " + table + " is closed");
+            throw new IllegalStateException("consent store " + tables.records() + " is closed");
         }
-    }
-
-    private static final class Pending {
-        final ConsentRecord.Draft draft;
-        volatile boolean done;
-        volatile boolean attempted;
-        volatile @Nullable ConsentRecord result;
-        volatile @Nullable RuntimeException error;
-
-        Pending(ConsentRecord.Draft draft) {
-            this.draft = draft;
-        }
-
-        void fail(RuntimeException e) {
-            error = e;
-            done = true;
-        }
-    }
-
-    @FunctionalInterface
-    private interface SqlAction<T> {
-        T run() throws SQLException;
     }
 
     @FunctionalInterface
@@ -557,12 +309,12 @@ public final class JdbcConsentStore implements ConsentStore {
      * Configures a {@link JdbcConsentStore}. Each option may be set once; setting one twice fails and names it.
      */
     public static final class Builder {
+        private final SetOnce options = new SetOnce("JdbcConsentStore.Builder");
         private final DataSource dataSource;
-        private @Nullable String tableName;
-        private @Nullable Durability durability;
-        private @Nullable Duration retryTimeout;
+        private String tableName = DEFAULT_TABLE_NAME;
+        private Durability durability = Durability.COMMIT_EACH;
+        private Duration retryTimeout = DEFAULT_RETRY_TIMEOUT;
         private boolean createSchema = true;
-        private boolean schemaSet;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -575,22 +327,15 @@ public final class JdbcConsentStore implements ConsentStore {
          */
         public Builder withTableName(String tableName) {
             Objects.requireNonNull(tableName, "tableName");
-            if (this.tableName != null) {
-                throw new IllegalStateException("tableName was already set");
-            }
-            if (!TABLE_NAME.matcher(tableName).matches()) {
-                throw new IllegalArgumentException("table name must be [schema.]name of lowercase letters, digits and "
-                        + "underscores, got '" + tableName + "'");
-            }
+            ConsentTables.check(tableName);
+            options.claim("tableName");
             this.tableName = tableName;
             return this;
         }
 
         public Builder withDurability(Durability durability) {
             Objects.requireNonNull(durability, "durability");
-            if (this.durability != null) {
-                throw new IllegalStateException("durability was already set");
-            }
+            options.claim("durability");
             this.durability = durability;
             return this;
         }
@@ -598,22 +343,17 @@ public final class JdbcConsentStore implements ConsentStore {
         /** How long transient failures (e.g. a database restart) are retried; default 30 s. */
         public Builder withRetryTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
-            if (this.retryTimeout != null) {
-                throw new IllegalStateException("retryTimeout was already set");
-            }
             if (timeout.isNegative()) {
                 throw new IllegalArgumentException("retry timeout must not be negative");
             }
+            options.claim("retryTimeout");
             this.retryTimeout = timeout;
             return this;
         }
 
-        /** Do not run the DDL on start; the tables must exist (see {@link #schemaDdl()}). */
+        /** Do not run the DDL on start; the tables must exist (see {@link JdbcConsentStore#schemaDdl()}). */
         public Builder withoutSchemaCreation() {
-            if (schemaSet) {
-                throw new IllegalStateException("schema creation was already set");
-            }
-            schemaSet = true;
+            options.claim("schemaCreation");
             createSchema = false;
             return this;
         }
