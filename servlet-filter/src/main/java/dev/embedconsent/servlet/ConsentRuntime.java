@@ -10,7 +10,6 @@ import dev.embedconsent.placeholder.PlaceholderRenderer;
 import dev.embedconsent.provider.ProviderCatalogue;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ConsentStore;
-import dev.embedconsent.store.DriverManagerDataSource;
 import dev.embedconsent.store.JdbcConsentStore;
 import dev.embedconsent.store.JsonLinesConsentStore;
 import jakarta.servlet.ServletContext;
@@ -91,11 +90,11 @@ final class ConsentRuntime implements AutoCloseable {
     private static ConsentStore openStore(EmbedConsentConfig config) {
         DataSource dataSource = config.dataSource();
         String url = config.jdbcUrl();
-        if (dataSource == null && url != null) {
-            dataSource = new DriverManagerDataSource(url, config.jdbcUser(), config.jdbcPassword());
-        }
         if (dataSource != null) {
             return JdbcConsentStore.builder(dataSource).build();
+        }
+        if (url != null) {
+            return JdbcConsentStore.builder(url, config.jdbcUser(), config.jdbcPassword()).build();
         }
         return JsonLinesConsentStore.open(config.dataDirectory());
     }
