@@ -20,10 +20,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The response the application writes to. It holds back {@code Content-Length} and {@code ETag} until it knows
- * whether the body is rewritten, lets the configured {@link RewritePolicy} decide at the first write or flush (or
- * at {@link #finish()}), and then streams the body through its {@link RewritingOutputStream}: through a
- * {@code RewriteSession} or straight to the container.
+ * The response the application writes to. It holds back {@code Content-Length} and {@code ETag}
+ * ({@link HeldHeaders}) until it knows whether the body is rewritten, lets the configured {@link RewritePolicy}
+ * decide at the first write or flush (or at {@link #finish()}), and then streams the body through its
+ * {@link RewritingOutputStream}: through a {@code RewriteSession} or straight to the container.
  *
  * <pre>{@code
  * RewritingResponse wrapped = new RewritingResponse(response, request, runtime);
@@ -45,11 +45,9 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     private final HttpServletRequest request;
     private final ConsentRuntime runtime;
     private final RewritingOutputStream out;
+    private final HeldHeaders held = new HeldHeaders();
     private Mode mode = Mode.UNDECIDED;
-    private @Nullable Long heldLength;
-    private @Nullable String heldEtag;
     private @Nullable PageContext page;
-    private @Nullable String revalidatedVariant;
     private @Nullable EncodingWriter encoder;
     private @Nullable PrintWriter writer;
     private boolean usingStream;
@@ -76,22 +74,11 @@ final class RewritingResponse extends HttpServletResponseWrapper {
                 Charset transport = e != null ? e.charset() : ContentTypes.charset(r.getContentType());
                 PageContext context = runtime.pageContext(request, r, transport);
                 page = context;
-                consentHeaders(r, runtime.variant(context.consentedProviders()));
+                held.rewritten(r, runtime.variant(context.consentedProviders()));
             } else {
                 mode = Mode.PASS;
-                if (heldLength != null) {
-                    r.setContentLengthLong(heldLength);
-                }
-                String variant = revalidatedVariant;
-                if (variant != null && r.getStatus() == HttpServletResponse.SC_NOT_MODIFIED) {
-                    // the application confirmed our rewritten copy: the 304 must describe that copy
-                    consentHeaders(r, variant);
-                } else if (heldEtag != null) {
-                    r.setHeader("ETag", heldEtag);
-                }
+                held.passed(r);
             }
-            heldLength = null;
-            heldEtag = null;
         }
         return mode == Mode.REWRITE ? page : null;
     }
@@ -102,26 +89,13 @@ final class RewritingResponse extends HttpServletResponseWrapper {
             LOG.log(Level.WARNING, "non-blocking output (setWriteListener) on {0} is passed through "
                     + "without rewriting; embeds on it are not held back", request.getRequestURI());
             mode = Mode.PASS;
-            Long len = heldLength;
-            if (len != null) {
-                container().setContentLengthLong(len);
-            }
-            heldLength = null;
-        }
-    }
-
-    private void consentHeaders(HttpServletResponse r, String variant) {
-        r.setHeader("Vary", CacheHeaders.vary(List.copyOf(r.getHeaders("Vary"))));
-        r.setHeader("Cache-Control", CacheHeaders.cacheControl(List.copyOf(r.getHeaders("Cache-Control"))));
-        String etag = heldEtag != null ? heldEtag : r.getHeader("ETag");
-        if (etag != null) {
-            r.setHeader("ETag", CacheHeaders.etag(etag, variant));
+            held.passedLength(container());
         }
     }
 
     /** The variant of an {@code If-None-Match} tag we handed to the application without its suffix. */
     void revalidating(String variant) {
-        revalidatedVariant = variant;
+        held.revalidating(variant);
     }
 
     /** Ends the document: pending characters, the rewriter's tail. Idempotent; the container closes the rest. */
@@ -150,14 +124,13 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         if (mode == Mode.REWRITE) {
             out.drop();
         }
-        heldLength = null;
-        heldEtag = null;
+        held.clear();
         mode = Mode.PASS;
     }
 
     private void length(long length) {
         if (mode == Mode.UNDECIDED) {
-            heldLength = length;
+            held.length(length);
         } else if (mode == Mode.PASS) {
             super.setContentLengthLong(length);
         }
@@ -165,7 +138,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
 
     private void etag(String value) {
         if (mode == Mode.UNDECIDED) {
-            heldEtag = value;
+            held.etag(value);
         } else if (mode == Mode.PASS) {
             super.setHeader("ETag", value);
         } else {
@@ -340,8 +313,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         usingStream = false;
         out.drop();
         page = null;
-        heldLength = null;
-        heldEtag = null;
+        held.clear();
         mode = Mode.UNDECIDED;
     }
 

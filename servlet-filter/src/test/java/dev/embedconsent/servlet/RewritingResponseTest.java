@@ -287,7 +287,8 @@ class RewritingResponseTest {
     @ValueSource(booleans = {false, true})
     void servlet61ByteBufferWritesAreRewritten(boolean direct) throws IOException {
         byte[] page = PAGE.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(page.length + 20) : ByteBuffer.allocate(page.length + 20);
+        int capacity = page.length + 20;
+        ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
         buffer.position(7);
         buffer.put(page).flip().position(7);
         ByteBuffer slice = direct ? buffer : buffer.slice();
