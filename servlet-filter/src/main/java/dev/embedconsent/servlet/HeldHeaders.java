@@ -56,15 +56,6 @@ final class HeldHeaders {
         clear();
     }
 
-    /** Non-blocking output passes through with its held length. */
-    void passedLength(HttpServletResponse container) {
-        Long len = length;
-        if (len != null) {
-            container.setContentLengthLong(len);
-        }
-        length = null;
-    }
-
     /** Forgets the held values, for a reset or an abandoned page. */
     void clear() {
         length = null;

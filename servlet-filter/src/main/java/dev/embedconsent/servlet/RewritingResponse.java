@@ -89,7 +89,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
             LOG.log(Level.WARNING, "non-blocking output (setWriteListener) on {0} is passed through "
                     + "without rewriting; embeds on it are not held back", request.getRequestURI());
             mode = Mode.PASS;
-            held.passedLength(container());
+            held.passed(container());
         }
     }
 

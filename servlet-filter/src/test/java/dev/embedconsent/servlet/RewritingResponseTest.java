@@ -23,6 +23,7 @@ import static org.mockito.Mockito.when;
 import dev.embedconsent.consent.CookieKey;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -448,6 +449,24 @@ class RewritingResponseTest {
         IOException e = assertThrows(IOException.class, () -> out.write('b'));
         assertEquals("the response output is already closed", e.getMessage());
         assertEquals("a", container.body(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void nonBlockingOutputPassesThroughWithItsHeldHeaders() throws IOException {
+        WriteListener listener = mock(WriteListener.class);
+        response.setContentType("text/html;charset=UTF-8");
+        response.setContentLength(PAGE.length());
+        response.setHeader("ETag", "\"v\"");
+        ServletOutputStream out = response.getOutputStream();
+        out.setWriteListener(listener);
+        verify(container.stream).setWriteListener(listener);
+        verify(container.response).setContentLengthLong(PAGE.length());
+        assertEquals("\"v\"", container.header("ETag"));
+        assertTrue(out.isReady());
+        out.write(PAGE.getBytes(StandardCharsets.UTF_8));
+        response.finish();
+        assertEquals(PAGE, container.body(StandardCharsets.UTF_8));
+        assertNull(container.header("Vary"));
     }
 
     @Test
