@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>What is rewritten: the body is streamed through the {@code EmbedRewriter} (never buffered whole; a flush sends
- * what is safe at once) by a {@link RewritingResponse}. The decision is taken at the first body write, flush or the
+ * what is safe at once) by a {@code RewritingResponse}. The decision is taken at the first body write, flush or the
  * end of the request, whichever comes first, so a {@code Content-Type} set late or through {@code setHeader} counts.
  * The configured {@link RewritePolicy} decides; by default GET and HEAD with a 2xx status other than 206, no
  * {@code Content-Encoding}, no {@code Content-Range}, and a {@code text/html} type. A rewritten response loses its
