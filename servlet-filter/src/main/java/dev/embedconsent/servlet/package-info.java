@@ -20,8 +20,9 @@
  *   <li>A page: the filter wraps the response in a {@code RewritingResponse} (the request in an
  *       {@code ApplicationRequest}); at the first body write the {@link dev.embedconsent.servlet.RewritePolicy}
  *       decides, and the {@code RewritingOutputStream} streams the body through the core {@code EmbedRewriter} or
- *       straight to the container. {@code CacheHeaders} adjusts {@code Vary}, {@code Cache-Control} and
- *       {@code ETag}; {@code FinishingAsyncContext} and {@code FinishOnComplete} end async documents.</li>
+ *       straight to the container. {@code HeldHeaders} keeps {@code Content-Length} and {@code ETag} until then,
+ *       {@code CacheHeaders} computes {@code Vary}, {@code Cache-Control} and the {@code ETag} suffix;
+ *       {@code FinishingAsyncContext} and {@code FinishOnComplete} end async documents.</li>
  *   <li>The endpoints: {@code ConsentEndpoints}, with {@code SameOriginCheck}, {@code ClientRateLimiter},
  *       {@code CookieHeaders}, {@code SettingsPage} and {@code StaticAsset}.</li>
  * </ul>
