@@ -35,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The HTTP endpoints under {@code {base}} (DESIGN.md, "HTTP endpoints of the filter"):
+ * The HTTP endpoints under {@code {base}} (see the README, "HTTP API"):
  * <ul>
  *   <li>{@code POST {base}/consent}: JSON {@code {"provider","decision":"grant"|"withdraw","scope":"provider"|"once",
  *       "page"}} (optional extras: {@code "language"}, {@code "method":"button"|"api"}), or the same fields
@@ -159,7 +159,7 @@ final class ConsentEndpoints {
         }
         limit(request, response);
         String type = request.getContentType();
-        String media = type == null ? "" : EmbedConsentFilter.mediaType(type);
+        String media = type == null ? "" : ContentTypes.mediaType(type);
         boolean isJson = media.equals("application/json") || media.endsWith("+json");
         boolean isForm = media.equals("application/x-www-form-urlencoded");
         if (!isJson && !isForm) {

@@ -2,21 +2,25 @@ package dev.embedconsent.servlet;
 
 import dev.embedconsent.consent.ConsentService;
 import dev.embedconsent.consent.CookieKey;
+import dev.embedconsent.internal.SetOnce;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Period;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The immutable settings of one {@link EmbedConsentFilter}. Build it with {@link EmbedConsentFilter#builder()}, parse
- * it from a spec string with {@link #parse(String)}, or read it from servlet init-params with
- * {@link #fromInitParameters(Function)}. Every option has the same name in all three forms:
+ * The immutable settings of one {@link EmbedConsentFilter}. Build it with {@link #builder()} (the builder that
+ * {@link EmbedConsentFilter#builder()} returns too), parse it from a spec string with {@link #parse(String)}, or read
+ * it from servlet init-params with {@link #fromInitParameters(Function)}. Every option has the same name in all three
+ * forms:
  *
  * <table>
  * <caption>Options</caption>
@@ -47,6 +51,10 @@ import org.jspecify.annotations.Nullable;
  *     <td>per-client token bucket on the consent endpoints, or {@code off}</td></tr>
  * <tr><td>{@code csp-nonce-attribute}</td><td>{@code cspNonceAttribute}</td><td>none</td>
  *     <td>request attribute holding the page's CSP nonce, copied onto the activation script</td></tr>
+ * <tr><td>none (programmatic only)</td><td>{@code rewritePolicy}</td><td>{@link RewritePolicy#DEFAULT}</td>
+ *     <td>which responses are rewritten</td></tr>
+ * <tr><td>none (programmatic only)</td><td>{@code clock}</td><td>system UTC</td>
+ *     <td>the clock of consent timestamps and expiry (tests)</td></tr>
  * </table>
  *
  * <p>Values of {@code hmac-key} and {@code jdbc-password} may be written {@code env:NAME} to read an environment
@@ -78,9 +86,10 @@ public final class EmbedConsentConfig {
     private final PathPatterns exclusions;
     private final RateLimit rateLimit;
     private final @Nullable String cspNonceAttribute;
+    private final RewritePolicy rewritePolicy;
     private final Clock clock;
 
-    EmbedConsentConfig(EmbedConsentFilter.Builder b) {
+    private EmbedConsentConfig(Builder b) {
         this.basePath = b.basePath == null ? "/embed-consent" : b.basePath;
         this.dataDirectory = b.dataDirectory == null ? Path.of("embed-consent-data") : b.dataDirectory;
         this.jdbcUrl = b.jdbcUrl;
@@ -95,6 +104,7 @@ public final class EmbedConsentConfig {
         this.exclusions = b.exclusions == null ? PathPatterns.NONE : b.exclusions;
         this.rateLimit = b.rateLimit == null ? RateLimit.DEFAULT : b.rateLimit;
         this.cspNonceAttribute = b.cspNonceAttribute;
+        this.rewritePolicy = b.rewritePolicy == null ? RewritePolicy.DEFAULT : b.rewritePolicy;
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         if (jdbcUrl != null && dataSource != null) {
             throw new IllegalArgumentException("set either jdbc-url or dataSource, not both");
@@ -110,14 +120,40 @@ public final class EmbedConsentConfig {
         }
     }
 
+    /** A builder with nothing set; {@link EmbedConsentFilter#builder()} returns the same. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder pre-set from a spec string, e.g. {@code "base-path=/consent; exclude=/admin"}: options separated by
+     * {@code ;}, each {@code key=value} with the init-param name as key.
+     */
+    public static Builder builder(String spec) {
+        Objects.requireNonNull(spec, "spec");
+        Builder builder = new Builder();
+        for (String part : spec.split(";")) {
+            String option = part.strip();
+            if (option.isEmpty()) {
+                continue;
+            }
+            int eq = option.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("spec part '" + option + "' must be key=value");
+            }
+            builder.option(option.substring(0, eq).strip(), option.substring(eq + 1).strip());
+        }
+        return builder;
+    }
+
     /** The defaults; see the class comment. */
     public static EmbedConsentConfig defaults() {
-        return EmbedConsentFilter.builder().buildConfig();
+        return builder().buildConfig();
     }
 
     /** Parses the spec form, e.g. {@code base-path=/consent; exclude=/admin,/api/**}. */
     public static EmbedConsentConfig parse(String spec) {
-        return EmbedConsentFilter.builder(spec).buildConfig();
+        return builder(spec).buildConfig();
     }
 
     /**
@@ -126,7 +162,7 @@ public final class EmbedConsentConfig {
      */
     public static EmbedConsentConfig fromInitParameters(Function<String, @Nullable String> initParameter) {
         String spec = initParameter.apply(SPEC_PARAMETER);
-        EmbedConsentFilter.Builder builder = spec == null ? EmbedConsentFilter.builder() : EmbedConsentFilter.builder(spec);
+        Builder builder = spec == null ? builder() : builder(spec);
         for (String name : OPTION_NAMES) {
             String value = initParameter.apply(name);
             if (value != null) {
@@ -200,6 +236,10 @@ public final class EmbedConsentConfig {
 
     public @Nullable String cspNonceAttribute() {
         return cspNonceAttribute;
+    }
+
+    public RewritePolicy rewritePolicy() {
+        return rewritePolicy;
     }
 
     public Clock clock() {
@@ -325,5 +365,224 @@ public final class EmbedConsentConfig {
             throw new IllegalArgumentException(option + " refers to environment variable " + name + ", which is not set");
         }
         return value;
+    }
+
+    /**
+     * Builds an {@link EmbedConsentConfig}, or an {@link EmbedConsentFilter} with it. Each option may be set once
+     * (the shared {@code SetOnce} rule): setting it again, by its method or by {@link #option}, is an
+     * {@link IllegalStateException} naming the option. The options are described in {@link EmbedConsentConfig}.
+     * <pre>{@code
+     * EmbedConsentFilter filter = EmbedConsentConfig.builder()
+     *         .dataDirectory(Path.of("/var/lib/embed-consent"))
+     *         .option("consent-lifetime", "90d")
+     *         .exclude("/admin", "/api/**")
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final SetOnce options = new SetOnce("EmbedConsentConfig.Builder");
+        private @Nullable String basePath;
+        private @Nullable Path dataDirectory;
+        private @Nullable String jdbcUrl;
+        private @Nullable String jdbcUser;
+        private @Nullable String jdbcPassword;
+        private @Nullable DataSource dataSource;
+        private @Nullable String hmacKeys;
+        private @Nullable List<String> languages;
+        private @Nullable String defaultLanguage;
+        private @Nullable Path providersFile;
+        private @Nullable Period consentLifetime;
+        private @Nullable PathPatterns exclusions;
+        private @Nullable RateLimit rateLimit;
+        private @Nullable String cspNonceAttribute;
+        private @Nullable RewritePolicy rewritePolicy;
+        private @Nullable Clock clock;
+
+        private Builder() {}
+
+        /** Sets an option by its init-param name, e.g. {@code option("consent-lifetime", "90d")}. */
+        public Builder option(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value of " + name);
+            switch (name) {
+                case "base-path": return basePath(value);
+                case "data-dir": return dataDirectory(Path.of(value));
+                case "jdbc-url": options.claim(name); jdbcUrl = value; return this;
+                case "jdbc-user": options.claim(name); jdbcUser = value; return this;
+                case "jdbc-password":
+                    options.claim(name);
+                    jdbcPassword = resolveSecret(name, value);
+                    return this;
+                case "hmac-key": return hmacKeys(resolveSecret(name, value));
+                case "languages": return languages(list(value));
+                case "default-language": return defaultLanguage(value);
+                case "providers-file": return providersFile(Path.of(value));
+                case "consent-lifetime": return consentLifetime(parsePeriod(name, value));
+                case "exclude": return exclude(list(value).toArray(String[]::new));
+                case "rate-limit": return rateLimit(RateLimit.parse(value));
+                case "csp-nonce-attribute": return cspNonceAttribute(value);
+                default:
+                    throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
+                            + String.join(", ", OPTION_NAMES));
+            }
+        }
+
+        private static List<String> list(String value) {
+            List<String> items = new ArrayList<>();
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.strip());
+                }
+            }
+            return items;
+        }
+
+        /** Where the endpoints live, relative to the context path; default {@code /embed-consent}. */
+        public Builder basePath(String path) {
+            Objects.requireNonNull(path, "basePath");
+            options.claim("base-path");
+            if (!path.startsWith("/") || path.length() < 2 || path.endsWith("/") || path.contains("*")) {
+                throw new IllegalArgumentException("base-path '" + path + "' must look like /embed-consent");
+            }
+            basePath = path;
+            return this;
+        }
+
+        /** Directory of the JSON Lines store; default {@code embed-consent-data} in the working directory. */
+        public Builder dataDirectory(Path directory) {
+            options.claim("data-dir");
+            dataDirectory = Objects.requireNonNull(directory, "dataDirectory");
+            return this;
+        }
+
+        /** Use the PostgreSQL store through {@code DriverManager}; the driver must be on the class path. */
+        public Builder jdbc(String url, @Nullable String user, @Nullable String password) {
+            options.claim("jdbc-url");
+            jdbcUrl = Objects.requireNonNull(url, "url");
+            if (user != null) {
+                options.claim("jdbc-user");
+                jdbcUser = user;
+            }
+            if (password != null) {
+                options.claim("jdbc-password");
+                jdbcPassword = password;
+            }
+            return this;
+        }
+
+        /** Use the PostgreSQL store through the application's (pooled) {@code DataSource}. */
+        public Builder dataSource(DataSource source) {
+            options.claim("dataSource");
+            dataSource = Objects.requireNonNull(source, "dataSource");
+            return this;
+        }
+
+        /**
+         * Cookie signing keys {@code id:base64url-secret[,id:secret...]}, secrets of at least 32 bytes; the first
+         * signs, all verify. Default: generated once into the data directory.
+         */
+        public Builder hmacKeys(String keys) {
+            Objects.requireNonNull(keys, "hmacKeys");
+            options.claim("hmac-key");
+            hmacKeys = checkKeys(keys);
+            return this;
+        }
+
+        /** Settings-page languages, also the choice for the recorded language; default {@code en, de, uk}. */
+        public Builder languages(List<String> codes) {
+            Objects.requireNonNull(codes, "languages");
+            options.claim("languages");
+            for (String code : codes) {
+                requireLanguage("languages", code);
+            }
+            languages = List.copyOf(codes);
+            return this;
+        }
+
+        public Builder defaultLanguage(String code) {
+            options.claim("default-language");
+            defaultLanguage = requireLanguage("default-language", code);
+            return this;
+        }
+
+        private static String requireLanguage(String option, String code) {
+            Objects.requireNonNull(code, option);
+            if (!code.matches("[a-z]{2,3}")) {
+                throw new IllegalArgumentException(option + " '" + code + "' must be a lowercase language code like en");
+            }
+            return code;
+        }
+
+        /** A JSON file of providers added to (or replacing same-id) built-ins. */
+        public Builder providersFile(Path file) {
+            options.claim("providers-file");
+            providersFile = Objects.requireNonNull(file, "providersFile");
+            return this;
+        }
+
+        /** How long "always allow" lasts; default 6 months, at most 13. */
+        public Builder consentLifetime(Period lifetime) {
+            Objects.requireNonNull(lifetime, "consentLifetime");
+            options.claim("consent-lifetime");
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new IllegalArgumentException("consent-lifetime must be positive, was " + lifetime);
+            }
+            if (lifetime.toTotalMonths() * 31 + lifetime.getDays() > 396) {
+                throw new IllegalArgumentException("consent-lifetime " + lifetime + " is longer than 13 months");
+            }
+            consentLifetime = lifetime;
+            return this;
+        }
+
+        /** Paths never rewritten: segment prefixes ({@code /admin}) or globs ({@code /docs/*.html}). */
+        public Builder exclude(String... patterns) {
+            Objects.requireNonNull(patterns, "exclude");
+            options.claim("exclude");
+            exclusions = new PathPatterns(List.of(patterns));
+            return this;
+        }
+
+        /** Per-client limit on the consent endpoints; default {@code 30/1m}; {@link RateLimit#OFF} to disable. */
+        public Builder rateLimit(RateLimit limit) {
+            options.claim("rate-limit");
+            rateLimit = Objects.requireNonNull(limit, "rateLimit");
+            return this;
+        }
+
+        /** Request attribute where the application keeps the page's CSP nonce. */
+        public Builder cspNonceAttribute(String attribute) {
+            options.claim("csp-nonce-attribute");
+            if (Objects.requireNonNull(attribute, "cspNonceAttribute").isBlank()) {
+                throw new IllegalArgumentException("csp-nonce-attribute must not be blank");
+            }
+            cspNonceAttribute = attribute;
+            return this;
+        }
+
+        /**
+         * Which responses are rewritten; default {@link RewritePolicy#DEFAULT}. Programmatic only, e.g.
+         * {@code rewritePolicy(RewritePolicy.DEFAULT.and((request, response) -> !request.isUserInRole("editor")))}.
+         */
+        public Builder rewritePolicy(RewritePolicy policy) {
+            options.claim("rewritePolicy");
+            rewritePolicy = Objects.requireNonNull(policy, "rewritePolicy");
+            return this;
+        }
+
+        /** The clock for consent timestamps and expiry; programmatic only (tests). */
+        public Builder clock(Clock c) {
+            options.claim("clock");
+            clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        public EmbedConsentConfig buildConfig() {
+            return new EmbedConsentConfig(this);
+        }
+
+        /** A filter with this configuration, for {@code ServletContext.addFilter} or a Spring registration bean. */
+        public EmbedConsentFilter build() {
+            return new EmbedConsentFilter(buildConfig());
+        }
     }
 }

@@ -11,7 +11,21 @@
  *        .addMappingForUrlPatterns(EnumSet.of(REQUEST, ASYNC, FORWARD), false, "/*");
  * }</pre>
  *
- * Configuration: {@link dev.embedconsent.servlet.EmbedConsentConfig} (builder, spec string, init-params).
+ * <p>Which class does what:
+ * <ul>
+ *   <li>Configuration: {@link dev.embedconsent.servlet.EmbedConsentConfig} and its
+ *       {@link dev.embedconsent.servlet.EmbedConsentConfig.Builder} (builder, spec string, init-params).</li>
+ *   <li>{@code ConsentRuntime}: what a started filter shares across requests (catalogue, rewriter, consent service,
+ *       store, cookie codec), built in {@code init} and closed in {@code destroy}.</li>
+ *   <li>A page: the filter wraps the response in a {@code RewritingResponse} (the request in an
+ *       {@code ApplicationRequest}); at the first body write the {@link dev.embedconsent.servlet.RewritePolicy}
+ *       decides, and the {@code RewritingOutputStream} streams the body through the core {@code EmbedRewriter} or
+ *       straight to the container. {@code HeldHeaders} keeps {@code Content-Length} and {@code ETag} until then,
+ *       {@code CacheHeaders} computes {@code Vary}, {@code Cache-Control} and the {@code ETag} suffix;
+ *       {@code FinishingAsyncContext} and {@code FinishOnComplete} end async documents.</li>
+ *   <li>The endpoints: {@code ConsentEndpoints}, with {@code SameOriginCheck}, {@code ClientRateLimiter},
+ *       {@code CookieHeaders}, {@code SettingsPage} and {@code StaticAsset}.</li>
+ * </ul>
  */
 @NullMarked
 package dev.embedconsent.servlet;

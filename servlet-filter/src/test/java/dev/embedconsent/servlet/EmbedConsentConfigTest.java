@@ -2,6 +2,7 @@ package dev.embedconsent.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +31,32 @@ class EmbedConsentConfigTest {
         assertEquals(RateLimit.DEFAULT, config.rateLimit());
         assertEquals(List.of(), config.exclusions());
         assertTrue(!config.usesJdbc());
+        assertSame(RewritePolicy.DEFAULT, config.rewritePolicy());
+    }
+
+    @Test
+    void filterAndConfigHandOutFreshBuilders() {
+        EmbedConsentConfig.Builder builder = EmbedConsentFilter.builder().basePath("/c");
+        assertEquals("/c", builder.build().config().basePath());
+        assertEquals("/embed-consent", EmbedConsentFilter.builder().buildConfig().basePath());
+        assertEquals("/embed-consent", EmbedConsentConfig.builder().buildConfig().basePath());
+        EmbedConsentConfig fromSpec = EmbedConsentFilter.builder("base-path=/c").option("exclude", "/a").buildConfig();
+        assertEquals("/c", fromSpec.basePath());
+        assertEquals(List.of("/a"), fromSpec.exclusions());
+        assertEquals("/c", EmbedConsentConfig.builder("base-path=/c").buildConfig().basePath());
+    }
+
+    @Test
+    void rewritePolicyIsProgrammaticAndSetOnce() {
+        RewritePolicy policy = RewritePolicy.DEFAULT.and((request, response) -> false);
+        assertSame(policy, EmbedConsentConfig.builder().rewritePolicy(policy).buildConfig().rewritePolicy());
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> EmbedConsentConfig.builder().rewritePolicy(policy).rewritePolicy(RewritePolicy.DEFAULT));
+        assertEquals("EmbedConsentConfig.Builder option \"rewritePolicy\" was already set; set each option once",
+                twice.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentConfig.parse("rewrite-policy=none"));
+        assertTrue(unknown.getMessage().startsWith("unknown option 'rewrite-policy'"), unknown.getMessage());
     }
 
     @Test
@@ -82,10 +109,16 @@ class EmbedConsentConfigTest {
         Map<String, String> params = Map.of("config", "exclude=/a", "exclude", "/b");
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> EmbedConsentConfig.fromInitParameters(params::get));
-        assertEquals("exclude was already set", e.getMessage());
+        assertEquals("EmbedConsentConfig.Builder option \"exclude\" was already set; set each option once",
+                e.getMessage());
         IllegalStateException twice = assertThrows(IllegalStateException.class,
                 () -> EmbedConsentFilter.builder().basePath("/a").basePath("/b"));
-        assertEquals("base-path was already set", twice.getMessage());
+        assertEquals("EmbedConsentConfig.Builder option \"base-path\" was already set; set each option once",
+                twice.getMessage());
+        IllegalStateException jdbc = assertThrows(IllegalStateException.class,
+                () -> EmbedConsentFilter.builder().option("jdbc-user", "a").jdbc("jdbc:x", "b", null));
+        assertEquals("EmbedConsentConfig.Builder option \"jdbc-user\" was already set; set each option once",
+                jdbc.getMessage());
     }
 
     @Test

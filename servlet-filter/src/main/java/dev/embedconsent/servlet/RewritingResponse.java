@@ -1,0 +1,370 @@
+package dev.embedconsent.servlet;
+
+import dev.embedconsent.html.PageContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UnsupportedEncodingException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The response the application writes to. It holds back {@code Content-Length} and {@code ETag}
+ * ({@link HeldHeaders}) until it knows whether the body is rewritten, lets the configured {@link RewritePolicy}
+ * decide at the first write or flush (or at {@link #finish()}), and then streams the body through its
+ * {@link RewritingOutputStream}: through a {@code RewriteSession} or straight to the container.
+ *
+ * <pre>{@code
+ * RewritingResponse wrapped = new RewritingResponse(response, request, runtime);
+ * chain.doFilter(request, wrapped);
+ * wrapped.finish();               // the rewriter's tail; the container closes the rest
+ * }</pre>
+ *
+ * Rewritten, the response loses {@code Content-Length}, gains {@code Vary: Cookie} and {@code Cache-Control: private}
+ * (also against later attempts to set them otherwise), and its {@code ETag} gets the consent-variant suffix; passed
+ * through, the held headers are set as the application gave them. The writer encodes with the response charset,
+ * which is then fixed, as the Servlet spec wants. {@code sendError} and {@code sendRedirect} go to the container
+ * untouched and drop what the rewriter holds.
+ */
+final class RewritingResponse extends HttpServletResponseWrapper {
+    private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
+
+    private enum Mode { UNDECIDED, REWRITE, PASS }
+
+    private final HttpServletRequest request;
+    private final ConsentRuntime runtime;
+    private final RewritingOutputStream out;
+    private final HeldHeaders held = new HeldHeaders();
+    private Mode mode = Mode.UNDECIDED;
+    private @Nullable PageContext page;
+    private @Nullable EncodingWriter encoder;
+    private @Nullable PrintWriter writer;
+    private boolean usingStream;
+    private boolean finished;
+
+    RewritingResponse(HttpServletResponse response, HttpServletRequest request, ConsentRuntime runtime) {
+        super(response);
+        this.request = request;
+        this.runtime = runtime;
+        this.out = new RewritingOutputStream(this, runtime);
+    }
+
+    HttpServletResponse container() {
+        return (HttpServletResponse) getResponse();
+    }
+
+    /** Decides once, with the headers set so far; the page to rewrite, or {@code null} when passing through. */
+    @Nullable PageContext decide() {
+        if (mode == Mode.UNDECIDED) {
+            HttpServletResponse r = container();
+            if (runtime.config().rewritePolicy().rewrites(request, r)) {
+                mode = Mode.REWRITE;
+                EncodingWriter e = encoder;
+                Charset transport = e != null ? e.charset() : ContentTypes.charset(r.getContentType());
+                PageContext context = runtime.pageContext(request, r, transport);
+                page = context;
+                held.rewritten(r, runtime.variant(context.consentedProviders()));
+            } else {
+                mode = Mode.PASS;
+                held.passed(r);
+            }
+        }
+        return mode == Mode.REWRITE ? page : null;
+    }
+
+    /** Non-blocking output ({@code setWriteListener}) cannot be rewritten in a stream: an undecided body passes. */
+    void passNonBlocking() {
+        if (mode == Mode.UNDECIDED) {
+            LOG.log(Level.WARNING, "non-blocking output (setWriteListener) on {0} is passed through "
+                    + "without rewriting; embeds on it are not held back", request.getRequestURI());
+            mode = Mode.PASS;
+            held.passed(container());
+        }
+    }
+
+    /** The variant of an {@code If-None-Match} tag we handed to the application without its suffix. */
+    void revalidating(String variant) {
+        held.revalidating(variant);
+    }
+
+    /** Ends the document: pending characters, the rewriter's tail. Idempotent; the container closes the rest. */
+    void finish() throws IOException {
+        if (finished) {
+            return;
+        }
+        EncodingWriter e = encoder;
+        if (e != null) {
+            e.end();
+        }
+        finished = true;
+        decide();
+        out.endDocument();
+    }
+
+    /**
+     * Drops what the rewriter holds; after an exception, or after {@code sendError} or {@code sendRedirect}
+     * succeeded (on a committed response they throw, and the page goes on being rewritten).
+     */
+    void abandon() {
+        EncodingWriter e = encoder;
+        if (e != null) {
+            e.discard();
+        }
+        if (mode == Mode.REWRITE) {
+            out.drop();
+        }
+        held.clear();
+        mode = Mode.PASS;
+    }
+
+    private void length(long length) {
+        if (mode == Mode.UNDECIDED) {
+            held.length(length);
+        } else if (mode == Mode.PASS) {
+            super.setContentLengthLong(length);
+        }
+    }
+
+    private void etag(String value) {
+        if (mode == Mode.UNDECIDED) {
+            held.etag(value);
+        } else if (mode == Mode.PASS) {
+            super.setHeader("ETag", value);
+        } else {
+            PageContext context = page;
+            super.setHeader("ETag", CacheHeaders.etag(value,
+                    runtime.variant(Objects.requireNonNull(context).consentedProviders())));
+        }
+    }
+
+    private static @Nullable Long parseLength(@Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void setContentLength(int len) {
+        length(len);
+    }
+
+    @Override
+    public void setContentLengthLong(long len) {
+        length(len);
+    }
+
+    @Override
+    public void setHeader(String name, @Nullable String value) {
+        if ("Content-Length".equalsIgnoreCase(name)) {
+            Long len = parseLength(value);
+            if (len != null) {
+                length(len);
+            }
+        } else if ("ETag".equalsIgnoreCase(name) && value != null) {
+            etag(value);
+        } else if ("Content-Type".equalsIgnoreCase(name) && value != null) {
+            setContentType(value);
+        } else if (isCachingHeader(name)) {
+            cachingHeader(name, value == null ? List.of() : List.of(value));
+        } else {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, @Nullable String value) {
+        if ("Content-Length".equalsIgnoreCase(name) || "ETag".equalsIgnoreCase(name)
+                || "Content-Type".equalsIgnoreCase(name)) {
+            setHeader(name, value);
+        } else if (isCachingHeader(name) && value != null) {
+            List<String> values = new ArrayList<>(container().getHeaders(name));
+            values.add(value);
+            cachingHeader(name, values);
+        } else {
+            super.addHeader(name, value);
+        }
+    }
+
+    /** {@code Vary} or {@code Cache-Control} on a rewritten page: set after the decision, they keep our terms. */
+    private boolean isCachingHeader(String name) {
+        return mode == Mode.REWRITE && ("Vary".equalsIgnoreCase(name) || "Cache-Control".equalsIgnoreCase(name));
+    }
+
+    private void cachingHeader(String name, List<String> values) {
+        super.setHeader(name, "Vary".equalsIgnoreCase(name)
+                ? CacheHeaders.vary(values) : CacheHeaders.cacheControl(values));
+    }
+
+    @Override
+    public void setIntHeader(String name, int value) {
+        if ("Content-Length".equalsIgnoreCase(name)) {
+            length(value);
+        } else {
+            super.setIntHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addIntHeader(String name, int value) {
+        if ("Content-Length".equalsIgnoreCase(name)) {
+            length(value);
+        } else {
+            super.addIntHeader(name, value);
+        }
+    }
+
+    @Override
+    public void setContentType(@Nullable String type) {
+        EncodingWriter e = encoder;
+        if (e != null && type != null && ContentTypes.charset(type) != null) {
+            // the writer's charset is fixed (Servlet spec): keep it in the header so the bytes match
+            int semi = type.indexOf(';');
+            super.setContentType(semi < 0 ? type : type.substring(0, semi).strip());
+            super.setCharacterEncoding(e.charset().name());
+        } else {
+            super.setContentType(type);
+        }
+    }
+
+    @Override
+    public void setCharacterEncoding(@Nullable String charset) {
+        if (encoder == null) {
+            super.setCharacterEncoding(charset);
+        }
+    }
+
+    @Override
+    public void setLocale(Locale locale) {
+        super.setLocale(locale);
+        EncodingWriter e = encoder;
+        if (e != null) {
+            super.setCharacterEncoding(e.charset().name());
+        }
+    }
+
+    @Override
+    public ServletOutputStream getOutputStream() {
+        if (encoder != null) {
+            throw new IllegalStateException("getWriter() has already been called for this response");
+        }
+        usingStream = true;
+        return out;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        if (usingStream) {
+            throw new IllegalStateException("getOutputStream() has already been called for this response");
+        }
+        PrintWriter w = writer;
+        if (w == null) {
+            String name = getCharacterEncoding();
+            Charset charset;
+            try {
+                charset = Charset.forName(name == null ? "ISO-8859-1" : name);
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                throw new UnsupportedEncodingException("unsupported response charset " + name);
+            }
+            super.setCharacterEncoding(charset.name());
+            EncodingWriter e = new EncodingWriter(out, charset);
+            encoder = e;
+            w = new PrintWriter(e, false);
+            writer = w;
+        }
+        return w;
+    }
+
+    @Override
+    public void flushBuffer() throws IOException {
+        EncodingWriter e = encoder;
+        if (e != null) {
+            e.drain();
+        }
+        decide();
+        out.flushWritten();
+        super.flushBuffer();
+    }
+
+    @Override
+    public void reset() {
+        super.reset();
+        EncodingWriter e = encoder;
+        if (e != null) {
+            e.discard();
+        }
+        encoder = null;
+        writer = null;
+        usingStream = false;
+        out.drop();
+        page = null;
+        held.clear();
+        mode = Mode.UNDECIDED;
+    }
+
+    @Override
+    public void resetBuffer() {
+        super.resetBuffer();
+        EncodingWriter e = encoder;
+        if (e != null) {
+            e.discard();
+        }
+        out.drop();
+    }
+
+    @Override
+    public void sendError(int sc, String msg) throws IOException {
+        super.sendError(sc, msg);
+        abandon();
+    }
+
+    @Override
+    public void sendError(int sc) throws IOException {
+        super.sendError(sc);
+        abandon();
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        super.sendRedirect(location);
+        abandon();
+    }
+
+    @Override
+    public void sendRedirect(String location, int sc) throws IOException {
+        super.sendRedirect(location, sc);
+        abandon();
+    }
+
+    @Override
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        super.sendRedirect(location, clearBuffer);
+        abandon();
+    }
+
+    @Override
+    public void sendRedirect(String location, int sc, boolean clearBuffer) throws IOException {
+        super.sendRedirect(location, sc, clearBuffer);
+        abandon();
+    }
+
+    @Override
+    public String toString() {
+        return "RewritingResponse[" + mode + "]";
+    }
+}
