@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Proof of one decision, as stored: the fields of DESIGN.md "Consent records" (aligned with ISO/IEC TS 27560) plus
+ * Proof of one decision, as stored: the fields listed in the README, "Consent records" (aligned with ISO/IEC TS 27560) plus
  * the hash-chain links. Immutable. It holds no IP address, user agent or any other raw identifier; the subject is a
  * random {@link SubjectId}.
  *

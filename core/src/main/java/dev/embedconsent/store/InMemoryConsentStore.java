@@ -26,6 +26,9 @@ public final class InMemoryConsentStore implements ConsentStore {
     private final Set<String> ids = new HashSet<>();
     private boolean closed;
 
+    /** An empty store. */
+    public InMemoryConsentStore() {}
+
     @Override
     public synchronized ConsentRecord append(ConsentRecord.Draft draft) {
         Objects.requireNonNull(draft, "draft");
