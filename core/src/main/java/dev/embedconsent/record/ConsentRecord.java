@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Proof of one decision, as stored: the fields of the README's "Consent records" section (aligned with ISO/IEC
- * TS 27560) plus the hash-chain links. Immutable. It holds no IP address, user agent or any other raw identifier; the subject is a
- * random {@link SubjectId}.
+ * TS 27560) plus the hash-chain links. Immutable. It holds no IP address, user agent or any other raw identifier;
+ * the subject is a random {@link SubjectId}.
  *
  * <p>The stored JSON (one line per record in the JSON Lines store, the {@code record} column in PostgreSQL) has
  * exactly these fields, in this order:
