@@ -1,0 +1,277 @@
+package dev.embedconsent.provider;
+
+import dev.embedconsent.internal.CharacterReferences;
+import dev.embedconsent.provider.MatchIndex.ElementRules;
+import dev.embedconsent.provider.MatchIndex.MarkerCandidate;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fails closed for documents a frame carries inline ({@code srcdoc}, {@code data:text/html,...},
+ * {@code javascript:'...'}): the browser loads their markup as a page of its own that the rewriter never sees, so
+ * anything in them that looks like an embed counts as one. This is the only place {@code srcdoc} is handled.
+ *
+ * <p>What counts: an absolute or protocol-relative URL on a provider's host anywhere in the text, links included
+ * ({@code //}, {@code \\}, {@code /\} and {@code https:} with any number of slashes, as URL parsing reads
+ * {@code http(s)}), or a start tag of a rule's custom element or with a rule's marker class. The text is read as
+ * written, without its tabs and line breaks (URL parsing removes them), and again after each decoding the browser
+ * applies one level further in, until none changes it: character references (the inner document's attribute values
+ * are decoded once more, so a {@code srcdoc} inside a {@code srcdoc} is decoded twice), then percent-escapes and then
+ * base64 (a {@code data:} URL inside the document).
+ *
+ * <pre>{@code
+ * scanner.match("iframe", "srcdoc", "<img src=https:&#47;&#47;i.ytimg.com/vi/x/0.jpg>") // youtube
+ * scanner.match("iframe", "srcdoc", "<iframe src=\\\\www.youtube.com\\embed\\x>")     // youtube
+ * scanner.match("iframe", "srcdoc", "<p>Hello <a href=/about>us</a></p>")             // null
+ * }</pre>
+ *
+ * <p>References are decoded as in attribute values ({@link CharacterReferences#decodeAttributeValue}), the decoding
+ * every loading attribute of the inner document gets. Text outside attributes differs only where a legacy name
+ * without {@code ;} is followed by a letter, digit or {@code =} ({@code &copy=1}): there the reference stays as
+ * written, and the text is still searched as written. Scanning is linear in the text for each decoding, and at most
+ * {@value #MAX_DECODINGS} decodings are undone.
+ */
+final class InlineDocumentScanner {
+
+    /** Longest URL read inside an inline document; keeps scanning linear in pathological input. */
+    private static final int MAX_URL = 4096;
+    /** Decodings undone, one inside the other: enough for four frames nested in each other's inline documents. */
+    private static final int MAX_DECODINGS = 12;
+    private static final int DECODERS = 3;
+
+    private final MatchIndex index;
+
+    InlineDocumentScanner(MatchIndex index) {
+        this.index = index;
+    }
+
+    /**
+     * For a frame's URL attribute: the match in its document when it is a {@code data:} or {@code javascript:} URL
+     * (tabs and line breaks removed, as URL parsing does, {@code java\nscript:} included). Allocation-free for a URL
+     * without tabs and line breaks that carries no document.
+     */
+    @Nullable EmbedMatch matchUrl(String element, String attribute, String value) {
+        String url = UrlView.hasTabOrNewline(value, 0, value.length())
+                ? UrlView.withoutTabsAndNewlines(value, 0, value.length()) : value;
+        return InlineDocuments.isInlineDocumentUrl(url)
+                ? match(element, attribute, InlineDocuments.content(url)) : null;
+    }
+
+    /**
+     * The first embed in an inline document, reported as the frame's: its {@code element} and {@code attribute}, and
+     * the URL found (as {@code https}), or for a widget {@code element.class} or the custom element's name.
+     *
+     * @param document the document text as the frame's attribute holds it (decoded once)
+     */
+    @Nullable EmbedMatch match(String element, String attribute, String document) {
+        EmbedMatch match = scan(element, attribute, document);
+        String text = document;
+        int decodings = 0;
+        for (int step = 0, idle = 0; match == null && idle < DECODERS && decodings < MAX_DECODINGS; step++) {
+            String next = decode(step % DECODERS, text);
+            if (next.equals(text)) {
+                idle++;
+                continue;
+            }
+            idle = 0;
+            decodings++;
+            text = next;
+            match = scan(element, attribute, text);
+        }
+        return match;
+    }
+
+    /** One decoding the browser applies one document further in. */
+    private static String decode(int decoder, String text) {
+        return switch (decoder) {
+            case 0 -> CharacterReferences.decodeAttributeValue(text);
+            case 1 -> InlineDocuments.percentDecoded(text);
+            default -> base64Decoded(text);
+        };
+    }
+
+    private @Nullable EmbedMatch scan(String element, String attribute, String text) {
+        EmbedMatch match = urls(element, attribute, text);
+        if (match == null && UrlView.hasTabOrNewline(text, 0, text.length())) {
+            match = urls(element, attribute, UrlView.withoutTabsAndNewlines(text, 0, text.length()));
+        }
+        return match != null ? match : widgets(element, attribute, text);
+    }
+
+    /** The first URL on a provider's host: read from each slash pair, and from each {@code http(s):} without one. */
+    private @Nullable EmbedMatch urls(String element, String attribute, String text) {
+        int n = text.length();
+        for (int i = 1; i < n; i++) {
+            char c = text.charAt(i);
+            int start;
+            if (isSlash(c) && isSlash(text.charAt(i - 1))) {
+                if (i >= 2 && isSlash(text.charAt(i - 2))) {
+                    continue;
+                }
+                start = i - 1;
+            } else if (c == ':' && !(i + 2 < n && isSlash(text.charAt(i + 1)) && isSlash(text.charAt(i + 2)))) {
+                start = httpSchemeStart(text, i);
+                if (start < 0) {
+                    continue;
+                }
+            } else {
+                continue;
+            }
+            int end = i + 1;
+            int limit = Math.min(n, i + MAX_URL);
+            while (end < limit && !endsUrl(text.charAt(end))) {
+                end++;
+            }
+            long range = UrlView.locateHost(text, start, end);
+            if (range == UrlView.NONE) {
+                continue;
+            }
+            int hostStart = UrlView.start(range);
+            int hostEnd = UrlView.end(range);
+            String host = UrlView.needsMapping(text, hostStart, hostEnd)
+                    ? UrlView.mappedHost(text, hostStart, hostEnd) : null;
+            Provider provider = host != null ? index.providerForHost(host, 0, host.length())
+                    : index.providerForHost(text, hostStart, hostEnd);
+            if (provider != null) {
+                if (host == null) {
+                    host = text.substring(hostStart, hostEnd).toLowerCase(Locale.ROOT);
+                }
+                return new EmbedMatch(provider, element, attribute, UrlView.toHttps(text, host, hostEnd, end));
+            }
+        }
+        return null;
+    }
+
+    /** Where {@code http} or {@code https} ends right before the colon at {@code colon}, or -1. */
+    private static int httpSchemeStart(String text, int colon) {
+        if (colon >= 5 && text.regionMatches(true, colon - 5, "https", 0, 5)) {
+            return colon - 5;
+        }
+        return colon >= 4 && text.regionMatches(true, colon - 4, "http", 0, 4) ? colon - 4 : -1;
+    }
+
+    /** The first start tag of a rule's custom element, or of a marker's element with the marker among its classes. */
+    private @Nullable EmbedMatch widgets(String element, String attribute, String text) {
+        int n = text.length();
+        for (int lt = text.indexOf('<'); lt >= 0; lt = text.indexOf('<', lt + 1)) {
+            for (ElementRules widget : index.widgets()) {
+                int nameEnd = lt + 1 + widget.element.length();
+                if (!text.regionMatches(true, lt + 1, widget.element, 0, widget.element.length())
+                        || (nameEnd < n && !endsTagName(text.charAt(nameEnd)))) {
+                    continue;
+                }
+                if (widget.component != null) {
+                    return new EmbedMatch(widget.component.provider(), element, attribute, widget.element);
+                }
+                MarkerCandidate marker = markerInTag(widget, text, nameEnd);
+                if (marker != null) {
+                    return new EmbedMatch(marker.provider(), element, attribute,
+                            widget.element + "." + marker.rule().className());
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The marker among the classes of the start tag whose attributes begin at {@code from}, read as the tokenizer's
+     * attribute states read them (quoted and unquoted values, up to the tag's {@code >}).
+     */
+    private static @Nullable MarkerCandidate markerInTag(ElementRules widget, String text, int from) {
+        int n = text.length();
+        int i = from;
+        while (i < n) {
+            while (i < n && (LoadingAttributes.isAsciiWhitespace(text.charAt(i)) || text.charAt(i) == '/')) {
+                i++;
+            }
+            if (i >= n || text.charAt(i) == '>') {
+                return null;
+            }
+            int nameStart = i++;
+            while (i < n && !endsTagName(text.charAt(i)) && text.charAt(i) != '=') {
+                i++;
+            }
+            int nameEnd = i;
+            while (i < n && LoadingAttributes.isAsciiWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i >= n || text.charAt(i) != '=') {
+                continue;
+            }
+            i++;
+            while (i < n && LoadingAttributes.isAsciiWhitespace(text.charAt(i))) {
+                i++;
+            }
+            int valueStart;
+            int valueEnd;
+            if (i < n && (text.charAt(i) == '"' || text.charAt(i) == '\'')) {
+                valueStart = i + 1;
+                valueEnd = text.indexOf(text.charAt(i), valueStart);
+                valueEnd = valueEnd < 0 ? n : valueEnd;
+                i = Math.min(n, valueEnd + 1);
+            } else {
+                valueStart = i;
+                while (i < n && !LoadingAttributes.isAsciiWhitespace(text.charAt(i)) && text.charAt(i) != '>') {
+                    i++;
+                }
+                valueEnd = i;
+            }
+            if (nameEnd - nameStart == 5 && text.regionMatches(true, nameStart, "class", 0, 5)) {
+                MarkerCandidate marker = widget.marker(text, valueStart, valueEnd);
+                if (marker != null) {
+                    return marker;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Each base64 run after {@code base64,} replaced by the text it decodes to; the same string when none does. */
+    private static String base64Decoded(String text) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = text.length();
+        for (int comma = text.indexOf(','); comma >= 0; comma = text.indexOf(',', comma + 1)) {
+            if (comma < 6 || !text.regionMatches(true, comma - 6, "base64", 0, 6)) {
+                continue;
+            }
+            int end = comma + 1;
+            while (end < n && (isBase64(text.charAt(end)) || LoadingAttributes.isAsciiWhitespace(text.charAt(end)))) {
+                end++;
+            }
+            for (int padding = 0; padding < 2 && end < n && text.charAt(end) == '='; padding++) {
+                end++;
+            }
+            byte[] bytes;
+            try {
+                bytes = Base64.getMimeDecoder().decode(text.substring(comma + 1, end));
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(n);
+            }
+            out.append(text, copied, comma + 1).append(new String(bytes, StandardCharsets.UTF_8));
+            copied = end;
+        }
+        return out == null ? text : out.append(text, copied, n).toString();
+    }
+
+    private static boolean isBase64(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    }
+
+    private static boolean isSlash(char c) {
+        return c == '/' || c == '\\';
+    }
+
+    private static boolean endsUrl(char c) {
+        return c <= ' ' || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == '(' || c == ')';
+    }
+
+    private static boolean endsTagName(char c) {
+        return LoadingAttributes.isAsciiWhitespace(c) || c == '/' || c == '>';
+    }
+}
