@@ -119,29 +119,45 @@ final class InlineDocumentScanner {
             } else {
                 continue;
             }
-            int end = i + 1;
             int limit = Math.min(n, i + MAX_URL);
+            int end = i + 1;
             while (end < limit && !endsUrl(text.charAt(end))) {
                 end++;
             }
-            long range = UrlView.locateHost(text, start, end);
-            if (range == UrlView.NONE) {
-                continue;
-            }
-            int hostStart = UrlView.start(range);
-            int hostEnd = UrlView.end(range);
-            String host = UrlView.needsMapping(text, hostStart, hostEnd)
-                    ? UrlView.mappedHost(text, hostStart, hostEnd) : null;
-            Provider provider = host != null ? index.providerForHost(host, 0, host.length())
-                    : index.providerForHost(text, hostStart, hostEnd);
-            if (provider != null) {
-                if (host == null) {
-                    host = text.substring(hostStart, hostEnd).toLowerCase(Locale.ROOT);
+            EmbedMatch match = url(element, attribute, text, start, end);
+            if (match == null && end < limit && !endsHost(text.charAt(end))) {
+                // URL parsing keeps quotes, backticks and parentheses in a host: "www.youtube.com is a subdomain.
+                while (end < limit && !endsHost(text.charAt(end))) {
+                    end++;
                 }
-                return new EmbedMatch(provider, element, attribute, UrlView.toHttps(text, host, hostEnd, end));
+                match = url(element, attribute, text, start, end);
+            }
+            if (match != null) {
+                return match;
             }
         }
         return null;
+    }
+
+    /** The match for the URL in {@code text[start, end)} when its host is a provider's. */
+    private @Nullable EmbedMatch url(String element, String attribute, String text, int start, int end) {
+        long range = UrlView.locateHost(text, start, end);
+        if (range == UrlView.NONE) {
+            return null;
+        }
+        int hostStart = UrlView.start(range);
+        int hostEnd = UrlView.end(range);
+        String host = UrlView.needsMapping(text, hostStart, hostEnd)
+                ? UrlView.mappedHost(text, hostStart, hostEnd) : null;
+        Provider provider = host != null ? index.providerForHost(host, 0, host.length())
+                : index.providerForHost(text, hostStart, hostEnd);
+        if (provider == null) {
+            return null;
+        }
+        if (host == null) {
+            host = text.substring(hostStart, hostEnd).toLowerCase(Locale.ROOT);
+        }
+        return new EmbedMatch(provider, element, attribute, UrlView.toHttps(text, host, hostEnd, end));
     }
 
     /** Where {@code http} or {@code https} ends right before the colon at {@code colon}, or -1. */
@@ -219,10 +235,8 @@ final class InlineDocumentScanner {
                 valueEnd = i;
             }
             if (nameEnd - nameStart == 5 && text.regionMatches(true, nameStart, "class", 0, 5)) {
-                MarkerCandidate marker = widget.marker(text, valueStart, valueEnd);
-                if (marker != null) {
-                    return marker;
-                }
+                // The first of duplicated attributes is the one the element gets.
+                return widget.marker(text, valueStart, valueEnd);
             }
         }
         return null;
@@ -234,20 +248,16 @@ final class InlineDocumentScanner {
         int copied = 0;
         int n = text.length();
         for (int comma = text.indexOf(','); comma >= 0; comma = text.indexOf(',', comma + 1)) {
-            if (comma < 6 || !text.regionMatches(true, comma - 6, "base64", 0, 6)) {
+            if (comma < 6 || comma < copied || !text.regionMatches(true, comma - 6, "base64", 0, 6)) {
                 continue;
             }
+            // As for a frame's own data: URL, characters outside the alphabet are skipped, up to where the URL ends.
             int end = comma + 1;
-            while (end < n && (isBase64(text.charAt(end)) || LoadingAttributes.isAsciiWhitespace(text.charAt(end)))) {
+            while (end < n && !endsUrl(text.charAt(end))) {
                 end++;
             }
-            for (int padding = 0; padding < 2 && end < n && text.charAt(end) == '='; padding++) {
-                end++;
-            }
-            byte[] bytes;
-            try {
-                bytes = Base64.getMimeDecoder().decode(text.substring(comma + 1, end));
-            } catch (IllegalArgumentException e) {
+            byte[] bytes = base64(text, comma + 1, end);
+            if (bytes == null) {
                 continue;
             }
             if (out == null) {
@@ -259,8 +269,13 @@ final class InlineDocumentScanner {
         return out == null ? text : out.append(text, copied, n).toString();
     }
 
-    private static boolean isBase64(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+    /** MIME-decoded (characters outside the alphabet skipped) {@code text[from, to)}; {@code null} when invalid. */
+    private static byte @Nullable [] base64(String text, int from, int to) {
+        try {
+            return Base64.getMimeDecoder().decode(text.substring(from, to));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static boolean isSlash(char c) {
@@ -269,6 +284,11 @@ final class InlineDocumentScanner {
 
     private static boolean endsUrl(char c) {
         return c <= ' ' || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == '(' || c == ')';
+    }
+
+    /** Whitespace, controls and {@code < >}: what ends a URL in markup and can never be part of a host. */
+    private static boolean endsHost(char c) {
+        return c <= ' ' || c == '<' || c == '>';
     }
 
     private static boolean endsTagName(char c) {
