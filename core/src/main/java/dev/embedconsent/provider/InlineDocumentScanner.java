@@ -27,11 +27,11 @@ import org.jspecify.annotations.Nullable;
  * scanner.match("iframe", "srcdoc", "<p>Hello <a href=/about>us</a></p>")             // null
  * }</pre>
  *
- * <p>References are decoded as in attribute values ({@link CharacterReferences#decodeAttributeValue}), the decoding
- * every loading attribute of the inner document gets. Text outside attributes differs only where a legacy name
- * without {@code ;} is followed by a letter, digit or {@code =} ({@code &copy=1}): there the reference stays as
- * written, and the text is still searched as written. Scanning is linear in the text for each decoding, and at most
- * {@value #MAX_DECODINGS} decodings are undone.
+ * <p>References are decoded as in attribute values ({@link CharacterReferences#decodeAttributeValue}): that is the
+ * decoding every loading attribute of the inner document gets, while {@code <script>} and {@code <style>} text is not
+ * decoded at all and is found as written. Decoding as text would differ only for a legacy name without {@code ;}
+ * before a letter, digit or {@code =} ({@code &copy=1}), which an attribute value keeps as written. Each decoding is
+ * scanned in linear time, and at most twelve are undone.
  */
 final class InlineDocumentScanner {
 
