@@ -37,6 +37,10 @@ final class InlineDocumentScanner {
 
     /** Longest URL read inside an inline document; keeps scanning linear in pathological input. */
     private static final int MAX_URL = 4096;
+    /** Longest host read past a quote, backtick or parenthesis, which ends a URL in markup but not a host. */
+    private static final int MAX_HOST = 256;
+    /** Longest start tag read for a widget's {@code class}; keeps scanning linear in pathological input. */
+    private static final int MAX_TAG = 4096;
     /** Decodings undone, one inside the other: enough for four frames nested in each other's inline documents. */
     private static final int MAX_DECODINGS = 12;
     private static final int DECODERS = 3;
@@ -103,6 +107,10 @@ final class InlineDocumentScanner {
     /** The first URL on a provider's host: read from each slash pair, and from each {@code http(s):} without one. */
     private @Nullable EmbedMatch urls(String element, String attribute, String text) {
         int n = text.length();
+        // The first character at or after the anchor that ends a URL, and the first that ends any host; both only
+        // move forward, so finding them is linear in the text.
+        int urlStop = 0;
+        int hostStop = 0;
         for (int i = 1; i < n; i++) {
             char c = text.charAt(i);
             int start;
@@ -119,18 +127,24 @@ final class InlineDocumentScanner {
             } else {
                 continue;
             }
-            int limit = Math.min(n, i + MAX_URL);
-            int end = i + 1;
-            while (end < limit && !endsUrl(text.charAt(end))) {
-                end++;
+            if (urlStop <= i) {
+                urlStop = i + 1;
+                while (urlStop < n && !endsUrl(text.charAt(urlStop))) {
+                    urlStop++;
+                }
             }
+            int limit = Math.min(n, i + MAX_URL);
+            int end = Math.min(urlStop, limit);
             EmbedMatch match = url(element, attribute, text, start, end);
             if (match == null && end < limit && !endsHost(text.charAt(end))) {
                 // URL parsing keeps quotes, backticks and parentheses in a host: "www.youtube.com is a subdomain.
-                while (end < limit && !endsHost(text.charAt(end))) {
-                    end++;
+                if (hostStop <= i) {
+                    hostStop = i + 1;
+                    while (hostStop < n && !endsHost(text.charAt(hostStop))) {
+                        hostStop++;
+                    }
                 }
-                match = url(element, attribute, text, start, end);
+                match = url(element, attribute, text, start, Math.min(hostStop, Math.min(limit, end + MAX_HOST)));
             }
             if (match != null) {
                 return match;
@@ -160,18 +174,27 @@ final class InlineDocumentScanner {
         return new EmbedMatch(provider, element, attribute, UrlView.toHttps(text, host, hostEnd, end));
     }
 
-    /** Where {@code http} or {@code https} ends right before the colon at {@code colon}, or -1. */
+    /**
+     * Where the scheme {@code http} or {@code https} that ends at the colon at {@code colon} starts, or -1 (also when
+     * the word is longer, {@code xhttps:}, which is another scheme).
+     */
     private static int httpSchemeStart(String text, int colon) {
-        if (colon >= 5 && text.regionMatches(true, colon - 5, "https", 0, 5)) {
-            return colon - 5;
-        }
-        return colon >= 4 && text.regionMatches(true, colon - 4, "http", 0, 4) ? colon - 4 : -1;
+        int start = colon >= 5 && text.regionMatches(true, colon - 5, "https", 0, 5) ? colon - 5
+                : colon >= 4 && text.regionMatches(true, colon - 4, "http", 0, 4) ? colon - 4 : -1;
+        return start > 0 && isSchemeChar(text.charAt(start - 1)) ? -1 : start;
+    }
+
+    private static boolean isSchemeChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '-'
+                || c == '.';
     }
 
     /** The first start tag of a rule's custom element, or of a marker's element with the marker among its classes. */
     private @Nullable EmbedMatch widgets(String element, String attribute, String text) {
         int n = text.length();
-        for (int lt = text.indexOf('<'); lt >= 0; lt = text.indexOf('<', lt + 1)) {
+        int lt = text.indexOf('<');
+        while (lt >= 0) {
+            int next = lt + 1;
             for (ElementRules widget : index.widgets()) {
                 int nameEnd = lt + 1 + widget.element.length();
                 if (!text.regionMatches(true, lt + 1, widget.element, 0, widget.element.length())
@@ -181,29 +204,36 @@ final class InlineDocumentScanner {
                 if (widget.component != null) {
                     return new EmbedMatch(widget.component.provider(), element, attribute, widget.element);
                 }
-                MarkerCandidate marker = markerInTag(widget, text, nameEnd);
+                long classes = firstClassValue(text, nameEnd);
+                MarkerCandidate marker = widget.marker(text, UrlView.start(classes), UrlView.end(classes));
                 if (marker != null) {
                     return new EmbedMatch(marker.provider(), element, attribute,
                             widget.element + "." + marker.rule().className());
                 }
+                // A '<' inside the attributes just read is no tag.
+                next = Math.max(next, UrlView.end(classes));
+                break;
             }
+            lt = text.indexOf('<', next);
         }
         return null;
     }
 
     /**
-     * The marker among the classes of the start tag whose attributes begin at {@code from}, read as the tokenizer's
-     * attribute states read them (quoted and unquoted values, up to the tag's {@code >}).
+     * The value of the first {@code class} attribute of the start tag whose attributes begin at {@code from}, read as
+     * the tokenizer's attribute states read them (quoted and unquoted values), packed as {@code start << 32 | end}
+     * like a host range; without one, the empty range where reading stopped: at the tag's {@code >}, or after
+     * {@code MAX_TAG} characters.
      */
-    private static @Nullable MarkerCandidate markerInTag(ElementRules widget, String text, int from) {
-        int n = text.length();
+    private static long firstClassValue(String text, int from) {
+        int n = Math.min(text.length(), from + MAX_TAG);
         int i = from;
         while (i < n) {
             while (i < n && (LoadingAttributes.isAsciiWhitespace(text.charAt(i)) || text.charAt(i) == '/')) {
                 i++;
             }
             if (i >= n || text.charAt(i) == '>') {
-                return null;
+                break;
             }
             int nameStart = i++;
             while (i < n && !endsTagName(text.charAt(i)) && text.charAt(i) != '=') {
@@ -225,8 +255,8 @@ final class InlineDocumentScanner {
             if (i < n && (text.charAt(i) == '"' || text.charAt(i) == '\'')) {
                 valueStart = i + 1;
                 valueEnd = text.indexOf(text.charAt(i), valueStart);
-                valueEnd = valueEnd < 0 ? n : valueEnd;
-                i = Math.min(n, valueEnd + 1);
+                valueEnd = valueEnd < 0 ? text.length() : valueEnd;
+                i = valueEnd + 1;
             } else {
                 valueStart = i;
                 while (i < n && !LoadingAttributes.isAsciiWhitespace(text.charAt(i)) && text.charAt(i) != '>') {
@@ -236,10 +266,11 @@ final class InlineDocumentScanner {
             }
             if (nameEnd - nameStart == 5 && text.regionMatches(true, nameStart, "class", 0, 5)) {
                 // The first of duplicated attributes is the one the element gets.
-                return widget.marker(text, valueStart, valueEnd);
+                return ((long) valueStart << 32) | valueEnd;
             }
         }
-        return null;
+        int stop = Math.min(i, text.length());
+        return ((long) stop << 32) | stop;
     }
 
     /** Each base64 run after {@code base64,} replaced by the text it decodes to; the same string when none does. */

@@ -161,6 +161,7 @@ class ProviderCatalogueTest {
         "<img src=\\\\notyoutube.com\\x.jpg>",
         "<img src=\"https:&#47;&#47;i.ytimg&#46;example.org/x.jpg\">",
         "<p>www.youtube.com/embed/x and embed/www.youtube.com</p>",
+        "<img src=xhttps:i.ytimg.com/x.jpg><img src=web+https:i.ytimg.com/x.jpg>",
         "<iframe srcdoc=\"<img src=&amp;quot;/logo.png&amp;quot;>\"></iframe>",
         "<img src=\"data:text/html;base64,PHA+SGk8L3A+\">",
         "<div class=twitter-tweet></div><blockquote class=twitter-tweets></blockquote><lite-youtubes></lite-youtubes>",
@@ -170,11 +171,13 @@ class ProviderCatalogueTest {
         assertNull(CATALOGUE.match("iframe", TestAttributes.of("srcdoc", document)));
     }
 
-    /** However deep the encodings go, the scan stops after a bounded number of decodings. */
-    @Test
-    void deeplyEncodedSrcdocEndsQuickly() {
-        String document = "<img src=https:" + "&amp;".repeat(40) + "#47;//i.ytimg.com/x.jpg> "
-                + "&amp;amp;".repeat(6_000) + "%25".repeat(3_000) + "base64,QUJD".repeat(500);
+    /** However deep the encodings go and however the text repeats, scanning a 64 KB document stays fast. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "&amp;amp;amp;#47;", "%2525", "base64,QUJD,", "//a", "https:a'", "//\"", "<div ", "<blockquote x=",
+    })
+    void pathologicalSrcdocEndsQuickly(String piece) {
+        String document = piece.repeat(64 * 1024 / piece.length());
         assertTimeoutPreemptively(Duration.ofSeconds(10),
                 () -> CATALOGUE.match("iframe", TestAttributes.of("srcdoc", document)));
     }
