@@ -2,13 +2,13 @@ package dev.embedconsent.html;
 
 import dev.embedconsent.internal.ElementNames;
 import dev.embedconsent.internal.HtmlTokenizer;
-import dev.embedconsent.provider.TagPrefilter;
+import dev.embedconsent.internal.TagPrefilter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The catalogue's {@link TagPrefilter} indexed by element id: tells, from a start tag's raw bytes and the tokenizer's
- * attribute spans, whether the tag can match at all, before any value is decoded. Shared by all sessions of an
- * {@link EmbedRewriter}.
+ * The catalogue's {@link TagPrefilter} ({@code ProviderCatalogue.prefilter()}) indexed by element id: tells, from a
+ * start tag's raw bytes and the tokenizer's attribute spans, whether the tag can match at all, before any value is
+ * decoded. Shared by all sessions of an {@link EmbedRewriter}.
  */
 final class MatchPrefilter {
     private final TagPrefilter filter;

@@ -5,10 +5,27 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 
-/** The document text inside a {@code data:} URL (percent- or base64-encoded) or a {@code javascript:} URL. */
+/**
+ * The document text inside a {@code data:} URL (percent- or base64-encoded) or a {@code javascript:} URL, which a
+ * frame loads as a page of its own.
+ *
+ * <pre>{@code
+ * InlineDocuments.isInlineDocumentUrl("data:text/html,%3Cp%3EHi") // true
+ * InlineDocuments.content("data:text/html,%3Cp%3EHi")             // "<p>Hi"
+ * }</pre>
+ */
 final class InlineDocuments {
 
     private InlineDocuments() {}
+
+    /**
+     * Whether a URL (without tabs and line breaks) carries its document inline: {@code data:} or
+     * {@code javascript:}. Allocation-free.
+     */
+    static boolean isInlineDocumentUrl(String url) {
+        int start = UrlView.trimStart(url, 0, url.length());
+        return url.regionMatches(true, start, "data:", 0, 5) || url.regionMatches(true, start, "javascript:", 0, 11);
+    }
 
     /** The decoded content; undecodable base64 yields the raw text, so it is still scanned. */
     static String content(String url) {
@@ -32,7 +49,8 @@ final class InlineDocuments {
         return percentDecoded(data);
     }
 
-    private static String percentDecoded(String s) {
+    /** Percent-escapes decoded as UTF-8 bytes; the same string when it holds no {@code %}. */
+    static String percentDecoded(String s) {
         if (s.indexOf('%') < 0) {
             return s;
         }

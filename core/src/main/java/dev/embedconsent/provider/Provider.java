@@ -1,5 +1,6 @@
 package dev.embedconsent.provider;
 
+import dev.embedconsent.internal.SetOnce;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -80,6 +81,7 @@ public record Provider(
      * hosts and at least one rule. {@code kind} defaults to {@link EmbedKind#CONTENT}.
      */
     public static final class Builder {
+        private final SetOnce options = new SetOnce("Provider.Builder");
         private final String id;
         private @Nullable String name;
         private @Nullable String recipient;
@@ -97,47 +99,56 @@ public record Provider(
         }
 
         public Builder name(String name) {
-            this.name = once("name", this.name, name);
+            options.claim("name");
+            this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
         public Builder recipient(String recipient) {
-            this.recipient = once("recipient", this.recipient, recipient);
+            options.claim("recipient");
+            this.recipient = Objects.requireNonNull(recipient, "recipient");
             return this;
         }
 
         public Builder privacyPolicyUrl(String privacyPolicyUrl) {
-            this.privacyPolicyUrl = once("privacyPolicyUrl", this.privacyPolicyUrl, privacyPolicyUrl);
+            options.claim("privacyPolicyUrl");
+            this.privacyPolicyUrl = Objects.requireNonNull(privacyPolicyUrl, "privacyPolicyUrl");
             return this;
         }
 
         public Builder purposes(String... purposes) {
-            this.purposes = once("purposes", this.purposes, List.of(purposes));
+            options.claim("purposes");
+            this.purposes = List.of(purposes);
             return this;
         }
 
         public Builder dataCategories(String... dataCategories) {
-            this.dataCategories = once("dataCategories", this.dataCategories, List.of(dataCategories));
+            options.claim("dataCategories");
+            this.dataCategories = List.of(dataCategories);
             return this;
         }
 
         public Builder transfersOutsideEu(boolean transfersOutsideEu) {
-            this.transfersOutsideEu = once("transfersOutsideEu", this.transfersOutsideEu, transfersOutsideEu);
+            options.claim("transfersOutsideEu");
+            this.transfersOutsideEu = transfersOutsideEu;
             return this;
         }
 
         public Builder noticeVersion(String noticeVersion) {
-            this.noticeVersion = once("noticeVersion", this.noticeVersion, noticeVersion);
+            options.claim("noticeVersion");
+            this.noticeVersion = Objects.requireNonNull(noticeVersion, "noticeVersion");
             return this;
         }
 
         public Builder hosts(String... hosts) {
-            this.hosts = once("hosts", this.hosts, List.of(hosts));
+            options.claim("hosts");
+            this.hosts = List.of(hosts);
             return this;
         }
 
         public Builder kind(EmbedKind kind) {
-            this.kind = once("kind", this.kind, kind);
+            options.claim("kind");
+            this.kind = Objects.requireNonNull(kind, "kind");
             return this;
         }
 
@@ -172,14 +183,6 @@ public record Provider(
         private <T> T required(String source, String field, @Nullable T value) {
             if (value == null) {
                 throw new ProviderDefinitionException(source, id, field, "is required");
-            }
-            return value;
-        }
-
-        private static <T> T once(String option, @Nullable T current, T value) {
-            Objects.requireNonNull(value, option);
-            if (current != null) {
-                throw new IllegalStateException("Provider.Builder option \"" + option + "\" was already set");
             }
             return value;
         }

@@ -109,6 +109,8 @@ class MatchPrefilterTest {
         "<iframe src=\"data:text/html;base64,PGlmcmFtZSBzcmM9Ii8vd3d3LnlvdXR1YmUuY29tL2VtYmVkL3giPg==\"></iframe>",
         "<iframe src=\"  JavaScript:'<iframe src=//www.youtube.com/embed/x>'\"></iframe>",
         "<iframe srcdoc=\"&lt;iframe src=//www.youtube.com/embed/x&gt;\"></iframe>",
+        "<iframe srcdoc=\"&lt;iframe src=https:&amp;#47;&amp;#47;www.youtube.com/embed/x&gt;\"></iframe>",
+        "<iframe srcdoc='<img src=\\\\i.ytimg.com\\x.jpg>'></iframe>",
         "<iframe src=\"java&#10;script:'<iframe src=//www.youtube.com/embed/x>'\"></iframe>",
         "<iframe src=\"java\tscript:'<iframe src=//www.youtube.com/embed/x>'\"></iframe>",
         "<blockquote class=\"note twitter-tweet\">",

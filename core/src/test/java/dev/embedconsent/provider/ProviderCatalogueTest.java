@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -98,6 +100,86 @@ class ProviderCatalogueTest {
         assertNull(CATALOGUE.match("iframe", TestAttributes.of("src", "data:text/html,<p>https://example.org/</p>")));
         assertNull(CATALOGUE.match("img", TestAttributes.of("src", "data:text/plain,https://www.youtube.com/embed/x")));
         assertNull(CATALOGUE.match("iframe", TestAttributes.of("src", "data:text/html;base64,%%%")));
+    }
+
+    /**
+     * The srcdoc value arrives decoded once, but the browser decodes the inner document's attribute values again, and
+     * URL parsing reads a backslash as a slash and drops tabs and line breaks: the scanner reads the document as the
+     * frame will, one level further in each time.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "<iframe src=https:&#47;&#47;www.youtube.com/embed/x></iframe>|youtube|https://www.youtube.com/embed/x",
+        "<iframe src=\"https&colon;&sol;&sol;player.vimeo.com/video/1\"></iframe>|vimeo|https://player.vimeo.com/video/1",
+        "<iframe src=https&colon;www.youtube.com/embed/x></iframe>|youtube|https://www.youtube.com/embed/x",
+        "<img src=\"https:&#x2F;i.ytimg&#46;com/vi/x/0.jpg\">|youtube|https://i.ytimg.com/vi/x/0.jpg",
+        "<iframe src=https:\\\\www.youtube.com\\embed\\x></iframe>|youtube|https://www.youtube.com/embed/x",
+        "<img src=\\\\i.ytimg.com\\vi\\x\\0.jpg>|youtube|https://i.ytimg.com/vi/x/0.jpg",
+        "<img src=/\\i.ytimg.com/vi/x/0.jpg>|youtube|https://i.ytimg.com/vi/x/0.jpg",
+        "<iframe src=\"https://www.you\ttube.com/embed/x\"></iframe>|youtube|https://www.youtube.com/embed/x",
+        "<iframe src=\"https://www.you&#10;tube.com/embed/x\"></iframe>|youtube|https://www.youtube.com/embed/x",
+        "<iframe srcdoc=\"<iframe src=https:&amp;#47;&amp;#47;www.youtube.com/embed/x></iframe>\"></iframe>|youtube|https://www.youtube.com/embed/x",
+        "<p>Outer</p><iframe srcdoc=\"&lt;img src=&amp;quot;https:&amp;#x2F;&amp;#x2F;i.ytimg.com/vi/x/0.jpg&amp;quot;&gt;\"></iframe>|youtube|https://i.ytimg.com/vi/x/0.jpg",
+        "<iframe src=\"data:text/html,%3Ciframe%20src%3D%2F%2Fplayer.vimeo.com%2Fvideo%2F1%3E\"></iframe>|vimeo|https://player.vimeo.com/video/1",
+        "<iframe src=\"data:text/html;base64,PGltZyBzcmM9Imh0dHBzOi8vaS55dGltZy5jb20vdmkveC8wLmpwZyI+\"></iframe>|youtube|https://i.ytimg.com/vi/x/0.jpg",
+        "<lite-youtube videoid=ogfYd705cRs></lite-youtube><script src=/js/lite-yt-embed.js></script>|youtube|lite-youtube",
+        "<blockquote data-lang=en class=\"note Twitter-Tweet\"><p>Hi</p></blockquote>|x|blockquote.twitter-tweet",
+        "<iframe srcdoc=\"<blockquote class=&quot;tiktok-embed&quot;></blockquote>\"></iframe>|tiktok|blockquote.tiktok-embed",
+        "<iframe src=//'www.youtube.com/embed/x></iframe>|youtube|https://'www.youtube.com/embed/x",
+    })
+    void srcdocIsReadAsTheBrowserReadsIt(String document, String provider, String url) {
+        EmbedMatch match = CATALOGUE.match("iframe", TestAttributes.of("srcdoc", document));
+        assertNotNull(match, document);
+        assertEquals(provider, match.provider().id());
+        assertEquals("iframe", match.element());
+        assertEquals("srcdoc", match.attribute());
+        assertEquals(url, match.url());
+    }
+
+    @Test
+    void lineBreaksInsideSrcdocUrlsAreRemovedAsUrlParsingDoes() {
+        EmbedMatch match = CATALOGUE.match("iframe",
+                TestAttributes.of("srcdoc", "<iframe\nsrc=\"https:/\r\n/www.you\ntube.com/em\nbed/x\"\n></iframe>"));
+        assertNotNull(match);
+        assertEquals("https://www.youtube.com/embed/x", match.url());
+    }
+
+    @Test
+    void inlineUrlDocumentsAreDecodedLikeSrcdoc() {
+        EmbedMatch match = CATALOGUE.match("iframe",
+                TestAttributes.of("src", "javascript:'<img src=https:&#47;&#47;i.ytimg.com/vi/x/0.jpg>'"));
+        assertNotNull(match);
+        assertEquals("https://i.ytimg.com/vi/x/0.jpg", match.url());
+        assertEquals("src", match.attribute());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "<p>Hello &amp; welcome, see <a href=/about>us</a> or https:&#47;&#47;example.org/ &copy;2026</p>",
+        "<iframe src=https:&#47;&#47;www.youtube.com.evil.example/embed/x></iframe>",
+        "<iframe src=https&colon;//youtube.example/embed/x></iframe>",
+        "<img src=\\\\notyoutube.com\\x.jpg>",
+        "<img src=\"https:&#47;&#47;i.ytimg&#46;example.org/x.jpg\">",
+        "<p>www.youtube.com/embed/x and embed/www.youtube.com</p>",
+        "<img src=xhttps:i.ytimg.com/x.jpg><img src=web+https:i.ytimg.com/x.jpg>",
+        "<iframe srcdoc=\"<img src=&amp;quot;/logo.png&amp;quot;>\"></iframe>",
+        "<img src=\"data:text/html;base64,PHA+SGk8L3A+\">",
+        "<div class=twitter-tweet></div><blockquote class=twitter-tweets></blockquote><lite-youtubes></lite-youtubes>",
+        "<p class=\"x\">lite-youtube, fb-post, twitter-tweet</p>",
+    })
+    void srcdocWithoutProviderUrlsDoesNotMatch(String document) {
+        assertNull(CATALOGUE.match("iframe", TestAttributes.of("srcdoc", document)));
+    }
+
+    /** However deep the encodings go and however the text repeats, scanning a 64 KB document stays fast. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "&amp;amp;amp;#47;", "%2525", "base64,QUJD,", "//a", "https:a'", "//\"", "<div ", "<blockquote x=",
+    })
+    void pathologicalSrcdocEndsQuickly(String piece) {
+        String document = piece.repeat(64 * 1024 / piece.length());
+        assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> CATALOGUE.match("iframe", TestAttributes.of("srcdoc", document)));
     }
 
     @ParameterizedTest

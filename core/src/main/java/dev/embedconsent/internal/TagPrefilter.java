@@ -1,4 +1,4 @@
-package dev.embedconsent.provider;
+package dev.embedconsent.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,22 +8,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A byte-level test the rewriter runs on a start tag's raw attribute values before it decodes them and asks
- * {@link ProviderCatalogue#match}: most tags on a page ({@code <img>} from the site's own host, {@code <div>} without
- * a widget class) cannot match, and saying so on bytes costs no allocation.
+ * A byte-level test the rewriter runs on a start tag's raw attribute values before it decodes them and asks the
+ * provider catalogue ({@code ProviderCatalogue.match}): most tags on a page ({@code <img>} from the site's own host,
+ * {@code <div>} without a widget class) cannot match, and saying so on bytes costs no allocation.
  *
- * <p>The answer is conservative: {@code false} only where {@link ProviderCatalogue#match} would certainly return
- * {@code null}, {@code true} ("ask the catalogue") otherwise. It rests on two facts. A URL without a ':' and without
- * two slashes in a row is relative: it resolves against the page and has no host of its own. In any other URL, a host
- * on a provider's list ({@code youtube.com} or a subdomain of it) puts that list entry into the value, starting at a
- * label boundary, unless character references, percent-escapes or removed tabs and line breaks assemble it; those are
- * decoded where that is cheap and exact, and answer {@code true} otherwise. Web components always go to the catalogue,
- * and frames do when they carry {@code srcdoc} or a {@code data:} or {@code javascript:} URL. The rewriter does not
- * use the prefilter on a page with a {@code <base href>}, where relative URLs may resolve to a provider.
+ * <p>The answer is conservative: {@code false} only where the catalogue would certainly find no match, {@code true}
+ * ("ask the catalogue") otherwise. It rests on two facts. A URL without a ':' and without two slashes in a row is
+ * relative: it resolves against the page and has no host of its own. In any other URL, a host on a provider's list
+ * ({@code youtube.com} or a subdomain of it) puts that list entry into the value, starting at a label boundary, unless
+ * character references, percent-escapes or removed tabs and line breaks assemble it; those are decoded where that is
+ * cheap and exact, and answer {@code true} otherwise. Web components always go to the catalogue, and frames do when
+ * they carry {@code srcdoc} or a {@code data:} or {@code javascript:} URL. The rewriter does not use the prefilter on
+ * a page with a {@code <base href>}, where relative URLs may resolve to a provider.
  *
- * <p>Used by the rewriter; obtained from {@link ProviderCatalogue#prefilter()}. Immutable and thread-safe.
+ * <p>Plain data in, no provider types: the catalogue builds it from its match index (one {@link Plan} per element
+ * name, every rule host, every marker class) and hands it to the rewriter, which indexes it by element id.
+ *
+ * <pre>{@code
+ * TagPrefilter filter = new TagPrefilter(Map.of("img", new Plan(false, List.of("src"), false, false)),
+ *         Set.of("*.ytimg.com"), Set.of());
+ * filter.urlMayMatch(bytes, from, to); // false for "/logo.png" and "https://example.org/a.jpg"
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class TagPrefilter {
     private static final int BUCKETS = 256;
@@ -54,7 +64,12 @@ public final class TagPrefilter {
         }
     }
 
-    TagPrefilter(Map<String, Plan> plans, Set<String> hostPatterns, Set<String> markerClasses) {
+    /**
+     * @param plans what to test, by lowercase element name
+     * @param hostPatterns every host pattern of every URL rule ({@code *.} for subdomains)
+     * @param markerClasses every widget marker class
+     */
+    public TagPrefilter(Map<String, Plan> plans, Set<String> hostPatterns, Set<String> markerClasses) {
         this.plans = Map.copyOf(plans);
         List<List<byte[]>> buckets = new ArrayList<>();
         for (int b = 0; b < BUCKETS; b++) {
@@ -86,7 +101,7 @@ public final class TagPrefilter {
     }
 
     /** What to test for start tags of this lowercase element name; {@code null} when no rule names it. */
-    public Plan plan(String element) {
+    public @Nullable Plan plan(String element) {
         return plans.get(element);
     }
 
@@ -128,8 +143,8 @@ public final class TagPrefilter {
                 }
                 i = next;
             } else if (c == '%') {
-                if (i + 2 < to && UrlView.hex(b[i + 1]) >= 0 && UrlView.hex(b[i + 2]) >= 0) {
-                    if (mayBeHostByte(UrlView.hex(b[i + 1]) * 16 + UrlView.hex(b[i + 2]))) {
+                if (i + 2 < to && Character.digit(b[i + 1], 16) >= 0 && Character.digit(b[i + 2], 16) >= 0) {
+                    if (mayBeHostByte(Character.digit(b[i + 1], 16) * 16 + Character.digit(b[i + 2], 16))) {
                         return true;
                     }
                     i += 3;
@@ -186,7 +201,7 @@ public final class TagPrefilter {
 
     /**
      * Whether a URL attribute's raw value is a {@code data:} or {@code javascript:} URL, whose document a frame loads
-     * inline (and which {@link ProviderCatalogue#match} searches for provider URLs). Leading whitespace and C0
+     * inline (and which the catalogue searches for provider URLs). Leading whitespace and C0
      * controls are skipped as URL parsing does; a character reference, tab or line break in the scheme answers
      * {@code true}.
      */
@@ -245,11 +260,9 @@ public final class TagPrefilter {
         return i < to && b[i] == ';' ? i + 1 : i;
     }
 
+    /** The digit's value, or -1; a negative (non-ASCII) byte is no digit. */
     private static int digit(byte c, boolean hexadecimal) {
-        if (hexadecimal) {
-            return UrlView.hex(c);
-        }
-        return c >= '0' && c <= '9' ? c - '0' : -1;
+        return Character.digit(c, hexadecimal ? 16 : 10);
     }
 
     /** A decoded character that could be part of a host name: a label byte, a dot, or anything non-ASCII. */
