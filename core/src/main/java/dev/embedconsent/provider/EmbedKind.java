@@ -16,8 +16,26 @@ public enum EmbedKind {
     MAP,
     /** A social-media post or feed (X, Instagram, Facebook, TikTok). */
     POST,
-    /** A hot-linked image; chosen per element, never a provider's kind in the catalogue. */
+    /**
+     * An image or GIF (Flickr, Giphy, Imgur); also chosen per element for a hot-linked picture of any provider.
+     */
     IMAGE,
+    /** A chart or data visualisation (Datawrapper, Flourish, Infogram). */
+    CHART,
+    /** A form or survey (Typeform, Jotform, a newsletter sign-up). */
+    FORM,
+    /** A calendar or booking widget (Google Calendar, Calendly). */
+    CALENDAR,
+    /** A document, presentation or board (Google Docs, Issuu, Prezi, Miro). */
+    DOCUMENT,
+    /** A comment section (Disqus). */
+    COMMENTS,
+    /** Reviews or ratings (Trustpilot). */
+    REVIEWS,
+    /** A code example (CodePen, GitHub Gist). */
+    CODE,
+    /** A 3D model or virtual tour (Sketchfab, Matterport). */
+    MODEL,
     /** Anything else. */
     CONTENT;
 

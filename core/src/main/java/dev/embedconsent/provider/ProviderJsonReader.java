@@ -2,11 +2,13 @@ package dev.embedconsent.provider;
 
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -33,6 +35,8 @@ final class ProviderJsonReader {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    private static final String KINDS = Arrays.stream(EmbedKind.values())
+            .map(kind -> "\"" + kind.key() + "\"").collect(Collectors.joining(", "));
     private static final Set<String> TOP_FIELDS = Set.of("providers", "$comment");
     private static final Set<String> PROVIDER_FIELDS = Set.of("id", "name", "recipient", "privacyPolicyUrl",
             "purposes", "dataCategories", "transfersOutsideEu", "noticeVersion", "kind", "hosts", "rules", "$comment");
@@ -93,9 +97,8 @@ final class ProviderJsonReader {
         if (kindNode != null) {
             String key = kindNode.isString() ? kindNode.stringValue() : "";
             EmbedKind parsed = EmbedKind.ofKey(key);
-            if (parsed == null || parsed == EmbedKind.IMAGE) {
-                throw new ProviderDefinitionException(source, id, "kind",
-                        "must be one of \"video\", \"audio\", \"map\", \"post\", \"content\"");
+            if (parsed == null) {
+                throw new ProviderDefinitionException(source, id, "kind", "must be one of " + KINDS);
             }
             kind = parsed;
         }
