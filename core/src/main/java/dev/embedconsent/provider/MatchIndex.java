@@ -169,16 +169,32 @@ final class MatchIndex {
         Map<String, UrlCandidate[]> merged = new LinkedHashMap<>();
         hosts.forEach((pattern, own) -> {
             String host = pattern.startsWith("*.") ? pattern.substring(2) : pattern;
-            Set<UrlCandidate> all = new LinkedHashSet<>(own);
+            Map<UrlCandidate, Integer> all = new LinkedHashMap<>();
+            own.forEach(candidate -> all.put(candidate, specificity(pattern)));
             hosts.forEach((other, candidates) -> {
                 if (other.startsWith("*.") && !other.equals(pattern) && host.endsWith(other.substring(1))) {
-                    all.addAll(candidates);
+                    candidates.forEach(candidate -> all.putIfAbsent(candidate, specificity(other)));
                 }
             });
-            merged.put(pattern, all.stream().sorted(Comparator.comparingInt(UrlCandidate::sequence))
-                    .toArray(UrlCandidate[]::new));
+            merged.put(pattern, all.keySet().stream().sorted(mostSpecificFirst(all)).toArray(UrlCandidate[]::new));
         });
         return merged;
+    }
+
+    /**
+     * Where providers share a domain ({@code docs.google.com} and {@code calendar.google.com} beside Google Maps on
+     * {@code *.google.com}), the most specific rule wins: the longer host pattern (an exact host before a wildcard),
+     * then a rule with a path before one without, then catalogue order.
+     */
+    private static Comparator<UrlCandidate> mostSpecificFirst(Map<UrlCandidate, Integer> specificity) {
+        return Comparator.<UrlCandidate>comparingInt(specificity::get).reversed()
+                .thenComparing(candidate -> candidate.path() == null)
+                .thenComparingInt(UrlCandidate::sequence);
+    }
+
+    /** Longer patterns are more specific; an exact host beats a wildcard of the same length. */
+    private static int specificity(String pattern) {
+        return pattern.startsWith("*.") ? 2 * (pattern.length() - 1) : 2 * pattern.length() + 1;
     }
 
     /** A URL rule of one provider; {@code sequence} is its place in catalogue order. */

@@ -132,6 +132,37 @@ class ProviderDefinitionTest {
                 TestAttributes.of("src", "https://www.youtube.com/embed/other")).provider().id());
     }
 
+    /** Providers sharing a domain: the longer host pattern wins, then a rule with a path, whatever the order. */
+    @Test
+    void theMostSpecificRuleWinsWhereProvidersShareADomain() {
+        Provider wide = Provider.builder("wide").name("Wide").recipient("Wide Ltd")
+                .privacyPolicyUrl("https://wide.example/privacy").purposes("embedding").dataCategories("ip-address")
+                .transfersOutsideEu(false).noticeVersion("1").hosts("*.wide.example").kind(EmbedKind.MAP)
+                .rule(new MatchRule.Url(Set.of("iframe"), List.of("*.wide.example"), null, List.of()))
+                .build();
+        Provider narrow = Provider.builder("narrow").name("Narrow").recipient("Narrow Ltd")
+                .privacyPolicyUrl("https://narrow.example/privacy").purposes("embedding")
+                .dataCategories("ip-address").transfersOutsideEu(false).noticeVersion("1")
+                .hosts("cal.wide.example").kind(EmbedKind.CALENDAR)
+                .rule(new MatchRule.Url(Set.of("iframe"), List.of("cal.wide.example"), null, List.of()))
+                .build();
+        for (ProviderCatalogue catalogue : List.of(ProviderCatalogue.builder().add(wide).add(narrow).build(),
+                ProviderCatalogue.builder().add(narrow).add(wide).build())) {
+            assertEquals("narrow", catalogue.match("iframe",
+                    TestAttributes.of("src", "https://cal.wide.example/embed")).provider().id());
+            assertEquals("wide", catalogue.match("iframe",
+                    TestAttributes.of("src", "https://maps.wide.example/embed")).provider().id());
+        }
+        ProviderCatalogue builtIn = ProviderCatalogue.builtIn();
+        assertEquals("google-calendar", builtIn.match("iframe", TestAttributes.of("src",
+                "https://calendar.google.com/calendar/embed?src=en.german%23holiday%40group.v.calendar.google.com"))
+                .provider().id());
+        assertEquals("google-docs", builtIn.match("iframe", TestAttributes.of("src",
+                "https://docs.google.com/document/d/e/2PACX-1vQ/pub?embedded=true")).provider().id());
+        assertEquals("google-maps", builtIn.match("iframe", TestAttributes.of("src",
+                "https://www.google.com/maps/embed?pb=!1m18")).provider().id());
+    }
+
     @Test
     void customAttributesAreChecked() {
         Provider mine = Provider.builder("lazyvideo").name("Lazy").recipient("Lazy Ltd")
