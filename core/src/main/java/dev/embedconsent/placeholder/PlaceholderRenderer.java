@@ -158,6 +158,9 @@ public final class PlaceholderRenderer {
      * but other texts than the one cached (another catalogue) replaces it.
      */
     private CharSequence[] fixedSlots(Provider provider, PlaceholderMessages texts, EmbedKind kind) {
+        if (provider.isUnknownHost()) {
+            return computeFixedSlots(provider, texts, kind);
+        }
         ConcurrentHashMap<String, ProviderSlots> cache = fixedSlots.get(texts.language());
         ProviderSlots slots = cache.get(provider.id());
         if (slots == null || !slots.hasTextsOf(provider)) {
@@ -182,14 +185,16 @@ public final class PlaceholderRenderer {
         values[Slot.PROVIDER_NAME.ordinal()] = HtmlEscaping.escape(provider.name());
         values[Slot.RECIPIENT.ordinal()] = HtmlEscaping.escape(provider.recipient());
         values[Slot.LANGUAGE.ordinal()] = HtmlEscaping.escape(texts.language());
-        values[Slot.EMBED_TITLE.ordinal()] = HtmlEscaping.escape(texts.text("kind." + kind.key()));
-        values[Slot.NOTICE.ordinal()] = HtmlEscaping.escape(fill(texts.text("notice." + kind.key()), provider));
+        String kindKey = provider.isUnknownHost() ? "host" : kind.key();
+        values[Slot.EMBED_TITLE.ordinal()] = HtmlEscaping.escape(texts.text("kind." + kindKey));
+        values[Slot.NOTICE.ordinal()] = HtmlEscaping.escape(fill(texts.text("notice." + kindKey), provider));
         values[Slot.DETAILS.ordinal()] = HtmlEscaping.escape(details(provider, texts));
         values[Slot.CONSENT_URL.ordinal()] = HtmlEscaping.escape(basePath + "/consent");
         values[Slot.LOAD_ONCE.ordinal()] = HtmlEscaping.escape(fill(texts.text("button.once"), provider));
         values[Slot.ALWAYS_ALLOW.ordinal()] = HtmlEscaping.escape(fill(texts.text("button.always"), provider));
         values[Slot.PRIVACY_URL.ordinal()] = HtmlEscaping.escape(privacyUrl(provider));
-        values[Slot.PRIVACY_LINK.ordinal()] = HtmlEscaping.escape(fill(texts.text("privacy.link"), provider));
+        values[Slot.PRIVACY_LINK.ordinal()] = HtmlEscaping.escape(fill(texts.text(
+                provider.isUnknownHost() ? "privacy.host" : "privacy.link"), provider));
         values[Slot.WITHDRAW.ordinal()] = withdraw(texts);
         values[Slot.SETTINGS_URL.ordinal()] = HtmlEscaping.escape(basePath + "/settings");
         CharSequence[] encoded = new CharSequence[values.length];

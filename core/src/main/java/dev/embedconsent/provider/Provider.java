@@ -4,6 +4,7 @@ import dev.embedconsent.internal.SetOnce;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -68,6 +69,45 @@ public record Provider(
             List<MatchRule> rules) {
         this(id, name, recipient, privacyPolicyUrl, purposes, dataCategories, transfersOutsideEu, noticeVersion,
                 hosts, rules, EmbedKind.CONTENT);
+    }
+
+    /** The prefix of the ids that name a host no provider claims, e.g. {@code host:videos.example.org}. */
+    public static final String HOST_PREFIX = "host:";
+
+    private static final Pattern HOST = Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+            + "|\\[[0-9a-f:.]{2,45}\\]");
+
+    /**
+     * The stand-in for a frame from a host that no provider names: id {@code host:<host>}, the host as name and
+     * recipient, its origin as the only address there is, and conservative facts (data may leave the EU/EEA). Consent
+     * for it is recorded, cookied and withdrawn like consent for a named provider.
+     *
+     * <pre>{@code
+     * Provider.forUnknownHost("videos.example.org").id(); // "host:videos.example.org"
+     * }</pre>
+     *
+     * @param host lower-case ASCII, IDNs as punycode ({@code xn--...}), or a bracketed IPv6 address
+     * @throws IllegalArgumentException if {@code host} is not such a host name
+     */
+    public static Provider forUnknownHost(String host) {
+        Objects.requireNonNull(host, "host");
+        if (!isUnknownHostName(host)) {
+            throw new IllegalArgumentException("not a lower-case ASCII host name: \"" + host + "\"");
+        }
+        return new Provider(HOST_PREFIX + host, host, host, "https://" + host + "/", List.of("embedding"),
+                List.of("ip-address", "device", "cookies", "page-url"), true, "host-1", List.of(host), List.of(),
+                EmbedKind.CONTENT);
+    }
+
+    /** Whether {@code host} can be the host of a {@link #forUnknownHost} id. */
+    static boolean isUnknownHostName(String host) {
+        return HOST.matcher(host).matches();
+    }
+
+    /** Whether this stands for a host that no provider names ({@link #forUnknownHost}). */
+    public boolean isUnknownHost() {
+        return id.startsWith(HOST_PREFIX);
     }
 
     /** Starts a provider definition; {@link Builder#build()} validates it like a JSON definition. */

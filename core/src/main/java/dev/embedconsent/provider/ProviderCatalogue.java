@@ -76,8 +76,17 @@ public final class ProviderCatalogue {
         return new Builder();
     }
 
+    /**
+     * The provider with this id; for an id {@code host:<host>} that no provider has, the stand-in for that unknown
+     * host ({@link Provider#forUnknownHost}), so consent for it is handled like consent for a named provider.
+     */
     public Optional<Provider> get(String id) {
-        return Optional.ofNullable(byId.get(Objects.requireNonNull(id, "id")));
+        Provider provider = byId.get(Objects.requireNonNull(id, "id"));
+        if (provider == null && id.startsWith(Provider.HOST_PREFIX)) {
+            String host = id.substring(Provider.HOST_PREFIX.length());
+            return Provider.isUnknownHostName(host) ? Optional.of(Provider.forUnknownHost(host)) : Optional.empty();
+        }
+        return Optional.ofNullable(provider);
     }
 
     /**

@@ -50,6 +50,17 @@ class ConsentCookieCodecTest {
     }
 
     @Test
+    void carriesDecisionsForUnknownHosts() {
+        ConsentCookie hosts = new ConsentCookie(subject, List.of(
+                new CookieDecision("host:videos.example.org", Decision.GIVEN, "host-1", NOW.plus(Duration.ofDays(9))),
+                new CookieDecision("host:[2001:db8::1]", Decision.WITHDRAWN, "host-1", NOW.plus(Duration.ofDays(9)))),
+                NOW.plus(Duration.ofDays(9)));
+        assertEquals(Optional.of(hosts), codec.decode(codec.encode(hosts)));
+        assertThrows(IllegalArgumentException.class, () -> new CookieDecision("host:a b", Decision.GIVEN, "1", NOW));
+        assertThrows(IllegalArgumentException.class, () -> new CookieDecision("Host:x", Decision.GIVEN, "1", NOW));
+    }
+
+    @Test
     void aForgedPayloadIsNoConsent() {
         String value = codec.encode(cookie);
         String[] parts = value.split("\\.");

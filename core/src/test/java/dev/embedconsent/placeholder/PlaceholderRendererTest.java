@@ -47,6 +47,24 @@ class PlaceholderRendererTest {
     }
 
     @Test
+    void anUnknownHostIsNamedAsTheRecipientWithoutFurtherDetails() {
+        Provider host = Provider.forUnknownHost("videos.example.org");
+        Element root = parse(RENDERER.render(new Embed(1, host, "iframe", "https://videos.example.org/w/1", null,
+                "560", "315", "en", "/")));
+        assertEquals("host:videos.example.org", root.attr("data-consent-provider"));
+        String text = root.text();
+        assertTrue(text.contains("data will get transmitted to videos.example.org as soon as you load the content"),
+                text);
+        assertTrue(text.contains("This site has no further details about this service."), text);
+        Element link = root.selectFirst("a[href=https://videos.example.org/]");
+        assertNotNull(link, root.outerHtml());
+        assertEquals("Website of videos.example.org", link.text());
+        Element german = parse(RENDERER.render(new Embed(2, host, "iframe", "https://videos.example.org/w/1", null,
+                null, null, "de", "/")));
+        assertTrue(german.text().contains("Diese Website hat keine weiteren Angaben"), german.text());
+    }
+
+    @Test
     void rendersTheAgreedStructure() {
         Element root = parse(RENDERER.render(embed(3, "en", TITLE, "/news/visit?x=1")));
         assertEquals("div", root.tagName());

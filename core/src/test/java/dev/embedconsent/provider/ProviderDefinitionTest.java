@@ -1,6 +1,7 @@
 package dev.embedconsent.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -161,6 +162,26 @@ class ProviderDefinitionTest {
                 "https://docs.google.com/document/d/e/2PACX-1vQ/pub?embedded=true")).provider().id());
         assertEquals("google-maps", builtIn.match("iframe", TestAttributes.of("src",
                 "https://www.google.com/maps/embed?pb=!1m18")).provider().id());
+    }
+
+    @Test
+    void idsOfUnknownHostsStandForThoseHosts() {
+        ProviderCatalogue catalogue = ProviderCatalogue.builtIn();
+        Provider host = catalogue.get("host:videos.example.org").orElseThrow();
+        assertEquals("host:videos.example.org", host.id());
+        assertEquals("videos.example.org", host.recipient());
+        assertTrue(host.isUnknownHost());
+        assertTrue(host.transfersOutsideEu());
+        assertEquals("https://videos.example.org/", host.privacyPolicyUrl());
+        assertTrue(catalogue.get("host:xn--bcher-kva.example").isPresent());
+        assertTrue(catalogue.get("host:[2001:db8::1]").isPresent());
+        for (String bad : List.of("host:", "host:Videos.example.org", "host:a b", "host:-x.example", "host:x..example",
+                "host:<script>", "host:bücher.example", "host:" + "a".repeat(64) + ".example")) {
+            assertTrue(catalogue.get(bad).isEmpty(), bad);
+            assertThrows(IllegalArgumentException.class,
+                    () -> Provider.forUnknownHost(bad.substring("host:".length())), bad);
+        }
+        assertFalse(catalogue.get("youtube").orElseThrow().isUnknownHost());
     }
 
     @Test
