@@ -5,6 +5,7 @@ import dev.embedconsent.placeholder.PlaceholderRenderer;
 import dev.embedconsent.provider.MatchRule;
 import dev.embedconsent.provider.Provider;
 import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.provider.TrustedHosts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,6 +59,8 @@ public final class EmbedRewriter {
     private final Set<String> candidateElements;
     private final ElementNames names;
     private final MatchPrefilter prefilter;
+    private final TrustedHosts trustedHosts;
+    private final boolean blockUnknownFrames;
 
     private EmbedRewriter(Builder b) {
         this.catalogue = b.catalogue != null ? b.catalogue : ProviderCatalogue.builtIn();
@@ -74,6 +77,8 @@ public final class EmbedRewriter {
         this.candidateElements = Set.copyOf(candidates);
         this.names = ElementNames.withCandidates(candidateElements);
         this.prefilter = new MatchPrefilter(catalogue.prefilter(), names);
+        this.trustedHosts = b.trustedHosts != null ? b.trustedHosts : TrustedHosts.NONE;
+        this.blockUnknownFrames = b.blockUnknownFrames == null || b.blockUnknownFrames;
     }
 
     /** The built-in provider catalogue and the default placeholders. */
@@ -116,6 +121,16 @@ public final class EmbedRewriter {
         return renderer;
     }
 
+    /** Hosts whose frames are never blocked as unknown third parties. */
+    public TrustedHosts trustedHosts() {
+        return trustedHosts;
+    }
+
+    /** Whether frames from unknown third-party hosts become placeholders. */
+    public boolean blocksUnknownFrames() {
+        return blockUnknownFrames;
+    }
+
     public int maxTagBytes() {
         return maxTagBytes;
     }
@@ -154,6 +169,8 @@ public final class EmbedRewriter {
         private @Nullable Integer maxCandidateBytes;
         private final Set<String> candidateElements = new LinkedHashSet<>();
         private boolean candidateElementsSet;
+        private @Nullable TrustedHosts trustedHosts;
+        private @Nullable Boolean blockUnknownFrames;
 
         private Builder() {}
 
@@ -199,6 +216,27 @@ public final class EmbedRewriter {
                 candidateElements.add(Objects.requireNonNull(element, "candidateElements contains null"));
             }
             ElementNames.withCandidates(candidateElements);
+            return this;
+        }
+
+        /**
+         * Hosts whose frames are never blocked as unknown third parties (besides the page's own
+         * {@link PageContext#siteHost()}); none by default.
+         */
+        public Builder trustedHosts(TrustedHosts hosts) {
+            requireUnset(this.trustedHosts, "trustedHosts");
+            this.trustedHosts = Objects.requireNonNull(hosts, "trustedHosts");
+            return this;
+        }
+
+        /**
+         * Whether a frame ({@code iframe}, {@code frame}, {@code object}, {@code embed}) from an http(s) host that is
+         * neither the site's, nor trusted, nor any provider's becomes a placeholder of its own, with the provider id
+         * {@code host:<host>}; {@code true} by default.
+         */
+        public Builder blockUnknownFrames(boolean block) {
+            requireUnset(this.blockUnknownFrames, "blockUnknownFrames");
+            this.blockUnknownFrames = block;
             return this;
         }
 

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param path the page's path, posted back as the form's {@code return}
  * @param listener told about every embed found (for {@code scan}); {@link EmbedListener#NONE} otherwise
  * @param cspNonce the page's CSP nonce, put on the activation script the rewriter adds; {@code null} when none
+ * @param siteHost the host the page is served from (the request's own host): its frames are never blocked as
+ *     unknown third parties; {@code null} when unknown (a file rewritten by the command line)
  */
 public record PageContext(
         @Nullable Charset transportCharset,
@@ -20,10 +22,17 @@ public record PageContext(
         Set<String> consentedProviders,
         String path,
         EmbedListener listener,
-        @Nullable String cspNonce) {
+        @Nullable String cspNonce,
+        @Nullable String siteHost) {
 
     public PageContext {
         consentedProviders = Set.copyOf(consentedProviders);
+    }
+
+    /** A context without a site host. */
+    public PageContext(@Nullable Charset transportCharset, @Nullable String language, Set<String> consentedProviders,
+            String path, EmbedListener listener, @Nullable String cspNonce) {
+        this(transportCharset, language, consentedProviders, path, listener, cspNonce, null);
     }
 
     public static PageContext defaults() {
