@@ -230,48 +230,47 @@ final class ByteRewriter implements TokenHandler {
      * the embed, and nothing of the embed stays live.
      */
     private void cut(long at) {
-        held.cut(at, tokenizer.closer() + pendingElementCloser());
+        held.cut(at, closerInProgress(true));
         apply(released(at, TreeBuilderSimulator.RESET), ElementNames.OTHER);
     }
 
-    /** For a start tag in progress that will put the tokenizer in a text state: the end tag that leaves it. */
-    private String pendingElementCloser() {
-        if (tokenizer.pendingStartTag() < 0) {
-            return "";
+    /**
+     * What ends the token in progress, and with {@code element}, for a start tag in progress that will put the
+     * tokenizer in a text state, the end tag that leaves it.
+     */
+    private String closerInProgress(boolean element) {
+        String token = tokenizer.closer();
+        if (!element || tokenizer.pendingStartTag() < 0) {
+            return token;
         }
         int id = tokenizer.tagNameId();
         int textState = tree.textStateAfter(id);
         if (textState == HtmlTokenizer.SCRIPT_DATA) {
-            return " </script></script>";
+            return token + " </script></script>";
         }
         if (textState == HtmlTokenizer.RCDATA || textState == HtmlTokenizer.RAWTEXT) {
-            return " </" + names.name(id) + ">";
+            return token + " </" + names.name(id) + ">";
         }
-        return "";
+        return token;
     }
 
     /** A start tag outgrew the tag cap (or the input ended inside one). */
     private void tagCap(long at) {
-        if (held.active()) {
-            // Part of a held embed: the embed's own limit applies.
-            tokenizer.liftTagCap();
-            return;
-        }
-        if (tokenizer.isEndTag()) {
-            // Only an appropriate end tag of a text element gets here while bytes are kept: </noscript ...
-            if (noscript != null) {
-                emitTo(tokenizer.pendingEndTag());
-                endNoscript();
+        // Part of a held embed, the tag is under the embed's own limit; else it is released unless it is claimed.
+        if (!held.active()) {
+            if (tokenizer.isEndTag()) {
+                // Only an appropriate end tag of a text element gets here while bytes are kept: </noscript ...
+                if (noscript != null) {
+                    emitTo(tokenizer.pendingEndTag());
+                    endNoscript();
+                }
+            } else if (unfinishedStartTag(at)) {
+                return;
+            } else {
+                emitTo(at);
             }
             tagReleased = true;
-            tokenizer.liftTagCap();
-            return;
         }
-        if (unfinishedStartTag(at)) {
-            return;
-        }
-        emitTo(at);
-        tagReleased = true;
         tokenizer.liftTagCap();
     }
 
@@ -292,7 +291,7 @@ final class ByteRewriter implements TokenHandler {
         if (markup == null) {
             return false;
         }
-        String closer = tokenizer.closer() + (html ? pendingElementCloser() : "");
+        String closer = closerInProgress(html);
         hold(start, id, flags, markup);
         held.write(at, closer);
         int feedback = released(at, TreeBuilderSimulator.RESET);
