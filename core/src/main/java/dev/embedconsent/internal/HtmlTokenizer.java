@@ -1,5 +1,9 @@
 package dev.embedconsent.internal;
 
+import static dev.embedconsent.internal.TagScanner.endsName;
+import static dev.embedconsent.internal.TagScanner.isAlpha;
+import static dev.embedconsent.internal.TagScanner.isWhitespace;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -872,7 +876,7 @@ public final class HtmlTokenizer {
             if (lt == end) {
                 return end;
             }
-            int gt = scanner.scan(a, lt, scanLimit(lt, end, base), base + lt);
+            int gt = scanner.scan(a, lt, scanLimit(lt, end), base + lt);
             if (gt < 0) {
                 beginTag(base + lt, false);
                 state = TAG_OPEN;
@@ -886,14 +890,8 @@ public final class HtmlTokenizer {
     }
 
     /** Where a tag whose {@code <} is {@code a[lt]} must end for the scanner: the chunk's end or the tag cap. */
-    private int scanLimit(int lt, int end, long base) {
-        if (tagCap != Long.MAX_VALUE) {
-            long cap = lt + tagCap;
-            if (cap < end) {
-                return (int) Math.max(cap, lt);
-            }
-        }
-        return end;
+    private int scanLimit(int lt, int end) {
+        return tagCap < end - lt ? (int) (lt + tagCap) : end;
     }
 
     /** A '-' or '<' in the script data escaped state. */
@@ -977,17 +975,5 @@ public final class HtmlTokenizer {
         } else if (state == ATTR_VALUE_DQ || state == ATTR_VALUE_SQ || state == ATTR_VALUE_UNQ) {
             tag.closeOpenAttribute(offset, true);
         }
-    }
-
-    private static boolean endsName(byte c) {
-        return TagScanner.endsName(c);
-    }
-
-    private static boolean isAlpha(byte c) {
-        return TagScanner.isAlpha(c);
-    }
-
-    private static boolean isWhitespace(byte c) {
-        return TagScanner.isWhitespace(c);
     }
 }

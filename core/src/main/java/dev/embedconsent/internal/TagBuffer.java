@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@link #MAX_ATTRIBUTES} attributes nothing more is recorded. One instance per tokenizer, reused for every tag.
  */
 final class TagBuffer {
-    static final int MAX_ATTRIBUTES = 1024;
+    private static final int MAX_ATTRIBUTES = 1024;
 
     /** Absolute position of the tag's {@code <}, or -1 between tags. */
     long start = -1;
