@@ -79,7 +79,7 @@ public final class HtmlTokenizer {
     private final ElementNames names;
     private final TokenHandler handler;
     private final TagBuffer tag = new TagBuffer();
-    private final TagScanner scanner = new TagScanner(tag);
+    private final TagScanner scanner;
 
     private int state = DATA;
     /** The text state an end-tag attempt returns to: RCDATA, RAWTEXT, SCRIPT_DATA or SCRIPT_ESCAPED. */
@@ -106,6 +106,7 @@ public final class HtmlTokenizer {
     public HtmlTokenizer(ElementNames names, TokenHandler handler) {
         this.names = names;
         this.handler = handler;
+        this.scanner = new TagScanner(tag, this, handler);
     }
 
     /** Puts the tokenizer in a text state after a start tag (the tree builder's job), e.g. RAWTEXT after iframe. */
@@ -864,8 +865,8 @@ public final class HtmlTokenizer {
 
     /**
      * The data state, and the tags in it, in one loop for as long as the handler leaves the tokenizer in the data state
-     * without a {@link #stopAt} limit: each tag goes to the {@link TagScanner}, and what it cannot read to its end to
-     * the tag open state. Returns where it stopped; {@link #state} says in which state.
+     * without a {@link #stopAt} limit: each tag goes to the {@link TagScanner}, which reports it, and what the scanner
+     * cannot read goes to the tag open state. Returns where it stopped; {@link #state} says in which state.
      */
     private int data(byte[] a, int i, int end, long base) {
         while (true) {
@@ -876,13 +877,12 @@ public final class HtmlTokenizer {
             if (lt == end) {
                 return end;
             }
-            int gt = scanner.scan(a, lt, scanLimit(lt, end), base + lt);
-            if (gt < 0) {
+            i = scanner.scan(a, lt, scanLimit(lt, end), base + lt);
+            if (i < 0) {
                 beginTag(base + lt, false);
                 state = TAG_OPEN;
                 return lt + 1;
             }
-            i = emit(base, gt);
             if (state != DATA || stopAt != Long.MAX_VALUE) {
                 return i;
             }

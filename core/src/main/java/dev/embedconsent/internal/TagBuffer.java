@@ -10,13 +10,14 @@ import java.util.Arrays;
  * {@link #MAX_ATTRIBUTES} attributes nothing more is recorded. One instance per tokenizer, reused for every tag.
  */
 final class TagBuffer {
-    private static final int MAX_ATTRIBUTES = 1024;
+    static final int MAX_ATTRIBUTES = 1024;
 
     /** Absolute position of the tag's {@code <}, or -1 between tags. */
     long start = -1;
     boolean endTag;
     boolean selfClosing;
-    private final byte[] name = new byte[ElementNames.MAX_LENGTH];
+    /** Written directly by the scanner's name loop. */
+    final byte[] name = new byte[ElementNames.MAX_LENGTH];
     /** Up to {@code MAX_LENGTH + 1}, which stands for any longer name. */
     private int nameLength;
     private long namePrefix;
@@ -67,25 +68,29 @@ final class TagBuffer {
             if (TagScanner.endsName(c)) {
                 break;
             }
-            byte lower = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+            byte lower = TagScanner.toLower(c);
             if (length < 8) {
                 prefix |= (lower & 0xFFL) << (8 * length);
             }
             if (length < ElementNames.MAX_LENGTH) {
                 name[length] = lower;
             }
-            if (length <= ElementNames.MAX_LENGTH) {
-                length++;
-            }
+            length++;
         }
-        nameLength = length;
+        nameLength = Math.min(length, ElementNames.MAX_LENGTH + 1);
         namePrefix = prefix;
         return i;
     }
 
+    /** The name the scanner read: its packed first bytes and its length. */
+    void setName(long prefix, int length) {
+        namePrefix = prefix;
+        nameLength = Math.min(length, ElementNames.MAX_LENGTH + 1);
+    }
+
     /** Appends one letter (the text states read end tag names a letter at a time). */
     void appendName(byte c) {
-        byte lower = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+        byte lower = TagScanner.toLower(c);
         if (nameLength < 8) {
             namePrefix |= (lower & 0xFFL) << (8 * nameLength);
         }
@@ -119,24 +124,44 @@ final class TagBuffer {
 
     // Attributes; offsets are relative to the tag's '<'.
 
+    /** Starts an attribute whose name begins at {@code nameStart}; its ends and value are set as they are read. */
     void beginAttribute(int nameStart) {
         recording = attributeCount < MAX_ATTRIBUTES;
-        if (!recording) {
-            // A pathological tag; the attributes beyond this many are not recorded.
-            return;
+        if (recording) {
+            putAttribute(attributeCount++, nameStart, nameStart, -1, -1);
         }
-        if (attributeCount == attrNameStart.length) {
-            int n = attributeCount * 2;
-            attrNameStart = Arrays.copyOf(attrNameStart, n);
-            attrNameEnd = Arrays.copyOf(attrNameEnd, n);
-            attrValueStart = Arrays.copyOf(attrValueStart, n);
-            attrValueEnd = Arrays.copyOf(attrValueEnd, n);
+    }
+
+    /**
+     * Sets attribute {@code k}, at most one past the last; {@code valueStart} is -1 when it has no value. The
+     * scanner counts the attributes of a whole tag itself and ends with {@link #attributesRead}.
+     */
+    void putAttribute(int k, int nameStart, int nameEnd, int valueStart, int valueEnd) {
+        if (k == attrNameStart.length) {
+            growAttributes(k * 2);
         }
-        int k = attributeCount++;
         attrNameStart[k] = nameStart;
-        attrNameEnd[k] = nameStart;
-        attrValueStart[k] = -1;
-        attrValueEnd[k] = -1;
+        attrNameEnd[k] = nameEnd;
+        attrValueStart[k] = valueStart;
+        attrValueEnd[k] = valueEnd;
+    }
+
+    /** Sets the value of attribute {@code k}, put before. */
+    void putValue(int k, int valueStart, int valueEnd) {
+        attrValueStart[k] = valueStart;
+        attrValueEnd[k] = valueEnd;
+    }
+
+    void attributesRead(int count) {
+        attributeCount = count;
+        recording = false;
+    }
+
+    private void growAttributes(int n) {
+        attrNameStart = Arrays.copyOf(attrNameStart, n);
+        attrNameEnd = Arrays.copyOf(attrNameEnd, n);
+        attrValueStart = Arrays.copyOf(attrValueStart, n);
+        attrValueEnd = Arrays.copyOf(attrValueEnd, n);
     }
 
     void endAttributeName(int offset) {
