@@ -1,6 +1,7 @@
 package dev.embedconsent.html;
 
 import dev.embedconsent.internal.ElementNames;
+import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.placeholder.PlaceholderRenderer;
 import dev.embedconsent.provider.MatchRule;
 import dev.embedconsent.provider.Provider;
@@ -168,36 +169,36 @@ public final class EmbedRewriter {
         private @Nullable Integer maxTagBytes;
         private @Nullable Integer maxCandidateBytes;
         private final Set<String> candidateElements = new LinkedHashSet<>();
-        private boolean candidateElementsSet;
         private @Nullable TrustedHosts trustedHosts;
         private @Nullable Boolean blockUnknownFrames;
+        private final SetOnce options = new SetOnce("EmbedRewriter.Builder");
 
         private Builder() {}
 
         /** The providers whose embeds are neutralized. */
         public Builder catalogue(ProviderCatalogue catalogue) {
-            requireUnset(this.catalogue, "catalogue");
+            options.claim("catalogue");
             this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
             return this;
         }
 
         /** Renders the placeholders. */
         public Builder placeholders(PlaceholderRenderer renderer) {
-            requireUnset(this.renderer, "placeholders");
+            options.claim("placeholders");
             this.renderer = Objects.requireNonNull(renderer, "placeholders");
             return this;
         }
 
         /** The longest start tag that is buffered (at least 1 KiB); a longer one is matched on what was read. */
         public Builder maxTagBytes(int bytes) {
-            requireUnset(maxTagBytes, "maxTagBytes");
+            options.claim("maxTagBytes");
             maxTagBytes = atLeast(bytes, 1024, "maxTagBytes");
             return this;
         }
 
         /** The most bytes of one embed that are buffered (at least 1 KiB); a longer embed is cut there. */
         public Builder maxCandidateBytes(int bytes) {
-            requireUnset(maxCandidateBytes, "maxCandidateBytes");
+            options.claim("maxCandidateBytes");
             maxCandidateBytes = atLeast(bytes, 1024, "maxCandidateBytes");
             return this;
         }
@@ -208,10 +209,7 @@ public final class EmbedRewriter {
          * without naming them in its rules.
          */
         public Builder candidateElements(Collection<String> elements) {
-            if (candidateElementsSet) {
-                throw new IllegalStateException("candidateElements was already set");
-            }
-            candidateElementsSet = true;
+            options.claim("candidateElements");
             for (String element : Objects.requireNonNull(elements, "candidateElements")) {
                 candidateElements.add(Objects.requireNonNull(element, "candidateElements contains null"));
             }
@@ -224,8 +222,9 @@ public final class EmbedRewriter {
          * {@link PageContext#siteHost()}); none by default.
          */
         public Builder trustedHosts(TrustedHosts hosts) {
-            requireUnset(this.trustedHosts, "trustedHosts");
-            this.trustedHosts = Objects.requireNonNull(hosts, "trustedHosts");
+            Objects.requireNonNull(hosts, "trustedHosts");
+            options.claim("trustedHosts");
+            this.trustedHosts = hosts;
             return this;
         }
 
@@ -235,19 +234,13 @@ public final class EmbedRewriter {
          * {@code host:<host>}; {@code true} by default.
          */
         public Builder blockUnknownFrames(boolean block) {
-            requireUnset(this.blockUnknownFrames, "blockUnknownFrames");
+            options.claim("blockUnknownFrames");
             this.blockUnknownFrames = block;
             return this;
         }
 
         public EmbedRewriter build() {
             return new EmbedRewriter(this);
-        }
-
-        private static void requireUnset(@Nullable Object value, String option) {
-            if (value != null) {
-                throw new IllegalStateException(option + " was already set");
-            }
         }
 
         private static int atLeast(int value, int min, String option) {

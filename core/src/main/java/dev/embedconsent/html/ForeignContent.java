@@ -3,6 +3,7 @@ package dev.embedconsent.html;
 import dev.embedconsent.internal.ElementNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The part of the tree builder's stack of open elements that a streaming rewriter can follow: the SVG and MathML
@@ -28,18 +29,20 @@ final class ForeignContent {
     private static final byte[] TITLE = ascii("title");
     private static final byte[] ANNOTATION = ascii("annotation-xml");
     private static final byte[][] MATHML_TEXT = {ascii("mi"), ascii("mo"), ascii("mn"), ascii("ms"), ascii("mtext")};
+    private static final int[] NO_INTS = new int[0];
+    private static final byte[][] NO_NAMES = new byte[0][];
 
     private final ElementNames names;
 
     private int size;
     /** Elements pushed beyond {@link #MAX_DEPTH}: only counted. */
     private int overflow;
-    private int[] namespace = new int[0];
-    private int[] kind = new int[0];
+    private int[] namespace = NO_INTS;
+    private int[] kind = NO_INTS;
     /** HTML elements open above this entry (only non-zero for integration points). */
-    private int[] htmlOpen = new int[0];
-    private byte[][] tagNames = new byte[0][];
-    private int[] tagNameLengths = new int[0];
+    private int[] htmlOpen = NO_INTS;
+    private byte[][] tagNames = NO_NAMES;
+    private int[] tagNameLengths = NO_INTS;
 
     ForeignContent(ElementNames names) {
         this.names = names;
@@ -62,6 +65,26 @@ final class ForeignContent {
         }
         c.tagNameLengths = tagNameLengths.clone();
         return c;
+    }
+
+    /**
+     * A copy as it was before {@link #htmlStartTag}{@code (id, ..., selfClosing)}, the last change made; {@code null}
+     * when that is empty.
+     */
+    @Nullable ForeignContent copyBeforeHtmlStartTag(int id, boolean selfClosing) {
+        ForeignContent c = copy();
+        if (id == names.svg || id == names.math) {
+            if (!selfClosing) {
+                if (c.overflow > 0) {
+                    c.overflow--;
+                } else {
+                    c.size--;
+                }
+            }
+        } else if (c.size > 0 && !names.is(id, ElementNames.VOID)) {
+            c.htmlOpen[c.size - 1]--;
+        }
+        return c.isEmpty() ? null : c;
     }
 
     /** Forgets all open foreign elements. */

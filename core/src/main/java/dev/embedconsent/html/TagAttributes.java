@@ -14,8 +14,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The attributes of the tag the tokenizer just reported, read lazily from its bytes: a look-up compares names on
- * bytes and decodes only the value asked for. One instance is reused per document; it is valid until the next tag.
+ * The attributes of the tag the tokenizer just reported, read lazily from its bytes and the tokenizer's attribute
+ * spans: a look-up compares names on bytes and decodes only the value asked for. One instance is reused per
+ * document; it is valid until the tokenizer reads the next tag.
  */
 final class TagAttributes implements Attributes {
     /** The page's declared encoding; {@code null} when it declares none. */
@@ -24,28 +25,31 @@ final class TagAttributes implements Attributes {
     private byte[] bytes = new byte[0];
     private int tagStart;
     private int count;
-    private int[] spans = new int[64];
+    private @Nullable HtmlTokenizer tokenizer;
 
     TagAttributes(@Nullable Charset charset) {
         this.charset = charset;
         this.utf8 = StandardCharsets.UTF_8.equals(charset);
     }
 
-    /** Points at the tag whose {@code <} is {@code bytes[tagStart]}, with the tokenizer's attribute spans. */
+    /**
+     * Points at the tag whose {@code <} is {@code bytes[tagStart]}, whose attribute spans the tokenizer holds until
+     * its next tag.
+     */
     TagAttributes reset(byte[] bytes, int tagStart, HtmlTokenizer tokenizer) {
         this.bytes = bytes;
         this.tagStart = tagStart;
         this.count = tokenizer.attributeCount();
-        if (spans.length < count * 4) {
-            spans = new int[count * 4];
-        }
-        for (int k = 0; k < count; k++) {
-            spans[k * 4] = tokenizer.attributeNameStart(k);
-            spans[k * 4 + 1] = tokenizer.attributeNameEnd(k);
-            spans[k * 4 + 2] = tokenizer.attributeValueStart(k);
-            spans[k * 4 + 3] = tokenizer.attributeValueEnd(k);
-        }
+        this.tokenizer = tokenizer;
         return this;
+    }
+
+    private HtmlTokenizer tokenizer() {
+        HtmlTokenizer t = tokenizer;
+        if (t == null) {
+            throw new IllegalStateException("no tag");
+        }
+        return t;
     }
 
     @Override
@@ -72,8 +76,8 @@ final class TagAttributes implements Attributes {
 
     /** Compares on bytes; only a name with non-ASCII bytes, or a non-ASCII expected name, is decoded. */
     private boolean nameEquals(int k, String expected) {
-        int from = tagStart + spans[k * 4];
-        int to = tagStart + spans[k * 4 + 1];
+        int from = tagStart + tokenizer().attributeNameStart(k);
+        int to = tagStart + tokenizer().attributeNameEnd(k);
         if (to - from != expected.length()) {
             // Each ASCII byte is one character, and a name with other bytes cannot equal an ASCII name.
             return !isAscii(expected) && name(k).equals(expected);
@@ -104,15 +108,18 @@ final class TagAttributes implements Attributes {
 
     /** The attribute's name as the DOM has it: ASCII-lowercased, NUL replaced. */
     private String name(int k) {
-        return asciiLower(CharacterReferences.preprocess(decode(tagStart + spans[k * 4], tagStart + spans[k * 4 + 1])));
+        HtmlTokenizer t = tokenizer();
+        return asciiLower(CharacterReferences.preprocess(
+                decode(tagStart + t.attributeNameStart(k), tagStart + t.attributeNameEnd(k))));
     }
 
     private String value(int k) {
-        int start = spans[k * 4 + 2];
+        HtmlTokenizer t = tokenizer();
+        int start = t.attributeValueStart(k);
         if (start < 0) {
             return "";
         }
-        return CharacterReferences.decodeAttributeValue(decode(tagStart + start, tagStart + spans[k * 4 + 3]));
+        return CharacterReferences.decodeAttributeValue(decode(tagStart + start, tagStart + t.attributeValueEnd(k)));
     }
 
     private String decode(int from, int to) {

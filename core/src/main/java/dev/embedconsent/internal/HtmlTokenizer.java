@@ -1,5 +1,9 @@
 package dev.embedconsent.internal;
 
+import static dev.embedconsent.internal.TagScanner.endsName;
+import static dev.embedconsent.internal.TagScanner.isAlpha;
+import static dev.embedconsent.internal.TagScanner.isWhitespace;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -11,8 +15,10 @@ import java.util.Arrays;
  *
  * <p>It works on bytes of an ASCII-compatible encoding, in whatever chunks they arrive, and creates no objects per
  * token: tag names are matched against {@link ElementNames} on bytes, attributes are recorded as offsets relative to
- * the tag's {@code <}. Character tokens are not produced; text is skipped eight bytes at a time. The caller, acting as
- * tree builder, switches states after start tags:
+ * the tag's {@code <}, all in one {@link TagBuffer}. A tag that lies whole in the chunk is read by the
+ * {@link TagScanner} in one pass; the states below take over at chunk and cap boundaries and for anything unusual,
+ * writing into the same buffer. Character tokens are not produced; text is skipped eight bytes at a time. The
+ * caller, acting as tree builder, switches states after start tags:
  *
  * <pre>{@code
  * HtmlTokenizer t = new HtmlTokenizer(names, handler);
@@ -69,29 +75,11 @@ public final class HtmlTokenizer {
     private static final byte[] DASHES = {'-', '-'};
     private static final byte[] CDATA_OPEN = {'[', 'C', 'D', 'A', 'T', 'A', '['};
     private static final byte[] SCRIPT = {'s', 'c', 'r', 'i', 'p', 't'};
-    private static final int MAX_ATTRIBUTES = 1024;
-
-    /** Byte classes for the tag states' inner loops. */
-    private static final byte[] CLASS = new byte[256];
-    private static final int WHITESPACE = 1;
-    /** Whitespace, '/' and '>': end a tag name. */
-    private static final int ENDS_NAME = 2;
-    /** Whitespace, '/', '>' and '=': end an attribute name. */
-    private static final int ENDS_ATTRIBUTE_NAME = 4;
-    /** Whitespace and '>': end an unquoted attribute value. */
-    private static final int ENDS_UNQUOTED_VALUE = 8;
-
-    static {
-        for (byte c : new byte[] {' ', '\t', '\n', '\f', '\r'}) {
-            CLASS[c] = WHITESPACE | ENDS_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED_VALUE;
-        }
-        CLASS['/'] = ENDS_NAME | ENDS_ATTRIBUTE_NAME;
-        CLASS['>'] = ENDS_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED_VALUE;
-        CLASS['='] = ENDS_ATTRIBUTE_NAME;
-    }
 
     private final ElementNames names;
     private final TokenHandler handler;
+    private final TagBuffer tag = new TagBuffer();
+    private final TagScanner scanner;
 
     private int state = DATA;
     /** The text state an end-tag attempt returns to: RCDATA, RAWTEXT, SCRIPT_DATA or SCRIPT_ESCAPED. */
@@ -101,26 +89,8 @@ public final class HtmlTokenizer {
     /** Appropriate end tag name (the last start tag's), lowercase. */
     private byte[] lastStartTag = new byte[0];
 
-    private long tagStart = -1;
-    private boolean endTag;
-    private boolean selfClosing;
-    private final byte[] name = new byte[ElementNames.MAX_LENGTH];
-    private int nameLength;
-    /** The name's first eight bytes, packed for {@link ElementNames#lookup(long, byte[], int)}. */
-    private long namePrefix;
-    /** The current tag's id once looked up, else -1. */
-    private int nameId = -1;
-    private int nameEnd;
     /** Position of the {@code <} that may begin an end tag in a text state. */
     private long textLt;
-
-    private int attributeCount;
-    /** Whether the attribute in progress is being recorded (false beyond {@link #MAX_ATTRIBUTES}). */
-    private boolean recording;
-    private int[] attrNameStart = new int[16];
-    private int[] attrNameEnd = new int[16];
-    private int[] attrValueStart = new int[16];
-    private int[] attrValueEnd = new int[16];
 
     private byte[] declaration = DASHES;
     private int declarationIndex;
@@ -136,6 +106,7 @@ public final class HtmlTokenizer {
     public HtmlTokenizer(ElementNames names, TokenHandler handler) {
         this.names = names;
         this.handler = handler;
+        this.scanner = new TagScanner(tag, this, handler);
     }
 
     /** Puts the tokenizer in a text state after a start tag (the tree builder's job), e.g. RAWTEXT after iframe. */
@@ -193,13 +164,13 @@ public final class HtmlTokenizer {
     public void resetToData() {
         state = DATA;
         textState = DATA;
-        tagStart = -1;
+        tag.start = -1;
         tagCapReached = false;
     }
 
     /** The {@code <} of a start tag (or a possible one) in progress, or -1. */
     public long pendingStartTag() {
-        return state == TAG_OPEN || (isTagState() && !endTag) ? tagStart : -1;
+        return state == TAG_OPEN || (isTagState() && !tag.endTag) ? tag.start : -1;
     }
 
     private boolean isTagState() {
@@ -279,13 +250,13 @@ public final class HtmlTokenizer {
             case TEXT_END_TAG_NAME:
                 return textLt;
             default:
-                return tagStart >= 0 && endTag && isTagState() ? tagStart : -1;
+                return tag.start >= 0 && tag.endTag && isTagState() ? tag.start : -1;
         }
     }
 
     /** Whether the current token is an end tag (valid in callbacks and when the tag cap was reached). */
     public boolean isEndTag() {
-        return endTag;
+        return tag.endTag;
     }
 
     // Current tag, valid during a TokenHandler callback (and for a capped start tag).
@@ -295,48 +266,42 @@ public final class HtmlTokenizer {
      * length; {@code MAX_LENGTH + 1} means longer than that, with only the first {@code MAX_LENGTH} bytes copied.
      */
     public int tagName(byte[] dst) {
-        System.arraycopy(name, 0, dst, 0, Math.min(nameLength, ElementNames.MAX_LENGTH));
-        return nameLength;
+        return tag.copyName(dst);
     }
 
     public int tagNameId() {
-        int id = nameId;
-        if (id < 0) {
-            id = nameLength > ElementNames.MAX_LENGTH ? ElementNames.OTHER : names.lookup(namePrefix, name, nameLength);
-            nameId = id;
-        }
-        return id;
+        return tag.id(names);
     }
 
     /** Offset of the end of the tag name relative to the tag's {@code <}. */
     public int tagNameEnd() {
-        return nameEnd;
+        return tag.nameEnd;
     }
 
     public boolean selfClosing() {
-        return selfClosing;
+        return tag.selfClosing;
     }
 
     public int attributeCount() {
-        return attributeCount;
+        return tag.attributeCount();
     }
 
     /** Offsets (relative to the tag's {@code <}) of attribute {@code k}: name start, name end, value start, end. */
     public int attributeNameStart(int k) {
-        return attrNameStart[k];
+        return tag.attributeNameStart(k);
     }
 
     public int attributeNameEnd(int k) {
-        return attrNameEnd[k];
+        return tag.attributeNameEnd(k);
     }
 
     /** -1 when the attribute has no value. */
     public int attributeValueStart(int k) {
-        return attrValueStart[k];
+        return tag.attributeValueStart(k);
     }
 
     public int attributeValueEnd(int k) {
-        return attrValueEnd[k];
+        return tag.attributeValueEnd(k);
     }
 
     /**
@@ -383,7 +348,7 @@ public final class HtmlTokenizer {
                 case END_TAG_OPEN: {
                     byte c = a[i];
                     if (isAlpha(c)) {
-                        beginTag(true);
+                        beginTag(tag.start, true);
                         tagStop = tagStopIndex(base);
                         state = TAG_NAME;
                     } else if (c == '>') {
@@ -396,10 +361,7 @@ public final class HtmlTokenizer {
                 }
                 case TAG_NAME: {
                     int limit = Math.min(end, tagStop);
-                    while (i < limit && !endsName(a[i])) {
-                        appendName(a[i]);
-                        i++;
-                    }
+                    i = tag.appendName(a, i, limit);
                     if (i == limit) {
                         if (limit < end) {
                             return capped(i);
@@ -407,14 +369,12 @@ public final class HtmlTokenizer {
                         break;
                     }
                     byte c = a[i];
+                    tag.nameEnd = offset(base, i);
                     if (isWhitespace(c)) {
-                        nameEnd = (int) (base + i - tagStart);
                         state = BEFORE_ATTR_NAME;
                     } else if (c == '/') {
-                        nameEnd = (int) (base + i - tagStart);
                         state = SELF_CLOSING_START_TAG;
                     } else if (c == '>') {
-                        nameEnd = (int) (base + i - tagStart);
                         i = emit(base, i);
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
@@ -434,7 +394,7 @@ public final class HtmlTokenizer {
                         state = AFTER_ATTR_NAME;
                     } else {
                         // An '=' here starts an attribute name (parse error), like any other character.
-                        beginAttribute(base + i);
+                        tag.beginAttribute(offset(base, i));
                         state = ATTR_NAME;
                         i++;
                     }
@@ -451,7 +411,7 @@ public final class HtmlTokenizer {
                         }
                         break;
                     }
-                    endAttributeName(base + i);
+                    tag.endAttributeName(offset(base, i));
                     if (a[i] == '=') {
                         state = BEFORE_ATTR_VALUE;
                         i++;
@@ -478,7 +438,7 @@ public final class HtmlTokenizer {
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
                     } else {
-                        beginAttribute(base + i);
+                        tag.beginAttribute(offset(base, i));
                         state = ATTR_NAME;
                         i++;
                     }
@@ -492,11 +452,11 @@ public final class HtmlTokenizer {
                     if (isWhitespace(c)) {
                         i++;
                     } else if (c == '"') {
-                        beginValue(base + i + 1);
+                        tag.beginValue(offset(base, i + 1));
                         state = ATTR_VALUE_DQ;
                         i++;
                     } else if (c == '\'') {
-                        beginValue(base + i + 1);
+                        tag.beginValue(offset(base, i + 1));
                         state = ATTR_VALUE_SQ;
                         i++;
                     } else if (c == '>') {
@@ -504,7 +464,7 @@ public final class HtmlTokenizer {
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
                     } else {
-                        beginValue(base + i);
+                        tag.beginValue(offset(base, i));
                         state = ATTR_VALUE_UNQ;
                     }
                     break;
@@ -520,7 +480,7 @@ public final class HtmlTokenizer {
                         }
                         break;
                     }
-                    endValue(base + q);
+                    tag.endValue(offset(base, q));
                     state = AFTER_ATTR_VALUE_QUOTED;
                     i = q + 1;
                     break;
@@ -538,11 +498,11 @@ public final class HtmlTokenizer {
                     }
                     byte c = a[i];
                     if (isWhitespace(c)) {
-                        endValue(base + i);
+                        tag.endValue(offset(base, i));
                         state = BEFORE_ATTR_NAME;
                         i++;
                     } else {
-                        endValue(base + i);
+                        tag.endValue(offset(base, i));
                         i = emit(base, i);
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
@@ -574,7 +534,7 @@ public final class HtmlTokenizer {
                         return capped(i);
                     }
                     if (a[i] == '>') {
-                        selfClosing = true;
+                        tag.selfClosing = true;
                         i = emit(base, i);
                         end = endIndex(to, base);
                         tagStop = tagStopIndex(base);
@@ -738,14 +698,14 @@ public final class HtmlTokenizer {
                 case TEXT_LT: {
                     byte c = a[i];
                     if (c == '/') {
-                        resetName();
+                        tag.resetName();
                         state = TEXT_END_TAG_OPEN;
                         i++;
                     } else if (textState == SCRIPT_DATA && c == '!') {
                         state = SCRIPT_ESCAPE_START;
                         i++;
                     } else if (textState == SCRIPT_ESCAPED && isAlpha(c)) {
-                        resetName();
+                        tag.resetName();
                         state = SCRIPT_DOUBLE_ESCAPE_START;
                     } else {
                         state = textState;
@@ -758,7 +718,7 @@ public final class HtmlTokenizer {
                 case TEXT_END_TAG_NAME: {
                     byte c = a[i];
                     if (isAlpha(c)) {
-                        appendName(c);
+                        tag.appendName(c);
                         i++;
                         break;
                     }
@@ -767,13 +727,9 @@ public final class HtmlTokenizer {
                         state = textState;
                         break;
                     }
-                    tagStart = textLt;
-                    endTag = true;
-                    selfClosing = false;
-                    attributeCount = 0;
-                    recording = false;
+                    tag.beginKeepingName(textLt, true);
                     tagLimitLifted = false;
-                    nameEnd = (int) (base + i - tagStart);
+                    tag.nameEnd = offset(base, i);
                     if (c == '>') {
                         i = emit(base, i);
                         end = endIndex(to, base);
@@ -843,10 +799,10 @@ public final class HtmlTokenizer {
                 case SCRIPT_DOUBLE_ESCAPE_START: {
                     byte c = a[i];
                     if (isWhitespace(c) || c == '/' || c == '>') {
-                        state = nameIs(SCRIPT) ? SCRIPT_DOUBLE_ESCAPED : SCRIPT_ESCAPED;
+                        state = tag.nameIs(SCRIPT) ? SCRIPT_DOUBLE_ESCAPED : SCRIPT_ESCAPED;
                         i++;
                     } else if (isAlpha(c)) {
-                        appendName(c);
+                        tag.appendName(c);
                         i++;
                     } else {
                         state = SCRIPT_ESCAPED;
@@ -880,7 +836,7 @@ public final class HtmlTokenizer {
                 }
                 case SCRIPT_DOUBLE_ESCAPED_LT:
                     if (a[i] == '/') {
-                        resetName();
+                        tag.resetName();
                         state = SCRIPT_DOUBLE_ESCAPE_END;
                         i++;
                     } else {
@@ -890,10 +846,10 @@ public final class HtmlTokenizer {
                 case SCRIPT_DOUBLE_ESCAPE_END: {
                     byte c = a[i];
                     if (isWhitespace(c) || c == '/' || c == '>') {
-                        state = nameIs(SCRIPT) ? SCRIPT_ESCAPED : SCRIPT_DOUBLE_ESCAPED;
+                        state = tag.nameIs(SCRIPT) ? SCRIPT_ESCAPED : SCRIPT_DOUBLE_ESCAPED;
                         i++;
                     } else if (isAlpha(c)) {
-                        appendName(c);
+                        tag.appendName(c);
                         i++;
                     } else {
                         state = SCRIPT_DOUBLE_ESCAPED;
@@ -909,7 +865,8 @@ public final class HtmlTokenizer {
 
     /**
      * The data state, and the tags in it, in one loop for as long as the handler leaves the tokenizer in the data state
-     * without a {@link #stopAt} limit. Returns where it stopped; {@link #state} says in which state.
+     * without a {@link #stopAt} limit: each tag goes to the {@link TagScanner}, which reports it, and what the scanner
+     * cannot read goes to the tag open state. Returns where it stopped; {@link #state} says in which state.
      */
     private int data(byte[] a, int i, int end, long base) {
         while (true) {
@@ -920,187 +877,21 @@ public final class HtmlTokenizer {
             if (lt == end) {
                 return end;
             }
-            tagStart = base + lt;
-            beginTag(false);
-            int next = fastTag(a, lt, end, base);
-            if (next < 0) {
-                beginTag(false);
+            i = scanner.scan(a, lt, scanLimit(lt, end), base + lt);
+            if (i < 0) {
+                beginTag(base + lt, false);
                 state = TAG_OPEN;
                 return lt + 1;
             }
-            i = next;
             if (state != DATA || stopAt != Long.MAX_VALUE) {
                 return i;
             }
         }
     }
 
-    /**
-     * Tokenizes a whole start or end tag whose {@code <} is {@code a[lt]} in one pass, as the tag states below would,
-     * and emits it; returns the index after its {@code >}, or -1 when it does not begin with {@code <} or {@code </}
-     * and a letter, or does not end before {@code end} (or the tag cap). On -1 the caller tokenizes it again from
-     * {@code lt + 1} in the tag open state after {@link #beginTag} has reset the fields of the current tag, the only
-     * ones written here.
-     */
-    private int fastTag(byte[] a, int lt, int end, long base) {
-        int limit = end;
-        if (tagCap != Long.MAX_VALUE) {
-            long cap = tagStart + tagCap - base;
-            if (cap < limit) {
-                limit = (int) Math.max(cap, lt);
-            }
-        }
-        int i = lt + 1;
-        if (i >= limit) {
-            return -1;
-        }
-        byte c = a[i];
-        if (c == '/') {
-            if (++i >= limit || !isAlpha(a[i])) {
-                return -1;
-            }
-            endTag = true;
-        } else if (!isAlpha(c)) {
-            return -1;
-        }
-        // Tag name state.
-        int length = 0;
-        long prefix = 0;
-        while (i < limit) {
-            c = a[i];
-            if ((CLASS[c & 0xFF] & ENDS_NAME) != 0) {
-                break;
-            }
-            byte lower = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
-            if (length < 8) {
-                prefix |= (lower & 0xFFL) << (8 * length);
-            }
-            if (length < ElementNames.MAX_LENGTH) {
-                name[length] = lower;
-            }
-            length++;
-            i++;
-        }
-        if (i >= limit) {
-            return -1;
-        }
-        namePrefix = prefix;
-        nameLength = Math.min(length, ElementNames.MAX_LENGTH + 1);
-        nameEnd = i - lt;
-        int count = 0;
-        boolean record = true;
-        while (true) {
-            // Before attribute name (also where after-attribute-name, after-attribute-value-quoted and the
-            // self-closing start tag state lead back to, with the same outcome for every byte).
-            while (i < limit && (CLASS[a[i] & 0xFF] & WHITESPACE) != 0) {
-                i++;
-            }
-            if (i >= limit) {
-                return -1;
-            }
-            c = a[i];
-            if (c == '>') {
-                break;
-            }
-            if (c == '/') {
-                if (++i >= limit) {
-                    return -1;
-                }
-                if (a[i] == '>') {
-                    selfClosing = true;
-                    break;
-                }
-                continue;
-            }
-            // Attribute name state; its first byte is part of the name even when it is '='.
-            int nameStart = i++;
-            while (i < limit && (CLASS[a[i] & 0xFF] & ENDS_ATTRIBUTE_NAME) == 0) {
-                i++;
-            }
-            if (i >= limit) {
-                return -1;
-            }
-            if (record && count == MAX_ATTRIBUTES) {
-                record = false;
-            }
-            if (record) {
-                if (count == attrNameStart.length) {
-                    growAttributes(count * 2);
-                }
-                attrNameStart[count] = nameStart - lt;
-                attrNameEnd[count] = i - lt;
-                attrValueStart[count] = -1;
-                attrValueEnd[count] = -1;
-            }
-            // After attribute name.
-            while (i < limit && (CLASS[a[i] & 0xFF] & WHITESPACE) != 0) {
-                i++;
-            }
-            if (i >= limit) {
-                return -1;
-            }
-            if (a[i] != '=') {
-                // '>', '/' or the start of the next attribute: as in the before attribute name state.
-                if (record) {
-                    count++;
-                }
-                continue;
-            }
-            i++;
-            // Before attribute value.
-            while (i < limit && (CLASS[a[i] & 0xFF] & WHITESPACE) != 0) {
-                i++;
-            }
-            if (i >= limit) {
-                return -1;
-            }
-            c = a[i];
-            if (c == '"' || c == '\'') {
-                int q = ByteScan.indexOf(a, i + 1, limit, c);
-                if (q >= limit) {
-                    return -1;
-                }
-                if (record) {
-                    attrValueStart[count] = i + 1 - lt;
-                    attrValueEnd[count] = q - lt;
-                    count++;
-                }
-                i = q + 1;
-                continue;
-            }
-            if (c == '>') {
-                if (record) {
-                    count++;
-                }
-                break;
-            }
-            int valueStart = i;
-            while (i < limit && (CLASS[a[i] & 0xFF] & ENDS_UNQUOTED_VALUE) == 0) {
-                i++;
-            }
-            if (i >= limit) {
-                return -1;
-            }
-            if (record) {
-                attrValueStart[count] = valueStart - lt;
-                attrValueEnd[count] = i - lt;
-                count++;
-            }
-            if (a[i] == '>') {
-                break;
-            }
-            i++;
-        }
-        attributeCount = count;
-        recording = false;
-        return emit(base, i);
-    }
-
-    private void growAttributes(int n) {
-        attrNameStart = Arrays.copyOf(attrNameStart, n);
-        attrNameEnd = Arrays.copyOf(attrNameEnd, n);
-        attrValueStart = Arrays.copyOf(attrValueStart, n);
-        attrValueEnd = Arrays.copyOf(attrValueEnd, n);
+    /** Where a tag whose {@code <} is {@code a[lt]} must end for the scanner: the chunk's end or the tag cap. */
+    private int scanLimit(int lt, int end) {
+        return tagCap < end - lt ? (int) (lt + tagCap) : end;
     }
 
     /** A '-' or '<' in the script data escaped state. */
@@ -1128,10 +919,10 @@ public final class HtmlTokenizer {
     }
 
     private int tagStopIndex(long base) {
-        if (tagStart < 0 || tagLimitLifted || tagCap == Long.MAX_VALUE) {
+        if (tag.start < 0 || tagLimitLifted || tagCap == Long.MAX_VALUE) {
             return Integer.MAX_VALUE;
         }
-        long stop = tagStart + tagCap - base;
+        long stop = tag.start + tagCap - base;
         return stop >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) Math.max(stop, 0);
     }
 
@@ -1144,120 +935,45 @@ public final class HtmlTokenizer {
         }
     }
 
-    private void beginTag(boolean end) {
-        endTag = end;
-        selfClosing = false;
-        resetName();
-        attributeCount = 0;
-        recording = false;
+    private void beginTag(long position, boolean end) {
+        tag.begin(position, end);
         tagLimitLifted = false;
     }
 
-    private void resetName() {
-        nameLength = 0;
-        namePrefix = 0;
-        nameId = -1;
-    }
-
-    private void appendName(byte c) {
-        byte lower = c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
-        if (nameLength < 8) {
-            namePrefix |= (lower & 0xFFL) << (8 * nameLength);
-        }
-        if (nameLength < ElementNames.MAX_LENGTH) {
-            name[nameLength] = lower;
-        }
-        if (nameLength <= ElementNames.MAX_LENGTH) {
-            nameLength++;
-        }
+    /** Offset of {@code a[i]} relative to the current tag's {@code <}. */
+    private int offset(long base, int i) {
+        return (int) (base + i - tag.start);
     }
 
     private static boolean nameIs(byte[] actual, byte[] expected) {
         return Arrays.equals(actual, expected);
     }
 
-    private boolean nameIs(byte[] expected) {
-        return nameLength == expected.length && Arrays.equals(name, 0, nameLength, expected, 0, expected.length);
-    }
-
     private boolean isAppropriateEndTag() {
-        return lastStartTag.length > 0 && nameIs(lastStartTag);
-    }
-
-    private void beginAttribute(long position) {
-        recording = attributeCount < MAX_ATTRIBUTES;
-        if (!recording) {
-            // A pathological tag; the attributes beyond this many are not recorded.
-            return;
-        }
-        if (attributeCount == attrNameStart.length) {
-            growAttributes(attributeCount * 2);
-        }
-        int k = attributeCount++;
-        attrNameStart[k] = (int) (position - tagStart);
-        attrNameEnd[k] = attrNameStart[k];
-        attrValueStart[k] = -1;
-        attrValueEnd[k] = -1;
-    }
-
-    private void endAttributeName(long position) {
-        if (recording) {
-            attrNameEnd[attributeCount - 1] = (int) (position - tagStart);
-        }
-    }
-
-    private void beginValue(long position) {
-        if (recording) {
-            attrValueStart[attributeCount - 1] = (int) (position - tagStart);
-            attrValueEnd[attributeCount - 1] = (int) (position - tagStart);
-        }
-    }
-
-    private void endValue(long position) {
-        if (recording) {
-            attrValueEnd[attributeCount - 1] = (int) (position - tagStart);
-        }
+        return lastStartTag.length > 0 && tag.nameIs(lastStartTag);
     }
 
     /** Emits the tag whose {@code >} is at {@code gt}; returns the index after it. */
     private int emit(long base, int gt) {
         state = DATA;
-        long start = tagStart;
+        long start = tag.start;
         long end = base + gt + 1;
-        if (endTag) {
+        if (tag.endTag) {
             handler.endTag(this, start, end);
         } else {
             handler.startTag(this, start, end);
         }
-        tagStart = -1;
+        tag.start = -1;
         return gt + 1;
     }
 
     /** Ends the attribute name or value in progress at {@code position}, so a capped tag's attributes can be read. */
     public void closeOpenAttribute(long position) {
-        if (!recording || attributeCount == 0) {
-            return;
-        }
-        int k = attributeCount - 1;
-        int rel = (int) (position - tagStart);
+        int offset = (int) (position - tag.start);
         if (state == ATTR_NAME) {
-            attrNameEnd[k] = rel;
+            tag.closeOpenAttribute(offset, false);
         } else if (state == ATTR_VALUE_DQ || state == ATTR_VALUE_SQ || state == ATTR_VALUE_UNQ) {
-            attrValueEnd[k] = rel;
+            tag.closeOpenAttribute(offset, true);
         }
-    }
-
-    /** Whitespace, '/' or '>': ends a tag name or an attribute name. */
-    private static boolean endsName(byte c) {
-        return c == '>' || c == '/' || isWhitespace(c);
-    }
-
-    private static boolean isAlpha(byte c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    }
-
-    /** Tab, LF, FF, space, and CR (which input preprocessing turns into LF). */
-    static boolean isWhitespace(byte c) {
-        return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r';
     }
 }

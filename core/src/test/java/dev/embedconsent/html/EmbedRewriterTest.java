@@ -381,7 +381,12 @@ class EmbedRewriterTest {
     void builderFailsFastOnOptionsSetTwiceAndBadValues() {
         IllegalStateException twice = assertThrows(IllegalStateException.class,
                 () -> EmbedRewriter.builder().maxTagBytes(2048).maxTagBytes(4096));
-        assertTrue(twice.getMessage().contains("maxTagBytes"));
+        assertEquals("EmbedRewriter.Builder option \"maxTagBytes\" was already set; set each option once",
+                twice.getMessage());
+        IllegalStateException elementsTwice = assertThrows(IllegalStateException.class,
+                () -> EmbedRewriter.builder().candidateElements(List.of("a-b")).candidateElements(List.of("c-d")));
+        assertEquals("EmbedRewriter.Builder option \"candidateElements\" was already set; set each option once",
+                elementsTwice.getMessage());
         IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
                 () -> EmbedRewriter.builder().maxCandidateBytes(10));
         assertTrue(small.getMessage().contains("maxCandidateBytes"));

@@ -1,0 +1,195 @@
+package dev.embedconsent.html;
+
+import dev.embedconsent.internal.ElementNames;
+import dev.embedconsent.internal.HtmlTokenizer;
+import dev.embedconsent.provider.Attributes;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The parts of the HTML tree builder that decide how the bytes after a tag are tokenized, and nothing else: it never
+ * builds a tree. It follows whether the document is still in {@code <head>}, the open SVG and MathML elements
+ * ({@link ForeignContent}) with breakouts and integration points, which start tags go through the HTML rules, and
+ * which elements make the tokenizer read their content as text (a {@code <noscript>} only with scripting on).
+ *
+ * <p>It is told about every tag the rewriter does not skip and answers with one feedback value, a set of the bits
+ * below, that the rewriter applies to the tokenizer in one place: the text state to enter ({@link #TEXT_STATE}, one
+ * of {@link HtmlTokenizer#RCDATA}, {@link HtmlTokenizer#RAWTEXT}, {@link HtmlTokenizer#SCRIPT_DATA},
+ * {@link HtmlTokenizer#PLAINTEXT}, or 0 to stay in data), whether CDATA sections are recognised
+ * ({@link #FOREIGN}), whether the head was left, and what the rewriter itself acts on: whether the start tag went
+ * through the HTML rules and whether a {@code <noscript>} opened or closed.
+ *
+ * <p>A held embed is written into a {@code <template>}, so what its content opened does not outlive it: between
+ * {@link #beginInertContent} and {@link #endInertContent} the open elements are followed as usual, then restored.
+ */
+final class TreeBuilderSimulator {
+    /** The text state the tokenizer enters; 0: it stays in the data state. */
+    static final int TEXT_STATE = 0b111;
+    /** The adjusted current node is foreign: {@code <![CDATA[} opens a CDATA section. */
+    static final int FOREIGN = 1 << 3;
+    /** The start tag ended the head: the tokenizer need no longer note text. */
+    static final int LEFT_HEAD = 1 << 4;
+    /** The start tag went through the HTML rules (and not the foreign-content ones). */
+    static final int HTML_RULES = 1 << 5;
+    /** A {@code <noscript>} whose content is parsed as markup by browsers without scripting. */
+    static final int NOSCRIPT_OPENED = 1 << 6;
+    static final int NOSCRIPT_CLOSED = 1 << 7;
+    /** The token in progress was abandoned: the tokenizer reads on in the data state. */
+    static final int RESET = 1 << 8;
+
+    private static final int TEXT_ELEMENTS = ElementNames.RCDATA_ELEMENT | ElementNames.RAWTEXT_ELEMENT
+            | ElementNames.SCRIPT_ELEMENT | ElementNames.PLAINTEXT_ELEMENT;
+
+    private final ElementNames names;
+    private final CurrentTag tag;
+    /** Content of a noscript: scripting is off, and the head state stays that of the noscript's position. */
+    private final boolean scriptingOff;
+    private boolean inHead;
+    private ForeignContent foreign;
+    /** Between {@link #beginInertContent} and {@link #endInertContent}. */
+    private boolean inert;
+    /** The foreign content to restore then; null when it was empty. */
+    private @Nullable ForeignContent beforeInert;
+    private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
+
+    TreeBuilderSimulator(ElementNames names, CurrentTag tag, boolean scriptingOff, boolean inHead) {
+        this.names = names;
+        this.tag = tag;
+        this.scriptingOff = scriptingOff;
+        this.inHead = inHead;
+        this.foreign = new ForeignContent(names);
+    }
+
+    boolean inHead() {
+        return inHead;
+    }
+
+    /** Whether start tags that are not {@link ElementNames#NOTEWORTHY} change nothing here. */
+    boolean ignoresOrdinaryStartTags() {
+        return !inHead && foreign.isEmpty();
+    }
+
+    /** Whether end tags change nothing here. */
+    boolean ignoresEndTags() {
+        return foreign.isEmpty();
+    }
+
+    /**
+     * A start tag {@code [start, end)}; {@code bytesAvailable} is false when it outgrew the tag cap (its attributes
+     * cannot be read), {@code sawText} whether text came since the last tag while in the head.
+     */
+    int startTag(int id, int flags, boolean selfClosing, long start, long end, boolean bytesAvailable,
+            boolean sawText) {
+        boolean html = true;
+        int nameLength = 0;
+        if (foreign.isEmpty()) {
+            // The name's bytes are only needed to open svg or math.
+            if (id == names.svg || id == names.math) {
+                nameLength = tag.name(tagName);
+            }
+        } else {
+            nameLength = tag.name(tagName);
+            html = foreign.htmlRulesFor(id);
+            if (!html && (flags & ElementNames.BREAKOUT) != 0
+                    && (id != names.font || (bytesAvailable && fontBreaksOut(start, end)))) {
+                foreign.breakOut();
+                html = foreign.htmlRulesFor(id);
+            }
+        }
+        int feedback = 0;
+        if (html) {
+            feedback = HTML_RULES | textState(id, flags);
+            if (inHead && !scriptingOff && (sawText || (flags & ElementNames.HEAD_CONTENT) == 0)) {
+                inHead = false;
+                feedback |= LEFT_HEAD;
+            }
+            if (id == names.noscript && !scriptingOff) {
+                feedback |= NOSCRIPT_OPENED;
+            }
+            foreign.htmlStartTag(id, tagName, nameLength, selfClosing);
+        } else {
+            boolean htmlAnnotation = id == names.annotationXml && bytesAvailable && annotationIsHtml(start, end);
+            foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
+        }
+        return withForeign(feedback);
+    }
+
+    int endTag(int id) {
+        int feedback = id == names.noscript && !scriptingOff ? NOSCRIPT_CLOSED : 0;
+        if (!foreign.isEmpty()) {
+            int nameLength = tag.name(tagName);
+            foreign.endTag(id, tagName, nameLength, names.is(id, ElementNames.TABLE_SCOPE_END));
+        }
+        return withForeign(feedback);
+    }
+
+    /** Whether a start tag with this id would go through the HTML rules now (before any breakout). */
+    boolean htmlRulesFor(int id) {
+        return foreign.htmlRulesFor(id);
+    }
+
+    /** The text state a start tag with this id would put the tokenizer in now, or 0. */
+    int textStateAfter(int id) {
+        return foreign.htmlRulesFor(id) ? textState(id, names.flags(id)) : 0;
+    }
+
+    private int textState(int id, int flags) {
+        if ((flags & TEXT_ELEMENTS) == 0) {
+            return 0;
+        }
+        if ((flags & ElementNames.RCDATA_ELEMENT) != 0) {
+            return HtmlTokenizer.RCDATA;
+        }
+        if ((flags & ElementNames.RAWTEXT_ELEMENT) != 0) {
+            return id == names.noscript && scriptingOff ? 0 : HtmlTokenizer.RAWTEXT;
+        }
+        return (flags & ElementNames.SCRIPT_ELEMENT) != 0 ? HtmlTokenizer.SCRIPT_DATA : HtmlTokenizer.PLAINTEXT;
+    }
+
+    /**
+     * The start tag {@code (id, selfClosing)} just reported begins content that ends up in a template: the open
+     * elements as they were before it come back at {@link #endInertContent}.
+     */
+    void beginInertContent(int id, boolean selfClosing) {
+        inert = true;
+        beforeInert = foreign.isEmpty() ? null : foreign.copyBeforeHtmlStartTag(id, selfClosing);
+    }
+
+    /** Ends inert content, if any; returns {@code feedback} with {@link #FOREIGN} as it is now. */
+    int endInertContent(int feedback) {
+        if (inert) {
+            inert = false;
+            ForeignContent before = beforeInert;
+            beforeInert = null;
+            if (before != null) {
+                foreign = before;
+            } else {
+                foreign.clear();
+            }
+        }
+        return withForeign(feedback);
+    }
+
+    /**
+     * A neutralized element in foreign content: the placeholder's leading block element ends foreign content there.
+     * Returns {@code feedback} with {@link #FOREIGN} as it is now.
+     */
+    int breakOut(int feedback) {
+        foreign.breakOut();
+        return withForeign(feedback);
+    }
+
+    private int withForeign(int feedback) {
+        return foreign.currentIsForeign() ? feedback | FOREIGN : feedback & ~FOREIGN;
+    }
+
+    private boolean fontBreaksOut(long start, long end) {
+        Attributes a = tag.attributes(start, end);
+        return a.has("color") || a.has("face") || a.has("size");
+    }
+
+    private boolean annotationIsHtml(long start, long end) {
+        String encoding = tag.attributes(start, end).get("encoding");
+        return encoding != null
+                && (encoding.equalsIgnoreCase("text/html") || encoding.equalsIgnoreCase("application/xhtml+xml"));
+    }
+}

@@ -1,0 +1,210 @@
+package dev.embedconsent.internal;
+
+/**
+ * The fast path of the tokenizer: reads a start or end tag that lies whole in the current chunk, in one pass over its
+ * bytes, into the {@link TagBuffer} the state machine of {@link HtmlTokenizer} also writes, and reports it to the
+ * handler. It knows the common shape of a tag (name, attributes with quoted, unquoted or no values, a final
+ * {@code />}) and nothing else: at the end of the chunk or the tag cap, or at anything that is no start or end tag
+ * ({@code <!}, {@code </>}, a {@code <} before a non-letter), it gives up and the state machine reads from the
+ * {@code <}, with the same outcome the specification's states give.
+ *
+ * <p>Also holds the byte classes both paths use.
+ */
+final class TagScanner {
+    private static final byte[] CLASS = new byte[256];
+    private static final int WHITESPACE = 1;
+    /** Whitespace, '/' and '>': end a tag name. */
+    private static final int ENDS_NAME = 2;
+    /** Whitespace, '/', '>' and '=': end an attribute name. */
+    private static final int ENDS_ATTRIBUTE_NAME = 4;
+    /** Whitespace and '>': end an unquoted attribute value. */
+    private static final int ENDS_UNQUOTED_VALUE = 8;
+
+    static {
+        for (byte c : new byte[] {' ', '\t', '\n', '\f', '\r'}) {
+            CLASS[c] = WHITESPACE | ENDS_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED_VALUE;
+        }
+        CLASS['/'] = ENDS_NAME | ENDS_ATTRIBUTE_NAME;
+        CLASS['>'] = ENDS_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED_VALUE;
+        CLASS['='] = ENDS_ATTRIBUTE_NAME;
+    }
+
+    private final TagBuffer tag;
+    private final HtmlTokenizer tokenizer;
+    private final TokenHandler handler;
+
+    TagScanner(TagBuffer tag, HtmlTokenizer tokenizer, TokenHandler handler) {
+        this.tag = tag;
+        this.tokenizer = tokenizer;
+        this.handler = handler;
+    }
+
+    /**
+     * Reads the tag whose {@code <} is {@code a[lt]}, at absolute position {@code position}, when it ends before
+     * {@code limit}, and reports it; returns the index after its {@code >}, or -1 when the state machine has to read
+     * it (the buffer may then hold part of it).
+     *
+     * <p>Reading and reporting are one method, with the attribute count and the name in locals, so that the JIT
+     * compiles the common case as one unit; this shape measured as fast as the code it replaced.
+     */
+    int scan(byte[] a, int lt, int limit, long position) {
+        tag.begin(position, false);
+        int i = lt + 1;
+        if (i >= limit) {
+            return -1;
+        }
+        byte c = a[i];
+        if (c == '/') {
+            if (++i >= limit || !isAlpha(a[i])) {
+                return -1;
+            }
+            tag.endTag = true;
+        } else if (!isAlpha(c)) {
+            return -1;
+        }
+        // Tag name state.
+        byte[] name = tag.name;
+        int length = 0;
+        long prefix = 0;
+        for (; i < limit && (CLASS[a[i] & 0xFF] & ENDS_NAME) == 0; i++) {
+            byte lower = toLower(a[i]);
+            if (length < 8) {
+                prefix |= (lower & 0xFFL) << (8 * length);
+            }
+            if (length < ElementNames.MAX_LENGTH) {
+                name[length] = lower;
+            }
+            length++;
+        }
+        if (i >= limit) {
+            return -1;
+        }
+        tag.setName(prefix, length);
+        tag.nameEnd = i - lt;
+        int count = 0;
+        boolean record = true;
+        while (true) {
+            // Before attribute name, where after attribute name, after a quoted value and the self-closing start tag
+            // state lead back to, with the same outcome for every byte.
+            i = skipWhitespace(a, i, limit);
+            if (i >= limit) {
+                return -1;
+            }
+            c = a[i];
+            if (c == '>') {
+                break;
+            }
+            if (c == '/') {
+                if (++i >= limit) {
+                    return -1;
+                }
+                if (a[i] == '>') {
+                    tag.selfClosing = true;
+                    break;
+                }
+                continue;
+            }
+            // Attribute name: its first byte belongs to it even when it is '='.
+            int nameStart = i;
+            i = skipUntil(a, i + 1, limit, ENDS_ATTRIBUTE_NAME);
+            if (i >= limit) {
+                return -1;
+            }
+            if (record && count == TagBuffer.MAX_ATTRIBUTES) {
+                record = false;
+            }
+            if (record) {
+                tag.putAttribute(count, nameStart - lt, i - lt, -1, -1);
+            }
+            i = skipWhitespace(a, i, limit);
+            if (i >= limit) {
+                return -1;
+            }
+            if (a[i] != '=') {
+                // '>', '/' or the next attribute: as in the before attribute name state.
+                if (record) {
+                    count++;
+                }
+                continue;
+            }
+            i = skipWhitespace(a, i + 1, limit);
+            if (i >= limit) {
+                return -1;
+            }
+            c = a[i];
+            if (c == '"' || c == '\'') {
+                int q = ByteScan.indexOf(a, i + 1, limit, c);
+                if (q >= limit) {
+                    return -1;
+                }
+                if (record) {
+                    tag.putValue(count++, i + 1 - lt, q - lt);
+                }
+                i = q + 1;
+                continue;
+            }
+            if (c == '>') {
+                if (record) {
+                    count++;
+                }
+                break;
+            }
+            int valueStart = i;
+            i = skipUntil(a, i, limit, ENDS_UNQUOTED_VALUE);
+            if (i >= limit) {
+                return -1;
+            }
+            if (record) {
+                tag.putValue(count++, valueStart - lt, i - lt);
+            }
+            if (a[i] == '>') {
+                break;
+            }
+            i++;
+        }
+        tag.attributesRead(count);
+        long end = position + (i - lt) + 1;
+        if (tag.endTag) {
+            handler.endTag(tokenizer, position, end);
+        } else {
+            handler.startTag(tokenizer, position, end);
+        }
+        tag.start = -1;
+        return i + 1;
+    }
+
+    private static int skipWhitespace(byte[] a, int from, int to) {
+        int i = from;
+        while (i < to && (CLASS[a[i] & 0xFF] & WHITESPACE) != 0) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index of the first byte in {@code a[from, to)} of one of the classes {@code mask}, or {@code to}. */
+    private static int skipUntil(byte[] a, int from, int to, int mask) {
+        int i = from;
+        while (i < to && (CLASS[a[i] & 0xFF] & mask) == 0) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whitespace, '/' or '>'. */
+    static boolean endsName(byte c) {
+        return (CLASS[c & 0xFF] & ENDS_NAME) != 0;
+    }
+
+    /** Tab, LF, FF, space, and CR (which input preprocessing turns into LF). */
+    static boolean isWhitespace(byte c) {
+        return (CLASS[c & 0xFF] & WHITESPACE) != 0;
+    }
+
+    static byte toLower(byte c) {
+        return c >= 'A' && c <= 'Z' ? (byte) (c + 32) : c;
+    }
+
+    static boolean isAlpha(byte c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+}
