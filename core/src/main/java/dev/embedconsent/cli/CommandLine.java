@@ -1,6 +1,7 @@
 package dev.embedconsent.cli;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,14 +9,19 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed command line: {@code --name value} options (each at most once) and positional operands. A lone {@code -}
- * is an operand (stdin); {@code --} ends the options.
+ * A parsed command line: {@code --name value} options and {@code --name} flags (each at most once) and positional
+ * operands. A lone {@code -} is an operand (stdin); {@code --} ends the options.
  */
 final class CommandLine {
     private final Map<String, String> options = new LinkedHashMap<>();
     private final List<String> operands = new ArrayList<>();
+    private final Set<String> flags = new HashSet<>();
 
     CommandLine(List<String> args, Set<String> valueOptions) {
+        this(args, valueOptions, Set.of());
+    }
+
+    CommandLine(List<String> args, Set<String> valueOptions, Set<String> flagOptions) {
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -33,6 +39,15 @@ final class CommandLine {
                 if (eq > 0) {
                     name = arg.substring(0, eq);
                     value = arg.substring(eq + 1);
+                }
+                if (flagOptions.contains(name)) {
+                    if (value != null) {
+                        throw new UsageException("option " + name + " takes no value");
+                    }
+                    if (!flags.add(name)) {
+                        throw new UsageException("option " + name + " given twice");
+                    }
+                    continue;
                 }
                 if (!valueOptions.contains(name)) {
                     throw new UsageException("unknown option '" + name + "'");
@@ -52,6 +67,10 @@ final class CommandLine {
 
     @Nullable String option(String name) {
         return options.get(name);
+    }
+
+    boolean flag(String name) {
+        return flags.contains(name);
     }
 
     List<String> operands() {

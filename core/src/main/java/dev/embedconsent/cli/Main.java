@@ -67,11 +67,14 @@ public final class Main {
                                                IN is a path or '-' for stdin; OUT defaults to stdout.
               rewrite --out-dir DIR FILE...    Batch form: writes DIR/<name of each FILE>.
                   --lang xx                    Placeholder language (en de uk fr es it pl nl); default: the page's lang.
-                  --consented id,id            Leave these providers' embeds as they are.
+                  --consented id,id            Leave these providers' embeds as they are (ids, or host:<host>).
                   --providers FILE             Add or override providers from a JSON file.
                   --base PATH                  Base path of the consent endpoints (default /embed-consent).
+                  --trusted-hosts LIST         Hosts whose frames are never blocked (*.example.org: subdomains).
+                  --allow-unknown-frames       Leave frames from hosts no provider names alone (default: blocked
+                                               as host:<host>).
               scan FILE...                     Print one JSON object per embed found: file, provider, element, url, line.
-                  --providers FILE             As above.
+                  --providers FILE, --trusted-hosts LIST, --allow-unknown-frames   As above.
               records --store DIR|--jdbc URL verify|export --subject ID|erase --subject ID|purge --older-than P|stats
                                                Work on a consent record store.
               demo [--port N] [--data DIR]     Start the demo site (PORT env, default 8080).

@@ -18,6 +18,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code rewrite IN [OUT]} and {@code rewrite --out-dir DIR FILE...}. Output files are written to a temporary file
@@ -25,7 +27,8 @@ import java.util.TreeSet;
  * input is never touched, even when OUT is IN.
  */
 final class RewriteCommand {
-    private static final Set<String> OPTIONS = Set.of("--out-dir", "--lang", "--consented", "--providers", "--base");
+    private static final Set<String> OPTIONS = Stream.concat(Stream.of("--out-dir", "--lang", "--consented", "--base"),
+            Setup.VALUE_OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
 
     private final PrintStream out;
     private final PrintStream err;
@@ -36,7 +39,7 @@ final class RewriteCommand {
     }
 
     int run(List<String> args) {
-        CommandLine cl = new CommandLine(args, OPTIONS);
+        CommandLine cl = new CommandLine(args, OPTIONS, Setup.FLAGS);
         String outDir = cl.option("--out-dir");
         List<String> files = cl.operands();
         if (outDir == null && (files.isEmpty() || files.size() > 2)) {
@@ -50,7 +53,7 @@ final class RewriteCommand {
         String consentedList = cl.option("--consented");
         EmbedRewriter rewriter;
         try {
-            Setup setup = Setup.from(cl.option("--providers"), cl.option("--base"));
+            Setup setup = Setup.from(cl, cl.option("--base"));
             if (lang != null && !setup.placeholders().languages().contains(lang)) {
                 throw new UsageException("--lang must be one of " + new TreeSet<>(setup.placeholders().languages())
                         + ", not '" + lang + "'");
@@ -63,7 +66,7 @@ final class RewriteCommand {
                     }
                     if (setup.catalogue().get(trimmed).isEmpty()) {
                         throw new UsageException("--consented: unknown provider '" + trimmed + "'; known: "
-                                + setup.providerIds());
+                                + setup.providerIds() + ", or host:<host> for a frame's host");
                     }
                     consented.add(trimmed);
                 }

@@ -29,13 +29,13 @@ final class ScanCommand {
     }
 
     int run(List<String> args) {
-        CommandLine cl = new CommandLine(args, Set.of("--providers"));
+        CommandLine cl = new CommandLine(args, Setup.VALUE_OPTIONS, Setup.FLAGS);
         if (cl.operands().isEmpty()) {
             throw new UsageException("expected FILE... ('-' for stdin)");
         }
         Setup setup;
         try {
-            setup = Setup.from(cl.option("--providers"), null);
+            setup = Setup.from(cl, null);
         } catch (Setup.SetupException e) {
             err.println("embed-consent scan: " + e.getMessage());
             return Main.FAILED;

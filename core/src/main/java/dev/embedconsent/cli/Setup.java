@@ -5,15 +5,34 @@ import dev.embedconsent.placeholder.PlaceholderRenderer;
 import dev.embedconsent.provider.Provider;
 import dev.embedconsent.provider.ProviderCatalogue;
 import dev.embedconsent.provider.ProviderDefinitionException;
+import dev.embedconsent.provider.TrustedHosts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** The catalogue and rewriter the {@code rewrite} and {@code scan} commands share. */
 record Setup(ProviderCatalogue catalogue, PlaceholderRenderer placeholders, EmbedRewriter rewriter) {
+    /** The options of both commands that shape the rewriter. */
+    static final Set<String> VALUE_OPTIONS = Set.of("--providers", "--trusted-hosts");
+    static final Set<String> FLAGS = Set.of("--allow-unknown-frames");
 
-    static Setup from(@Nullable String providersFile, @Nullable String basePath) {
+    static Setup from(CommandLine cl, @Nullable String basePath) {
+        TrustedHosts trusted = TrustedHosts.NONE;
+        String trustedList = cl.option("--trusted-hosts");
+        if (trustedList != null) {
+            try {
+                trusted = TrustedHosts.parse(trustedList);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--trusted-hosts: " + e.getMessage());
+            }
+        }
+        return from(cl.option("--providers"), basePath, trusted, !cl.flag("--allow-unknown-frames"));
+    }
+
+    private static Setup from(@Nullable String providersFile, @Nullable String basePath, TrustedHosts trusted,
+            boolean blockUnknownFrames) {
         ProviderCatalogue catalogue;
         try {
             ProviderCatalogue.Builder builder = ProviderCatalogue.builder().addBuiltIns();
@@ -40,6 +59,8 @@ record Setup(ProviderCatalogue catalogue, PlaceholderRenderer placeholders, Embe
         EmbedRewriter rewriter = EmbedRewriter.builder()
                 .catalogue(catalogue)
                 .placeholders(placeholders)
+                .trustedHosts(trusted)
+                .blockUnknownFrames(blockUnknownFrames)
                 .build();
         return new Setup(catalogue, placeholders, rewriter);
     }

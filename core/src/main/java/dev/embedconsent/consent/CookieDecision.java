@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public record CookieDecision(String provider, Decision decision, String noticeVersion, Instant expiry) {
 
-    private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}|host:[a-z0-9.\\[\\]:-]{1,253}");
+    private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}|host:[a-z0-9._\\[\\]:-]{1,253}");
 
     public CookieDecision {
         Objects.requireNonNull(provider, "provider");

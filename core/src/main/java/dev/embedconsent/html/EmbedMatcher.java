@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The matching policy for one document, in one place: a start tag in HTML content goes through the
  * {@link MatchPrefilter} (unless a {@code <base>} makes relative URLs count), then the catalogue, with URLs resolved
- * against the base; an SVG {@code <image>} or {@code <script>} in foreign content goes to the catalogue as it is. A
+ * against the base; a frame the catalogue does not claim is checked for an unknown third-party host (generic
+ * blocking, which skips the prefilter); an SVG {@code <image>} or {@code <script>} in foreign content goes to the
+ * catalogue as it is. A
  * match is reported to the listener, and unless the visitor consented to its provider it gets a placeholder: inert
  * for loaders and anything in the head, visible otherwise.
  */
@@ -21,6 +23,8 @@ final class EmbedMatcher {
     private final CurrentTag tag;
     private final LineCounter lines;
     private final MatchPrefilter prefilter;
+    /** By element id: frames checked for unknown third-party hosts; all false when generic blocking is off. */
+    private final boolean[] unknownFrameCheck;
 
     EmbedMatcher(Page page, ElementNames names, CurrentTag tag, LineCounter lines) {
         this.page = page;
@@ -28,6 +32,7 @@ final class EmbedMatcher {
         this.tag = tag;
         this.lines = lines;
         this.prefilter = page.rewriter.prefilter();
+        this.unknownFrameCheck = page.rewriter.unknownFrameElements();
     }
 
     /**
@@ -38,7 +43,8 @@ final class EmbedMatcher {
      */
     @Nullable PlaceholderMarkup match(int id, boolean htmlContent, boolean inHead, long start, long end) {
         URI base = page.base();
-        if (htmlContent && base == null
+        boolean frame = htmlContent && unknownFrameCheck[id];
+        if (htmlContent && base == null && !frame
                 && !prefilter.mayMatch(id, tag.bytes(start, end), tag.offset(), tag.tokenizer())) {
             return null;
         }
@@ -47,8 +53,12 @@ final class EmbedMatcher {
         if (htmlContent) {
             // The tree builder turns <image> into an img.
             String element = id == names.image ? "img" : names.name(id);
-            match = page.rewriter.catalogue().match(element,
-                    base == null ? attrs : new BaseResolvedAttributes(attrs, base));
+            Attributes resolved = base == null ? attrs : new BaseResolvedAttributes(attrs, base);
+            match = page.rewriter.catalogue().match(element, resolved);
+            if (match == null && frame) {
+                match = page.rewriter.catalogue().matchUnknownFrame(element, resolved, page.rewriter.trustedHosts(),
+                        page.siteHost());
+            }
         } else {
             match = page.rewriter.catalogue().match(names.name(id), attrs);
         }

@@ -62,6 +62,7 @@ public final class EmbedRewriter {
     private final MatchPrefilter prefilter;
     private final TrustedHosts trustedHosts;
     private final boolean blockUnknownFrames;
+    private final boolean[] unknownFrameElements;
 
     private EmbedRewriter(Builder b) {
         this.catalogue = b.catalogue != null ? b.catalogue : ProviderCatalogue.builtIn();
@@ -80,6 +81,12 @@ public final class EmbedRewriter {
         this.prefilter = new MatchPrefilter(catalogue.prefilter(), names);
         this.trustedHosts = b.trustedHosts != null ? b.trustedHosts : TrustedHosts.NONE;
         this.blockUnknownFrames = b.blockUnknownFrames == null || b.blockUnknownFrames;
+        this.unknownFrameElements = new boolean[names.size()];
+        if (blockUnknownFrames) {
+            for (int id = 0; id < names.size(); id++) {
+                unknownFrameElements[id] = ProviderCatalogue.isFrameElement(names.name(id));
+            }
+        }
     }
 
     /** The built-in provider catalogue and the default placeholders. */
@@ -125,6 +132,11 @@ public final class EmbedRewriter {
     /** Hosts whose frames are never blocked as unknown third parties. */
     public TrustedHosts trustedHosts() {
         return trustedHosts;
+    }
+
+    /** By element id, whether generic blocking checks it (the frames; none when it is off). Shared: read only. */
+    boolean[] unknownFrameElements() {
+        return unknownFrameElements;
     }
 
     /** Whether frames from unknown third-party hosts become placeholders. */

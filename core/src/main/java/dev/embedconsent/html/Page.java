@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** What the rewriting of one page shares between the document and its {@code <noscript>} fragments. */
@@ -57,6 +58,16 @@ final class Page {
             baseSeen = true;
             base = BaseResolvedAttributes.parseBase(href);
         }
+    }
+
+    /** The site's own host from the context, lower case without a trailing dot; {@code null} when unknown. */
+    @Nullable String siteHost() {
+        String host = context.siteHost();
+        if (host == null || host.isEmpty()) {
+            return null;
+        }
+        String lower = host.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 
     boolean baseSeen() {

@@ -75,7 +75,7 @@ public record Provider(
     public static final String HOST_PREFIX = "host:";
 
     private static final Pattern HOST = Pattern.compile(
-            "(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+            "(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*"
             + "|\\[[0-9a-f:.]{2,45}\\]");
 
     /**

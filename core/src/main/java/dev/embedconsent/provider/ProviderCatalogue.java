@@ -46,6 +46,7 @@ public final class ProviderCatalogue {
     private final List<Provider> all;
     private final MatchIndex index;
     private final TagMatcher matcher;
+    private final UnknownFrameMatcher unknownFrames;
 
     private ProviderCatalogue(List<Provider> providers, Set<String> preferred) {
         Map<String, Provider> ids = new LinkedHashMap<>();
@@ -56,6 +57,7 @@ public final class ProviderCatalogue {
         order.sort(Comparator.comparingInt(p -> preferred.contains(p.id()) ? 0 : 1));
         this.index = new MatchIndex(order);
         this.matcher = new TagMatcher(index);
+        this.unknownFrames = new UnknownFrameMatcher(index);
     }
 
     /**
@@ -121,6 +123,28 @@ public final class ProviderCatalogue {
         Objects.requireNonNull(element, "element");
         Objects.requireNonNull(attributes, "attributes");
         return matcher.match(element, attributes);
+    }
+
+    /**
+     * Generic blocking of frames no provider claims: for an {@code iframe}, {@code frame}, {@code object},
+     * {@code embed} or loading {@code param} whose URL (in {@code src} or a lazy-load copy) is http(s) on a host that
+     * is neither {@code siteHost}, nor trusted, nor any provider's, a match of the stand-in provider
+     * {@code host:<host>} ({@link Provider#forUnknownHost}); else {@code null}. Call it when {@link #match} found
+     * nothing.
+     *
+     * @param siteHost the page's own host, lower case; {@code null} when unknown
+     */
+    public @Nullable EmbedMatch matchUnknownFrame(String element, Attributes attributes, TrustedHosts trusted,
+            @Nullable String siteHost) {
+        Objects.requireNonNull(element, "element");
+        Objects.requireNonNull(attributes, "attributes");
+        Objects.requireNonNull(trusted, "trusted");
+        return unknownFrames.match(element, attributes, trusted, siteHost);
+    }
+
+    /** Whether {@link #matchUnknownFrame} looks at this element at all. */
+    public static boolean isFrameElement(String element) {
+        return UnknownFrameMatcher.isFrame(element);
     }
 
     /** Loaded on first use of {@link #builtIn()}. */

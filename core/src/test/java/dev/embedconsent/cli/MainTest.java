@@ -147,6 +147,41 @@ class MainTest {
     }
 
     @Test
+    void framesFromUnknownHostsAreBlockedUnlessTrustedOrAllowed() throws Exception {
+        String page = "<!DOCTYPE html><html lang=\"en\"><head><title>Club</title></head><body>\n"
+                + "<iframe src=\"https://videos.club.example/videos/embed/42\"></iframe>\n</body></html>\n";
+        Path in = write("club.html", page);
+        assertEquals(0, run("rewrite", in.toString()), err());
+        assertTrue(out().contains("data-consent-provider=\"host:videos.club.example\""), out());
+
+        for (String[] args : List.of(new String[] {"--allow-unknown-frames"},
+                new String[] {"--trusted-hosts", "*.club.example"}, new String[] {"--trusted-hosts=videos.club.example"},
+                new String[] {"--consented", "host:videos.club.example"})) {
+            stdout.reset();
+            List<String> command = new java.util.ArrayList<>(List.of("rewrite"));
+            command.addAll(List.of(args));
+            command.add(in.toString());
+            assertEquals(0, run(command.toArray(String[]::new)), err());
+            assertEquals(page, out(), String.join(" ", args));
+        }
+
+        stdout.reset();
+        assertEquals(0, run("scan", in.toString()), err());
+        JsonNode found = JsonMapper.builder().build().readTree(out().lines().findFirst().orElseThrow());
+        assertEquals("host:videos.club.example", found.get("provider").asString());
+        assertEquals("https://videos.club.example/videos/embed/42", found.get("url").asString());
+        stdout.reset();
+        assertEquals(0, run("scan", "--allow-unknown-frames", in.toString()), err());
+        assertEquals("", out());
+
+        assertEquals(2, run("rewrite", "--trusted-hosts", "https://videos.club.example/", in.toString()));
+        assertTrue(err().contains("--trusted-hosts: trusted host \"https://videos.club.example/\" is not a host name"),
+                err());
+        assertEquals(2, run("rewrite", "--allow-unknown-frames=yes", in.toString()));
+        assertTrue(err().contains("--allow-unknown-frames takes no value"), err());
+    }
+
+    @Test
     void scanPrintsOneJsonObjectPerEmbed() throws Exception {
         Path in = write("in.html", PAGE + "<script async src=\"https://platform.twitter.com/widgets.js\"></script>\n");
         Path plain = write("plain.html", PLAIN);

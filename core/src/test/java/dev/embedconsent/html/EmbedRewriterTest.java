@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Behaviour of the streaming rewriter on small documents: what is neutralized, what is left alone, and how. */
@@ -139,15 +140,27 @@ class EmbedRewriterTest {
         "<svg><![CDATA[<iframe src=\"https://www.youtube.com/embed/x\">]]></svg>",
         "<a href=\"https://www.youtube.com/watch?v=x\">watch</a>",
         "<script type=\"application/ld+json\">{\"embedUrl\":\"https://www.youtube.com/embed/x\"}</script>",
-        "<iframe src=\"https://www.youtube.com.evil.test/embed/x\"></iframe>",
         "<img alt=\"&quot;https://www.youtube.com/embed/x\" src=/a.png>",
         "<plaintext><iframe src=\"https://www.youtube.com/embed/x\"></iframe>",
         "<base href=\"/local/\"><iframe src=\"embed/x\"></iframe>",
-        "<base href=\"https://example.org/\"><base href=\"https://www.youtube.com/\"><iframe src=\"/embed/x\">",
     })
     void leavesTextAndNonLoadingMarkupAlone(String body) {
         String page = utf8Page(body);
         assertEquals(page, rewrite(page));
+    }
+
+    /** Not YouTube's: with generic blocking on they are frames of unknown hosts instead (see UnknownFramesTest). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "<iframe src=\"https://www.youtube.com.evil.test/embed/x\"></iframe>|host:www.youtube.com.evil.test",
+        "<base href=\"https://example.org/\"><base href=\"https://www.youtube.com/\"><iframe src=\"/embed/x\">|host:example.org",
+    })
+    void lookAlikesAndIgnoredBasesAreNoProviderEmbeds(String body, String unknownHost) {
+        String page = utf8Page(body);
+        assertEquals(page, rewriteWith(EmbedRewriter.builder().blockUnknownFrames(false).build(), page));
+        String out = rewrite(page);
+        assertFalse(out.contains("data-consent-provider=\"youtube\""), out);
+        assertTrue(out.contains("data-consent-provider=\"" + unknownHost + "\""), out);
     }
 
     @Test
