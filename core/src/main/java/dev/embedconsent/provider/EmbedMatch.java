@@ -14,24 +14,6 @@ package dev.embedconsent.provider;
 public record EmbedMatch(Provider provider, String element, String attribute, String url) {
 
     /**
-     * Whether the element is a non-visual loader ({@code script}, {@code link}, {@code param}, {@code source},
-     * {@code track}) that belongs in an inert template ({@code PlaceholderRenderer.renderInert}) rather than behind a
-     * visible placeholder.
-     */
-    public boolean inert() {
-        switch (element) {
-            case "script":
-            case "link":
-            case "param":
-            case "source":
-            case "track":
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /**
      * Whether this is a widget that a script turns into an embed (a {@code class} marker such as
      * {@code twitter-tweet}, or a custom element such as {@code lite-youtube}) rather than a URL the element loads.
      */

@@ -272,4 +272,47 @@ class RewrittenPagesBrowserIT {
         assertTrue(reached.containsAll(ON_REALISTIC_PAGE), () -> "control: the original page reaches every provider: "
                 + reached);
     }
+    /**
+     * Generic blocking in the browser: frames from hosts no provider names (a PeerTube instance, a regional player, a
+     * booking widget) contact nothing before a click, while a same-site frame keeps loading; the original page, as
+     * the control, reaches every one of those hosts.
+     */
+    @Order(4)
+    @Test
+    void unknownThirdPartyFramesAreBlockedWhileSameSiteFramesLoad() throws IOException {
+        Set<String> unknown = Set.of("videos.example.org", "peertube.club.example", "booking.example.net");
+        byte[] original = document(("<h1>Club news</h1>\n"
+                + "<iframe src=\"https://videos.example.org/videos/embed/9c9de5e8\" width=\"560\" height=\"315\""
+                + " allowfullscreen></iframe>\n"
+                + "<iframe src=\"//peertube.club.example/videos/embed/abc\" loading=\"lazy\"></iframe>\n"
+                + "<iframe src=\"https://booking.example.net/widget?club=7\"></iframe>\n"
+                + "<iframe src=\"/club/same-site-frame.html\" title=\"Our calendar\"></iframe>\n")
+                .getBytes(StandardCharsets.UTF_8));
+        pages.put("/club/same-site-frame.html", "text/html; charset=utf-8", document(
+                "<p>Calendar</p>".getBytes(StandardCharsets.UTF_8)));
+        pages.put("/original/club.html", "text/html; charset=utf-8", original);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        rewriter.rewrite(new ByteArrayInputStream(original), out, new PageContext(StandardCharsets.UTF_8, null,
+                Set.of(), "/rewritten/club.html", EmbedListener.NONE, null, "127.0.0.1"));
+        String rewritten = out.toString(StandardCharsets.UTF_8);
+        for (String host : unknown) {
+            assertTrue(rewritten.contains("data-consent-provider=\"host:" + host + "\""), rewritten);
+        }
+        assertTrue(rewritten.contains("<iframe src=\"/club/same-site-frame.html\" title=\"Our calendar\"></iframe>"),
+                rewritten);
+        pages.put("/rewritten/club.html", "text/html; charset=utf-8", out.toByteArray());
+
+        for (HeadlessChromium chromium : List.of(scripting, noScripting)) {
+            visit(chromium, "/rewritten/club.html");
+            Set<String> contacted = new TreeSet<>(proxy.hosts());
+            contacted.retainAll(unknown);
+            assertEquals(Set.of(), contacted, "rewritten page, unknown hosts contacted");
+        }
+        assertTrue(pages.served("/club/same-site-frame.html"), "the same-site frame loaded");
+
+        visit(control, "/original/club.html");
+        Set<String> reached = new TreeSet<>(proxy.hosts());
+        reached.retainAll(unknown);
+        assertEquals(new TreeSet<>(unknown), reached, "control: the original page reaches every unknown host");
+    }
 }

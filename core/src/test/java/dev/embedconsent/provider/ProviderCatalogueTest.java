@@ -271,7 +271,6 @@ class ProviderCatalogueTest {
         assertEquals("", match.attribute());
         assertEquals(url, match.url());
         assertTrue(match.marker());
-        assertFalse(match.inert());
     }
 
     @Test
@@ -304,19 +303,6 @@ class ProviderCatalogueTest {
         EmbedMatch lazy = CATALOGUE.match("iframe", TestAttributes.of("src", "about:blank",
                 "data-src", "https://player.vimeo.com/video/1"));
         assertEquals("vimeo", lazy.provider().id());
-    }
-
-    @Test
-    void inertElementsAreTheNonVisualLoaders() {
-        assertTrue(CATALOGUE.match("script", TestAttributes.of("src", "https://www.tiktok.com/embed.js")).inert());
-        assertTrue(CATALOGUE.match("link", TestAttributes.of("rel", "preconnect", "href", "https://www.tiktok.com"))
-                .inert());
-        assertTrue(CATALOGUE.match("param", TestAttributes.of("name", "movie", "value", "https://www.youtube.com/v/x"))
-                .inert());
-        assertTrue(CATALOGUE.match("source", TestAttributes.of("srcset", "https://i.ytimg.com/x.webp")).inert());
-        assertFalse(CATALOGUE.match("iframe", TestAttributes.of("src", "https://www.tiktok.com/embed/v2/1")).inert());
-        assertFalse(CATALOGUE.match("img", TestAttributes.of("src", "https://i.ytimg.com/x.jpg")).inert());
-        assertFalse(CATALOGUE.match("blockquote", TestAttributes.of("class", "tiktok-embed")).inert());
     }
 
     @ParameterizedTest

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +30,7 @@ public final class LoopbackPages implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, Page> pages = new ConcurrentHashMap<>();
+    private final Set<String> served = ConcurrentHashMap.newKeySet();
 
     private LoopbackPages(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -58,6 +60,11 @@ public final class LoopbackPages implements AutoCloseable {
         pages.put(path, new Page(Objects.requireNonNull(contentType, "contentType"), body.clone()));
     }
 
+    /** Whether a page at {@code path} was asked for since the server started. */
+    public boolean served(String path) {
+        return served.contains(path);
+    }
+
     /** {@code http://127.0.0.1:PORT/path}. */
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
@@ -65,6 +72,7 @@ public final class LoopbackPages implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            served.add(exchange.getRequestURI().getPath());
             Page page = pages.get(exchange.getRequestURI().getPath());
             if (page == null) {
                 exchange.sendResponseHeaders(404, -1);
