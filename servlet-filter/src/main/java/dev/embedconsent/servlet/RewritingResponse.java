@@ -48,6 +48,8 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     private final HeldHeaders held = new HeldHeaders();
     private Mode mode = Mode.UNDECIDED;
     private @Nullable PageContext page;
+    /** The {@link FramePolicy} value this rewritten page carries; an application's {@code setHeader} keeps it. */
+    private @Nullable String policyValue;
     private @Nullable EncodingWriter encoder;
     private @Nullable PrintWriter writer;
     private boolean usingStream;
@@ -75,6 +77,13 @@ final class RewritingResponse extends HttpServletResponseWrapper {
                 PageContext context = runtime.pageContext(request, r, transport);
                 page = context;
                 held.rewritten(r, runtime.variant(context.consentedProviders()));
+                FramePolicy policy = runtime.framePolicy();
+                if (policy != null) {
+                    String value = policy.value(context.consentedProviders());
+                    policyValue = value;
+                    r.addHeader(policy.headerName(), value);
+                    r.addHeader(FramePolicy.REPORTING_ENDPOINTS, policy.reportingEndpoints());
+                }
             } else {
                 mode = Mode.PASS;
                 held.passed(r);
@@ -182,9 +191,17 @@ final class RewritingResponse extends HttpServletResponseWrapper {
             setContentType(value);
         } else if (isCachingHeader(name)) {
             cachingHeader(name, value == null ? List.of() : List.of(value));
+        } else if (policyValue != null && policy().isOwnHeader(name)) {
+            super.setHeader(name, value);
+            super.addHeader(name, name.equalsIgnoreCase(FramePolicy.REPORTING_ENDPOINTS)
+                    ? policy().reportingEndpoints() : policyValue);
         } else {
             super.setHeader(name, value);
         }
+    }
+
+    private FramePolicy policy() {
+        return Objects.requireNonNull(runtime.framePolicy());
     }
 
     @Override
@@ -313,6 +330,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         usingStream = false;
         out.drop();
         page = null;
+        policyValue = null;
         held.clear();
         mode = Mode.UNDECIDED;
     }
