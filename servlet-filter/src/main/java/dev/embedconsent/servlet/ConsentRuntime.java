@@ -186,7 +186,8 @@ final class ConsentRuntime implements AutoCloseable {
         if (nonceAttribute != null && request.getAttribute(nonceAttribute) instanceof String n && !n.isBlank()) {
             nonce = n;
         }
-        String siteHost = request.getServerName().toLowerCase(Locale.ROOT);
+        String server = request.getServerName();
+        String siteHost = server == null ? null : server.toLowerCase(Locale.ROOT);
         return new PageContext(transport, null, consented, path, EmbedListener.NONE, nonce, siteHost);
     }
 
