@@ -45,6 +45,15 @@ final class TestSite implements ServletContainerInitializer {
             + "</head><body>\n<h1>Grüße aus Flensburg – €</h1>\n";
     static final String TAIL = "\n<p>end of page</p>\n</body></html>\n";
     static final String PAGE = HEAD + EMBED + TAIL;
+    /** A frame from a host that no provider names. */
+    static final String UNKNOWN_FRAME = "<iframe src=\"https://videos.example.org/w/1\" title=\"Elsewhere\"></iframe>";
+    /** Inserts a frame from an unknown host after load, where the rewriter never sees it. */
+    static final String INJECT_SCRIPT = "window.addEventListener('load', function () {\n"
+            + "  var frame = document.createElement('iframe');\n"
+            + "  frame.id = 'injected';\n"
+            + "  frame.src = 'https://videos.example.org/';\n"
+            + "  document.body.appendChild(frame);\n"
+            + "});\n";
     static final String ERROR_PAGE = "<!DOCTYPE html><html><body><h1>ERROR PAGE</h1>" + EMBED + "</body></html>";
     static final long BIG_BLOCKS = 100;
     static final int BLOCK = 1 << 20;
@@ -110,6 +119,12 @@ final class TestSite implements ServletContainerInitializer {
             }
             switch (what) {
                 case "/writer" -> writer(request, response);
+                case "/unknown-frame" -> html(response, HEAD + UNKNOWN_FRAME + TAIL);
+                case "/injecting" -> html(response, HEAD + EMBED + "<script src=\"/t/inject.js\"></script>" + TAIL);
+                case "/inject.js" -> {
+                    response.setContentType("text/javascript;charset=UTF-8");
+                    response.getWriter().write(INJECT_SCRIPT);
+                }
                 case "/stream" -> {
                     if ("add".equals(request.getParameter("type"))) {
                         response.addHeader("Content-Type", "text/html; charset=utf-8");
@@ -296,6 +311,11 @@ final class TestSite implements ServletContainerInitializer {
                 }
                 default -> response.sendError(404);
             }
+        }
+
+        private static void html(HttpServletResponse response, String page) throws IOException {
+            response.setContentType("text/html;charset=UTF-8");
+            response.getWriter().write(page);
         }
 
         private static void writer(HttpServletRequest request, HttpServletResponse response) throws IOException {
