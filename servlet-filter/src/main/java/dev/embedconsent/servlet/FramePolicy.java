@@ -19,9 +19,7 @@ import java.util.regex.Pattern;
  * narrow):
  * <pre>{@code
  * Content-Security-Policy: frame-src 'self' https://youtube.com https://*.youtube.com https://*.example.org
- *     https://videos.example.net; child-src 'self' blob: https:; report-uri /embed-consent/csp-report;
- *     report-to embed-consent
- * Reporting-Endpoints: embed-consent="/embed-consent/csp-report"
+ *     https://videos.example.net; child-src 'self' blob: https:; report-uri /embed-consent/csp-report
  * }</pre>
  * ({@code -Report-Only} under {@code csp=report}). {@code frame-src} lists {@code 'self'}, every host of every
  * provider in the catalogue ({@code https} only; a host covered by another's {@code *.} pattern is left out), the
@@ -31,14 +29,17 @@ import java.util.regex.Pattern;
  * backstop". {@code child-src} is for engines that ignore {@code frame-src}: listing the hosts a second time would
  * double a header of about 6 KB (containers accept 8 KB of headers by default), so it only keeps them to
  * {@code https:}, and allows {@code blob:} because it is also the fallback for workers. IPv6 hosts cannot be written
- * in a source expression and are left out. {@code object-src} is not touched. Thread-safe, immutable.
+ * in a source expression and are left out. {@code object-src} is not touched.
+ *
+ * <p>Reports go to {@code report-uri} only. With a {@code report-to} directive (and its {@code Reporting-Endpoints}
+ * header) Chromium ignores {@code report-uri} and sends through the Reporting API instead, which batches reports;
+ * in {@code CspBrowserIT} none had arrived after 100 seconds, while {@code report-uri} alone arrived at once.
+ * Firefox and Safari only use {@code report-uri}. The endpoint still reads {@code application/reports+json}, for a
+ * site that names it in its own {@code Reporting-Endpoints}. Thread-safe, immutable.
  */
 final class FramePolicy {
     /** Path of the report endpoint under the base path. */
     static final String REPORT_PATH = "/csp-report";
-    /** The name of the reporting endpoint in {@code Reporting-Endpoints} and {@code report-to}. */
-    static final String ENDPOINT = "embed-consent";
-    static final String REPORTING_ENDPOINTS = "Reporting-Endpoints";
     static final String CHILD_SRC = "child-src 'self' blob: https:";
     private static final Pattern HOST_PATTERN = Pattern.compile("(\\*\\.)?[a-z0-9.-]+");
 
@@ -47,7 +48,6 @@ final class FramePolicy {
     private final Set<String> sources;
     private final String tail;
     private final String fixedValue;
-    private final String reportingEndpoints;
 
     private FramePolicy(CspMode mode, List<String> hosts, String reportUri) {
         this.headerName = mode == CspMode.ENFORCE ? "Content-Security-Policy" : "Content-Security-Policy-Report-Only";
@@ -62,9 +62,8 @@ final class FramePolicy {
         for (String host : hosts) {
             add(sources, host);
         }
-        this.tail = "; " + CHILD_SRC + "; report-uri " + reportUri + "; report-to " + ENDPOINT;
+        this.tail = "; " + CHILD_SRC + "; report-uri " + reportUri;
         this.fixedValue = "frame-src " + String.join(" ", sources) + tail;
-        this.reportingEndpoints = ENDPOINT + "=\"" + reportUri + "\"";
     }
 
     /**
@@ -85,7 +84,10 @@ final class FramePolicy {
         return headerName;
     }
 
-    /** The policy for a visitor who consented to these providers (the unknown hosts among them are added). */
+    /**
+     * The policy for a visitor who consented to these providers (the unknown hosts among them are added); a page gets it as an
+     * additional header, next to any the application sets.
+     */
     String value(Set<String> consentedProviders) {
         Set<String> extra = new TreeSet<>();
         for (String id : consentedProviders) {
@@ -98,17 +100,9 @@ final class FramePolicy {
                 + tail;
     }
 
-    /**
-     * {@code embed-consent="/embed-consent/csp-report"}, for {@code Reporting-Endpoints}; a page gets this and
-     * {@link #value} as additional headers, next to any the application sets.
-     */
-    String reportingEndpoints() {
-        return reportingEndpoints;
-    }
-
-    /** Whether a header name is one this policy adds, so setting it must keep ours. */
+    /** Whether the application setting this header would replace ours, so ours must be added again. */
     boolean isOwnHeader(String name) {
-        return name.equalsIgnoreCase(headerName) || name.equalsIgnoreCase(REPORTING_ENDPOINTS);
+        return name.equalsIgnoreCase(headerName);
     }
 
     /** Adds {@code https://host} unless another source's {@code *.} pattern covers it or it cannot be written. */

@@ -49,7 +49,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     private Mode mode = Mode.UNDECIDED;
     private @Nullable PageContext page;
     /** The {@link FramePolicy} value this rewritten page carries; an application's {@code setHeader} keeps it. */
-    private @Nullable String policyValue;
+    private @Nullable String ownPolicy;
     private @Nullable EncodingWriter encoder;
     private @Nullable PrintWriter writer;
     private boolean usingStream;
@@ -80,9 +80,8 @@ final class RewritingResponse extends HttpServletResponseWrapper {
                 FramePolicy policy = runtime.framePolicy();
                 if (policy != null) {
                     String value = policy.value(context.consentedProviders());
-                    policyValue = value;
+                    ownPolicy = value;
                     r.addHeader(policy.headerName(), value);
-                    r.addHeader(FramePolicy.REPORTING_ENDPOINTS, policy.reportingEndpoints());
                 }
             } else {
                 mode = Mode.PASS;
@@ -191,17 +190,12 @@ final class RewritingResponse extends HttpServletResponseWrapper {
             setContentType(value);
         } else if (isCachingHeader(name)) {
             cachingHeader(name, value == null ? List.of() : List.of(value));
-        } else if (policyValue != null && policy().isOwnHeader(name)) {
+        } else if (ownPolicy != null && Objects.requireNonNull(runtime.framePolicy()).isOwnHeader(name)) {
             super.setHeader(name, value);
-            super.addHeader(name, name.equalsIgnoreCase(FramePolicy.REPORTING_ENDPOINTS)
-                    ? policy().reportingEndpoints() : policyValue);
+            super.addHeader(name, ownPolicy);
         } else {
             super.setHeader(name, value);
         }
-    }
-
-    private FramePolicy policy() {
-        return Objects.requireNonNull(runtime.framePolicy());
     }
 
     @Override
@@ -330,7 +324,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         usingStream = false;
         out.drop();
         page = null;
-        policyValue = null;
+        ownPolicy = null;
         held.clear();
         mode = Mode.UNDECIDED;
     }

@@ -13,8 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FramePolicyTest {
-    private static final String TAIL = "; child-src 'self' blob: https:; report-uri /embed-consent/csp-report; "
-            + "report-to embed-consent";
+    private static final String TAIL = "; child-src 'self' blob: https:; report-uri /embed-consent/csp-report";
     private static final ProviderCatalogue SMALL = ProviderCatalogue.builder()
             .add(provider("tube", "tube.example", "*.tube.example", "www.tube.example", "*.cdn.tube.example"))
             .add(provider("maps", "maps.example", "*.maps.example", "tiles.example"))
@@ -38,7 +37,6 @@ class FramePolicyTest {
         assertEquals("Content-Security-Policy", policy.headerName());
         assertEquals("frame-src 'self' https://tube.example https://*.tube.example https://maps.example "
                 + "https://*.maps.example https://tiles.example" + TAIL, policy.value(Set.of()));
-        assertEquals("embed-consent=\"/embed-consent/csp-report\"", policy.reportingEndpoints());
     }
 
     @Test
@@ -83,15 +81,13 @@ class FramePolicyTest {
     void theReportPathCannotEndADirectiveOrAPolicy() {
         assertEquals("/a%3Bb%2Cc%22d%20e/%C3%BC/csp-report", FramePolicy.uriReference("/a;b,c\"d e/ü/csp-report"));
         FramePolicy policy = FramePolicy.of(CspMode.REPORT, SMALL, TrustedHosts.NONE, "/x;y/csp-report");
-        assertTrue(policy.value(Set.of()).endsWith("report-uri /x%3By/csp-report; report-to embed-consent"));
-        assertEquals("embed-consent=\"/x%3By/csp-report\"", policy.reportingEndpoints());
+        assertTrue(policy.value(Set.of()).endsWith("; report-uri /x%3By/csp-report"));
     }
 
     @Test
     void ownHeaderNames() {
         FramePolicy policy = policy(CspMode.ENFORCE, TrustedHosts.NONE);
         assertTrue(policy.isOwnHeader("content-security-policy"));
-        assertTrue(policy.isOwnHeader("Reporting-Endpoints"));
         assertFalse(policy.isOwnHeader("Content-Security-Policy-Report-Only"));
     }
 }

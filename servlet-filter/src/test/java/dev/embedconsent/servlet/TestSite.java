@@ -47,12 +47,21 @@ final class TestSite implements ServletContainerInitializer {
     static final String PAGE = HEAD + EMBED + TAIL;
     /** A frame from a host that no provider names. */
     static final String UNKNOWN_FRAME = "<iframe src=\"https://videos.example.org/w/1\" title=\"Elsewhere\"></iframe>";
-    /** Inserts a frame from an unknown host after load, where the rewriter never sees it. */
-    static final String INJECT_SCRIPT = "window.addEventListener('load', function () {\n"
-            + "  var frame = document.createElement('iframe');\n"
-            + "  frame.id = 'injected';\n"
-            + "  frame.src = 'https://videos.example.org/';\n"
-            + "  document.body.appendChild(frame);\n"
+    /**
+     * Inserts two frames from an unknown host after load, where the rewriter never sees them, and keeps the
+     * violations the page is told about in {@code window.blockedFrames}.
+     */
+    static final String INJECT_SCRIPT = "window.blockedFrames = [];\n"
+            + "document.addEventListener('securitypolicyviolation', function (e) {\n"
+            + "  window.blockedFrames.push(e.effectiveDirective + ':' + e.blockedURI);\n"
+            + "});\n"
+            + "window.addEventListener('load', function () {\n"
+            + "  ['https://videos.example.org/', 'http://videos.example.org/plain'].forEach(function (src) {\n"
+            + "    var frame = document.createElement('iframe');\n"
+            + "    frame.className = 'injected';\n"
+            + "    frame.src = src;\n"
+            + "    document.body.appendChild(frame);\n"
+            + "  });\n"
             + "});\n";
     static final String ERROR_PAGE = "<!DOCTYPE html><html><body><h1>ERROR PAGE</h1>" + EMBED + "</body></html>";
     static final long BIG_BLOCKS = 100;
