@@ -94,6 +94,11 @@ class CspBrowserIT {
                 ((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
+    private static void loadOnce(WebDriver driver, String provider) {
+        driver.findElement(By.xpath("//*[contains(@class,'ec-placeholder') and @data-consent-provider='" + provider
+                + "']//form[.//input[@name='scope' and @value='once']]//button")).click();
+    }
+
     @Test
     void aFrameInsertedByScriptFromAnUnknownHostIsBlockedAndReported() throws Exception {
         proxy.clear();
@@ -126,8 +131,7 @@ class CspBrowserIT {
         try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
             ChromeDriver driver = chromium.driver();
             open(driver, "/t/injecting");
-            driver.findElement(By.xpath("//*[contains(@class,'ec-placeholder') and @data-consent-provider='youtube']"
-                    + "//form[.//input[@name='scope' and @value='once']]//button")).click();
+            loadOnce(driver, "youtube");
             new WebDriverWait(driver, WAIT).withMessage("the YouTube iframe is inserted").until(d -> !d.findElements(
                     By.cssSelector(".ec-loaded iframe[src^='https://www.youtube-nocookie.com/embed/']")).isEmpty());
             new FluentWait<>(proxy).withTimeout(WAIT).pollingEvery(Duration.ofMillis(100))
@@ -148,9 +152,7 @@ class CspBrowserIT {
         try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
             ChromeDriver driver = chromium.driver();
             open(driver, "/t/unknown-frame");
-            driver.findElement(By.xpath("//*[contains(@class,'ec-placeholder') and "
-                    + "@data-consent-provider='host:videos.example.org']"
-                    + "//form[.//input[@name='scope' and @value='once']]//button")).click();
+            loadOnce(driver, "host:videos.example.org");
             new FluentWait<>(proxy).withTimeout(WAIT).pollingEvery(Duration.ofMillis(100))
                     .withMessage(() -> "videos.example.org was never contacted; the proxy saw " + proxy.hosts()
                             + "; console: " + chromium.takeConsoleLog())

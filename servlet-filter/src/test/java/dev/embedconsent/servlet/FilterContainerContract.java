@@ -925,12 +925,16 @@ abstract class FilterContainerContract {
         }
     }
 
-    @Test
-    void theVisitorsConsentedUnknownHostsJoinThePolicy() throws Exception {
-        HttpResponse<String> granted = send(at(enforcingBase, "/embed-consent/consent")
+    private HttpResponse<String> grantUnknownHostOnEnforcing(String scope) throws Exception {
+        return send(at(enforcingBase, "/embed-consent/consent")
                 .header("Content-Type", "application/json").header("Sec-Fetch-Site", "same-origin")
                 .POST(BodyPublishers.ofString("{\"provider\":\"host:videos.example.org\",\"decision\":\"grant\","
-                        + "\"scope\":\"provider\",\"page\":\"/t/unknown-frame\"}")));
+                        + "\"scope\":\"" + scope + "\",\"page\":\"/t/unknown-frame\"}")));
+    }
+
+    @Test
+    void theVisitorsConsentedUnknownHostsJoinThePolicy() throws Exception {
+        HttpResponse<String> granted = grantUnknownHostOnEnforcing("provider");
         assertEquals(200, granted.statusCode(), granted.body());
         HttpResponse<String> page = send(at(enforcingBase, "/t/writer")
                 .header("Cookie", cookie(granted, "ec_consent")));
@@ -942,10 +946,7 @@ abstract class FilterContainerContract {
 
     @Test
     void aJsonLoadOnceForAnUnknownHostUnderEnforceCarriesAGrantToTheReload() throws Exception {
-        HttpResponse<String> once = send(at(enforcingBase, "/embed-consent/consent")
-                .header("Content-Type", "application/json").header("Sec-Fetch-Site", "same-origin")
-                .POST(BodyPublishers.ofString("{\"provider\":\"host:videos.example.org\",\"decision\":\"grant\","
-                        + "\"scope\":\"once\",\"page\":\"/t/unknown-frame\"}")));
+        HttpResponse<String> once = grantUnknownHostOnEnforcing("once");
         assertEquals(200, once.statusCode(), once.body());
         assertTrue(setCookie(once, "ec_once").orElseThrow().contains("Path=/t/unknown-frame"));
         HttpResponse<String> reload = send(at(enforcingBase, "/t/unknown-frame")
