@@ -47,11 +47,11 @@ final class ViolationReports {
 
     /**
      * Reads a report body of {@code application/csp-report} (else {@code application/reports+json}) and logs the
-     * hosts not logged before; returns the frame violations it found.
+     * frame hosts not logged before.
      *
      * @throws IllegalArgumentException if the body is not JSON of the expected shape (an object, or an array)
      */
-    List<Violation> accept(boolean legacy, byte[] body) {
+    void accept(boolean legacy, byte[] body) {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -93,7 +93,6 @@ final class ViolationReports {
                         "enforce".equals(v.disposition()) ? "blocked" : "reported", v.host(), v.documentPath());
             }
         }
-        return found;
     }
 
     private static void violation(@Nullable String blocked, @Nullable String directive, @Nullable String document,
