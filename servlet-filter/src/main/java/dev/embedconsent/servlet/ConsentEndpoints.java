@@ -47,12 +47,20 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code GET {base}/consent}: {@code {"subject", "state"}}, the visitor's standing decisions.</li>
  *   <li>{@code GET {base}/settings}: {@link SettingsPage}.</li>
  *   <li>{@code GET {base}/embed-consent.js} and {@code .css}: {@link StaticAsset}.</li>
+ *   <li>{@code POST {base}/csp-report}: violation reports of the {@link FramePolicy}
+ *       ({@code application/csp-report} or {@code application/reports+json}, up to
+ *       {@value ViolationReports#MAX_BODY_BYTES} bytes), read by {@link ViolationReports}; {@code 204}. A browser
+ *       may send them without {@code Origin} or {@code Referer}, so only a request that says it is cross-site is
+ *       refused; they have a token bucket of their own, so a page full of violations never uses up the visitor's
+ *       consent posts.</li>
  * </ul>
  * Order of checks for a POST: 405, 403 (cross-site, {@link SameOriginCheck}), 429 (per-client token bucket), 415,
  * 413 ({@value #MAX_BODY_BYTES} bytes, by {@code Content-Length} and while reading), 400. Every error is JSON
  * {@code {"error":"<code>","message":"..."}}. The method recorded is {@code form} for a form post, {@code button}
  * for JSON from a browser page (it carries {@code Sec-Fetch-Site} or {@code Origin}), {@code api} otherwise; a JSON
- * {@code "method"} field overrides the last two.
+ * {@code "method"} field overrides the last two. Under {@code csp=enforce} a JSON "load once" grant for an unknown
+ * host ({@code host:<host>}) also sets {@code ec_once} for its {@code page}: its frame is blocked in place by the
+ * policy, and the activation script then reloads the page, whose next render shows it.
  */
 final class ConsentEndpoints {
     static final int MAX_BODY_BYTES = 4096;
@@ -67,6 +75,8 @@ final class ConsentEndpoints {
     private final ConsentRuntime runtime;
     private final String base;
     private final ClientRateLimiter limiter;
+    private final ClientRateLimiter reportLimiter;
+    private final ViolationReports reports;
     private final @Nullable StaticAsset script;
     private final @Nullable StaticAsset stylesheet;
     private final SettingsPage settings;
@@ -76,6 +86,8 @@ final class ConsentEndpoints {
         this.runtime = runtime;
         this.base = runtime.config().basePath();
         this.limiter = new ClientRateLimiter(runtime.config().rateLimit(), System::nanoTime);
+        this.reportLimiter = new ClientRateLimiter(runtime.config().rateLimit(), System::nanoTime);
+        this.reports = new ViolationReports(json);
         this.script = StaticAsset.load("embed-consent.js", "text/javascript;charset=utf-8");
         this.stylesheet = StaticAsset.load("embed-consent.css", "text/css;charset=utf-8");
         this.settings = new SettingsPage(runtime);
@@ -134,6 +146,12 @@ final class ConsentEndpoints {
                 }
                 asset.serve(request, response);
                 return;
+            case FramePolicy.REPORT_PATH:
+                if (!"POST".equals(method)) {
+                    throw notAllowed(response, "POST");
+                }
+                report(request, response);
+                return;
             default:
                 throw new ApiError(404, "not_found", "no endpoint " + base + sub
                         + "; see " + base + "/consent and " + base + "/settings");
@@ -146,10 +164,36 @@ final class ConsentEndpoints {
     }
 
     private void limit(HttpServletRequest request, HttpServletResponse response) {
-        if (!limiter.tryAcquire(request.getRemoteAddr())) {
-            response.setHeader("Retry-After", Long.toString(limiter.retryAfterSeconds()));
-            throw new ApiError(429, "rate_limited", "too many consent requests from this client; slow down");
+        limit(limiter, request, response, "too many consent requests from this client; slow down");
+    }
+
+    private static void limit(ClientRateLimiter bucket, HttpServletRequest request, HttpServletResponse response,
+            String message) {
+        if (!bucket.tryAcquire(request.getRemoteAddr())) {
+            response.setHeader("Retry-After", Long.toString(bucket.retryAfterSeconds()));
+            throw new ApiError(429, "rate_limited", message);
         }
+    }
+
+    /** {@code POST {base}/csp-report}: 403, 429, 415, 413, 400, else 204. */
+    private void report(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (SameOriginCheck.check(request) == SameOriginCheck.Verdict.CROSS_SITE) {
+            throw new ApiError(403, "cross_site", "violation reports are taken from this site's own pages only");
+        }
+        limit(reportLimiter, request, response, "too many violation reports from this client; slow down");
+        String type = request.getContentType();
+        String media = type == null ? "" : ContentTypes.mediaType(type);
+        boolean legacy = media.equals("application/csp-report");
+        if (!legacy && !media.equals("application/reports+json")) {
+            throw new ApiError(415, "unsupported_media_type",
+                    "send application/csp-report or application/reports+json, not '" + media + "'");
+        }
+        try {
+            reports.accept(legacy, readBody(request, ViolationReports.MAX_BODY_BYTES));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "malformed_json", e.getMessage());
+        }
+        response.setStatus(HttpServletResponse.SC_NO_CONTENT);
     }
 
     private void post(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -170,7 +214,7 @@ final class ConsentEndpoints {
             throw new ApiError(403, "cross_site",
                     "a form post must come from a browser that sends Origin, Referer or Sec-Fetch-Site");
         }
-        byte[] body = readBody(request);
+        byte[] body = readBody(request, MAX_BODY_BYTES);
         Map<String, String> fields = isJson ? parseJson(body) : parseForm(body);
 
         String providerId = required(fields, "provider");
@@ -212,16 +256,14 @@ final class ConsentEndpoints {
         response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.CONSENT_COOKIE,
                 runtime.codec().encodeFitting(cookie), cookiePath, Duration.between(now, cookie.expires()), request));
         CacheHeaders.personal(response);
+        boolean once = decision == Decision.GIVEN && scope == Scope.ONCE;
+        if (isForm && once) {
+            onceCookie(request, response, subject, provider, now, returnPath);
+        } else if (once && provider.isUnknownHost() && runtime.config().csp() == CspMode.ENFORCE) {
+            onceCookie(request, response, subject, provider, now,
+                    SameOriginCheck.safeReturnPath(page, CookieHeaders.contextPath(request)));
+        }
         if (isForm) {
-            if (decision == Decision.GIVEN && scope == Scope.ONCE) {
-                Instant until = now.plus(ONCE_LIFETIME);
-                ConsentCookie once = new ConsentCookie(subject,
-                        List.of(new CookieDecision(provider.id(), Decision.GIVEN, provider.noticeVersion(), until)),
-                        until);
-                response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.ONCE_COOKIE,
-                        runtime.codec().encode(once), CookieHeaders.pathOr(stripQuery(returnPath), request),
-                        ONCE_LIFETIME, request));
-            }
             response.setStatus(HttpServletResponse.SC_SEE_OTHER);
             response.setHeader("Location", returnPath);
             return;
@@ -234,6 +276,16 @@ final class ConsentEndpoints {
         out.put("scope", record.scope().jsonName());
         out.set("state", stateJson(runtime.consent().state(subject)));
         writeJson(response, 200, out);
+    }
+
+    /** {@code ec_once}: a signed "load once" grant for the next render of {@code page} within two minutes. */
+    private void onceCookie(HttpServletRequest request, HttpServletResponse response, SubjectId subject,
+            Provider provider, Instant now, String page) {
+        Instant until = now.plus(ONCE_LIFETIME);
+        ConsentCookie once = new ConsentCookie(subject,
+                List.of(new CookieDecision(provider.id(), Decision.GIVEN, provider.noticeVersion(), until)), until);
+        response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.ONCE_COOKIE, runtime.codec().encode(once),
+                CookieHeaders.pathOr(stripQuery(page), request), ONCE_LIFETIME, request));
     }
 
     private void state(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -303,18 +355,18 @@ final class ConsentEndpoints {
         return settings.language(request);
     }
 
-    private static byte[] readBody(HttpServletRequest request) throws IOException {
+    private static byte[] readBody(HttpServletRequest request, int max) throws IOException {
         long declared = request.getContentLengthLong();
-        if (declared > MAX_BODY_BYTES) {
-            throw tooLarge();
+        if (declared > max) {
+            throw tooLarge(max);
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 512);
         byte[] chunk = new byte[1024];
         try (InputStream in = request.getInputStream()) {
             int n;
             while ((n = in.read(chunk)) > 0) {
-                if (body.size() + n > MAX_BODY_BYTES) {
-                    throw tooLarge();
+                if (body.size() + n > max) {
+                    throw tooLarge(max);
                 }
                 body.write(chunk, 0, n);
             }
@@ -353,8 +405,8 @@ final class ConsentEndpoints {
         }
     }
 
-    private static ApiError tooLarge() {
-        return new ApiError(413, "body_too_large", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+    private static ApiError tooLarge(int max) {
+        return new ApiError(413, "body_too_large", "the request body is larger than " + max + " bytes");
     }
 
     private Map<String, String> parseJson(byte[] body) {

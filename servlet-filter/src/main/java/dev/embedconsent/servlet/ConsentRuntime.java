@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,15 +49,17 @@ final class ConsentRuntime implements AutoCloseable {
     private final ConsentService consent;
     private final ConsentCookieCodec codec;
     private final ConsentEndpoints endpoints;
+    private final @Nullable FramePolicy framePolicy;
 
     private ConsentRuntime(EmbedConsentConfig config, ProviderCatalogue catalogue, EmbedRewriter rewriter,
-            ConsentStore store, ConsentService consent, ConsentCookieCodec codec) {
+            ConsentStore store, ConsentService consent, ConsentCookieCodec codec, @Nullable FramePolicy framePolicy) {
         this.config = config;
         this.catalogue = catalogue;
         this.rewriter = rewriter;
         this.store = store;
         this.consent = consent;
         this.codec = codec;
+        this.framePolicy = framePolicy;
         this.endpoints = new ConsentEndpoints(this);
     }
 
@@ -79,8 +82,11 @@ final class ConsentRuntime implements AutoCloseable {
             } else {
                 codec.withKeyDirectory(config.dataDirectory());
             }
-            EmbedRewriter rewriter = newRewriter(config, servletContext.getContextPath(), catalogue);
-            return new ConsentRuntime(config, catalogue, rewriter, store, consent, codec.build());
+            String contextPath = servletContext.getContextPath();
+            EmbedRewriter rewriter = newRewriter(config, contextPath, catalogue);
+            FramePolicy policy = config.csp() == CspMode.OFF ? null : FramePolicy.of(config.csp(), catalogue,
+                    config.trustedHosts(), contextPath + config.basePath() + FramePolicy.REPORT_PATH);
+            return new ConsentRuntime(config, catalogue, rewriter, store, consent, codec.build(), policy);
         } catch (RuntimeException e) {
             closeQuietly(store);
             throw e;
@@ -105,7 +111,12 @@ final class ConsentRuntime implements AutoCloseable {
                 .basePath(contextPath + config.basePath())
                 .defaultLanguage(config.defaultLanguage())
                 .build();
-        return EmbedRewriter.builder().catalogue(catalogue).placeholders(renderer).build();
+        return EmbedRewriter.builder()
+                .catalogue(catalogue)
+                .placeholders(renderer)
+                .trustedHosts(config.trustedHosts())
+                .blockUnknownFrames(config.blockUnknownFrames())
+                .build();
     }
 
     EmbedConsentConfig config() {
@@ -126,6 +137,11 @@ final class ConsentRuntime implements AutoCloseable {
 
     ConsentEndpoints endpoints() {
         return endpoints;
+    }
+
+    /** The Content-Security-Policy backstop for rewritten pages; {@code null} with {@code csp=off}. */
+    @Nullable FramePolicy framePolicy() {
+        return framePolicy;
     }
 
     /** The verified consent cookie of this request; empty for none, or for a bad one (never throws). */
@@ -170,7 +186,9 @@ final class ConsentRuntime implements AutoCloseable {
         if (nonceAttribute != null && request.getAttribute(nonceAttribute) instanceof String n && !n.isBlank()) {
             nonce = n;
         }
-        return new PageContext(transport, null, consented, path, EmbedListener.NONE, nonce);
+        String server = request.getServerName();
+        String siteHost = server == null ? null : server.toLowerCase(Locale.ROOT);
+        return new PageContext(transport, null, consented, path, EmbedListener.NONE, nonce, siteHost);
     }
 
     /**

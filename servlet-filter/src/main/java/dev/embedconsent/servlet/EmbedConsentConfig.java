@@ -3,6 +3,7 @@ package dev.embedconsent.servlet;
 import dev.embedconsent.consent.ConsentService;
 import dev.embedconsent.consent.CookieKey;
 import dev.embedconsent.internal.SetOnce;
+import dev.embedconsent.provider.TrustedHosts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +52,15 @@ import org.jspecify.annotations.Nullable;
  *     <td>per-client token bucket on the consent endpoints, or {@code off}</td></tr>
  * <tr><td>{@code csp-nonce-attribute}</td><td>{@code cspNonceAttribute}</td><td>none</td>
  *     <td>request attribute holding the page's CSP nonce, copied onto the activation script</td></tr>
+ * <tr><td>{@code trusted-hosts}</td><td>{@code trustedHosts}</td><td>none</td>
+ *     <td>hosts whose frames are never blocked, comma-separated; {@code *.example.org} matches its subdomains (the
+ *     request's own host is always trusted)</td></tr>
+ * <tr><td>{@code block-unknown-frames}</td><td>{@code blockUnknownFrames}</td><td>{@code true}</td>
+ *     <td>whether a frame from a host no provider names becomes a placeholder with the provider id
+ *     {@code host:<host>}</td></tr>
+ * <tr><td>{@code csp}</td><td>{@code csp}</td><td>{@code off}</td>
+ *     <td>{@code report} or {@code enforce}: rewritten pages get the filter's own frame-limiting
+ *     Content-Security-Policy header, reported to {@code {base}/csp-report} (see {@link CspMode})</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code rewritePolicy}</td><td>{@link RewritePolicy#DEFAULT}</td>
  *     <td>which responses are rewritten</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code clock}</td><td>system UTC</td>
@@ -70,7 +80,8 @@ public final class EmbedConsentConfig {
     public static final String SPEC_PARAMETER = "config";
     static final List<String> OPTION_NAMES = List.of(
             "base-path", "data-dir", "jdbc-url", "jdbc-user", "jdbc-password", "hmac-key", "languages",
-            "default-language", "providers-file", "consent-lifetime", "exclude", "rate-limit", "csp-nonce-attribute");
+            "default-language", "providers-file", "consent-lifetime", "exclude", "rate-limit", "csp-nonce-attribute",
+            "trusted-hosts", "block-unknown-frames", "csp");
 
     private final String basePath;
     private final Path dataDirectory;
@@ -86,6 +97,9 @@ public final class EmbedConsentConfig {
     private final PathPatterns exclusions;
     private final RateLimit rateLimit;
     private final @Nullable String cspNonceAttribute;
+    private final TrustedHosts trustedHosts;
+    private final boolean blockUnknownFrames;
+    private final CspMode csp;
     private final RewritePolicy rewritePolicy;
     private final Clock clock;
 
@@ -104,6 +118,9 @@ public final class EmbedConsentConfig {
         this.exclusions = b.exclusions == null ? PathPatterns.NONE : b.exclusions;
         this.rateLimit = b.rateLimit == null ? RateLimit.DEFAULT : b.rateLimit;
         this.cspNonceAttribute = b.cspNonceAttribute;
+        this.trustedHosts = b.trustedHosts == null ? TrustedHosts.NONE : b.trustedHosts;
+        this.blockUnknownFrames = b.blockUnknownFrames == null || b.blockUnknownFrames;
+        this.csp = b.csp == null ? CspMode.OFF : b.csp;
         this.rewritePolicy = b.rewritePolicy == null ? RewritePolicy.DEFAULT : b.rewritePolicy;
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         if (jdbcUrl != null && dataSource != null) {
@@ -117,6 +134,10 @@ public final class EmbedConsentConfig {
         if (!languages.isEmpty() && !languages.contains(defaultLanguage)) {
             throw new IllegalArgumentException(
                     "default-language '" + defaultLanguage + "' must be one of languages " + languages);
+        }
+        if (csp == CspMode.ENFORCE && !blockUnknownFrames) {
+            throw new IllegalArgumentException("csp=enforce would block the frames that block-unknown-frames=false "
+                    + "lets through: list their hosts in trusted-hosts, or use csp=report to learn which they are");
         }
     }
 
@@ -238,6 +259,19 @@ public final class EmbedConsentConfig {
         return cspNonceAttribute;
     }
 
+    /** Hosts whose frames are never blocked; {@link TrustedHosts#NONE} by default. */
+    public TrustedHosts trustedHosts() {
+        return trustedHosts;
+    }
+
+    public boolean blockUnknownFrames() {
+        return blockUnknownFrames;
+    }
+
+    public CspMode csp() {
+        return csp;
+    }
+
     public RewritePolicy rewritePolicy() {
         return rewritePolicy;
     }
@@ -263,6 +297,9 @@ public final class EmbedConsentConfig {
                 + ", exclude=" + exclusions
                 + ", rate-limit=" + rateLimit
                 + (cspNonceAttribute == null ? "" : ", csp-nonce-attribute=" + cspNonceAttribute)
+                + (trustedHosts.isEmpty() ? "" : ", trusted-hosts=" + trustedHosts)
+                + ", block-unknown-frames=" + blockUnknownFrames
+                + ", csp=" + csp
                 + "}";
     }
 
@@ -395,6 +432,9 @@ public final class EmbedConsentConfig {
         private @Nullable PathPatterns exclusions;
         private @Nullable RateLimit rateLimit;
         private @Nullable String cspNonceAttribute;
+        private @Nullable TrustedHosts trustedHosts;
+        private @Nullable Boolean blockUnknownFrames;
+        private @Nullable CspMode csp;
         private @Nullable RewritePolicy rewritePolicy;
         private @Nullable Clock clock;
 
@@ -421,10 +461,29 @@ public final class EmbedConsentConfig {
                 case "exclude": return exclude(list(value).toArray(String[]::new));
                 case "rate-limit": return rateLimit(RateLimit.parse(value));
                 case "csp-nonce-attribute": return cspNonceAttribute(value);
+                case "trusted-hosts": return trustedHosts(parseTrustedHosts(value));
+                case "block-unknown-frames": return blockUnknownFrames(parseBoolean(name, value));
+                case "csp": return csp(CspMode.parse(value));
                 default:
                     throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
                             + String.join(", ", OPTION_NAMES));
             }
+        }
+
+        private static TrustedHosts parseTrustedHosts(String value) {
+            try {
+                return TrustedHosts.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trusted-hosts: " + e.getMessage(), e);
+            }
+        }
+
+        private static boolean parseBoolean(String option, String value) {
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(option + " '" + value + "' must be true or false");
+            };
         }
 
         private static List<String> list(String value) {
@@ -557,6 +616,47 @@ public final class EmbedConsentConfig {
             }
             cspNonceAttribute = attribute;
             return this;
+        }
+
+        /**
+         * Hosts whose frames are never blocked as unknown third parties, one pattern each, e.g.
+         * {@code trustedHosts("*.example.org", "player.partner.example")}; the request's own host always is.
+         */
+        public Builder trustedHosts(String... hosts) {
+            Objects.requireNonNull(hosts, "trustedHosts");
+            try {
+                return trustedHosts(TrustedHosts.of(List.of(hosts)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trusted-hosts: " + e.getMessage(), e);
+            }
+        }
+
+        /** Hosts whose frames are never blocked as unknown third parties. */
+        public Builder trustedHosts(TrustedHosts hosts) {
+            Objects.requireNonNull(hosts, "trustedHosts");
+            options.claim("trusted-hosts");
+            trustedHosts = hosts;
+            return this;
+        }
+
+        /** Whether frames from hosts that no provider names become {@code host:<host>} placeholders; default true. */
+        public Builder blockUnknownFrames(boolean block) {
+            options.claim("block-unknown-frames");
+            blockUnknownFrames = block;
+            return this;
+        }
+
+        /** The Content-Security-Policy backstop on rewritten pages; default {@link CspMode#OFF}. */
+        public Builder csp(CspMode mode) {
+            Objects.requireNonNull(mode, "csp");
+            options.claim("csp");
+            csp = mode;
+            return this;
+        }
+
+        /** The same as {@code csp(CspMode.parse(mode))}: {@code off}, {@code report} or {@code enforce}. */
+        public Builder csp(String mode) {
+            return csp(CspMode.parse(mode));
         }
 
         /**

@@ -48,6 +48,8 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     private final HeldHeaders held = new HeldHeaders();
     private Mode mode = Mode.UNDECIDED;
     private @Nullable PageContext page;
+    /** The {@link FramePolicy} value this rewritten page carries; an application's {@code setHeader} keeps it. */
+    private @Nullable String ownPolicy;
     private @Nullable EncodingWriter encoder;
     private @Nullable PrintWriter writer;
     private boolean usingStream;
@@ -75,6 +77,12 @@ final class RewritingResponse extends HttpServletResponseWrapper {
                 PageContext context = runtime.pageContext(request, r, transport);
                 page = context;
                 held.rewritten(r, runtime.variant(context.consentedProviders()));
+                FramePolicy policy = runtime.framePolicy();
+                if (policy != null) {
+                    String value = policy.value(context.consentedProviders());
+                    ownPolicy = value;
+                    r.addHeader(policy.headerName(), value);
+                }
             } else {
                 mode = Mode.PASS;
                 held.passed(r);
@@ -182,6 +190,9 @@ final class RewritingResponse extends HttpServletResponseWrapper {
             setContentType(value);
         } else if (isCachingHeader(name)) {
             cachingHeader(name, value == null ? List.of() : List.of(value));
+        } else if (ownPolicy != null && Objects.requireNonNull(runtime.framePolicy()).isOwnHeader(name)) {
+            super.setHeader(name, value);
+            super.addHeader(name, ownPolicy);
         } else {
             super.setHeader(name, value);
         }
@@ -313,6 +324,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         usingStream = false;
         out.drop();
         page = null;
+        ownPolicy = null;
         held.clear();
         mode = Mode.UNDECIDED;
     }

@@ -22,7 +22,8 @@ import java.util.Optional;
  * button inside a plain form, so withdrawing works without JavaScript (the form posts to {@code {base}/consent} and
  * is redirected back here). No inline script or style; it links the bundled stylesheet and sends a strict CSP.
  * Its language is the best of {@code Accept-Language} among the configured languages (texts exist for en, de, uk;
- * other configured languages fall back to English texts).
+ * other configured languages fall back to English texts). A frame host that no provider names
+ * ({@code host:videos.example.org}) is listed by its host name, without a privacy-policy link.
  */
 final class SettingsPage {
     static final List<String> SHIPPED_LANGUAGES = List.of("en", "de", "uk");
@@ -163,7 +164,8 @@ final class SettingsPage {
         Optional<Provider> provider = runtime.catalogue().get(consent.provider());
         String name = provider.map(Provider::name).orElse(consent.provider());
         html.append("<tr><th scope=\"row\">").append(escape(name));
-        provider.ifPresent(p -> html.append(" <a class=\"ec-privacy\" href=\"").append(escape(p.privacyPolicyUrl()))
+        // an unknown host's stand-in has a name (the host) but no privacy policy: its address would mislead
+        provider.filter(p -> !p.isUnknownHost()).ifPresent(p -> html.append(" <a class=\"ec-privacy\" href=\"").append(escape(p.privacyPolicyUrl()))
                 .append("\" rel=\"noopener noreferrer\">").append(escape(t.get("privacy"))).append("</a>"));
         html.append("</th><td>").append(escape(t.get(consent.decision().jsonName())))
                 .append("</td><td>").append(DATE.format(consent.timestamp()))

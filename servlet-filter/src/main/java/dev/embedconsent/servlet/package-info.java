@@ -2,7 +2,7 @@
  * The Jakarta Servlet filter: {@link dev.embedconsent.servlet.EmbedConsentFilter} streams {@code text/html}
  * responses through the embed rewriter (consented providers stay as they are, the rest become click-to-activate
  * placeholders) and serves the consent endpoints under {@code /embed-consent}: {@code POST/GET consent},
- * {@code GET settings}, and the activation script and stylesheet.
+ * {@code GET settings}, {@code POST csp-report}, and the activation script and stylesheet.
  *
  * <pre>{@code
  * // embedded Jetty or Tomcat, or ServletContext.addFilter in a ServletContainerInitializer
@@ -24,7 +24,11 @@
  *       {@code CacheHeaders} computes {@code Vary}, {@code Cache-Control} and the {@code ETag} suffix;
  *       {@code FinishingAsyncContext} and {@code FinishOnComplete} end async documents.</li>
  *   <li>The endpoints: {@code ConsentEndpoints}, with {@code SameOriginCheck}, {@code ClientRateLimiter},
- *       {@code CookieHeaders}, {@code SettingsPage} and {@code StaticAsset}.</li>
+ *       {@code CookieHeaders}, {@code SettingsPage}, {@code StaticAsset} and {@code ViolationReports}
+ *       ({@code POST {base}/csp-report}).</li>
+ *   <li>Frames: options {@code trusted-hosts} and {@code block-unknown-frames} go to the rewriter, the request's host
+ *       into each {@code PageContext}; with {@link dev.embedconsent.servlet.CspMode} {@code report} or
+ *       {@code enforce} a {@code FramePolicy} header is added to every rewritten page.</li>
  * </ul>
  */
 @NullMarked

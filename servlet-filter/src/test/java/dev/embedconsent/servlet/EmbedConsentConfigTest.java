@@ -1,6 +1,7 @@
 package dev.embedconsent.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Period;
 import java.util.List;
 import java.util.Map;
+import dev.embedconsent.provider.TrustedHosts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -140,7 +142,12 @@ class EmbedConsentConfigTest {
         "default-language=fr; languages=en,de|default-language 'fr' must be one of languages",
         "exclude=admin|exclude pattern 'admin' must start with '/'",
         "hmac-key=short|hmac-key",
-        "no-equals-sign|must be key=value"})
+        "no-equals-sign|must be key=value",
+        "csp=strict|csp 'strict' must be off, report or enforce",
+        "block-unknown-frames=yes|block-unknown-frames 'yes' must be true or false",
+        "trusted-hosts=https://a.example|trusted-hosts: trusted host \"https://a.example\" is not a host name",
+        "trusted-hosts=*|trusted-hosts: trusted host \"*\" is not a host name",
+        "csp=enforce; block-unknown-frames=false|csp=enforce would block the frames"})
     void badValuesAreClearErrors(String spec, String message) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> EmbedConsentConfig.parse(spec));
         assertTrue(e.getMessage().contains(message), () -> "'" + e.getMessage() + "' lacks '" + message + "'");
@@ -165,5 +172,51 @@ class EmbedConsentConfigTest {
     @Test
     void rateLimitOff() {
         assertTrue(!RateLimit.parse("off").enabled());
+    }
+
+    @Test
+    void frameOptionsDefaultToBlockingWithoutAPolicy() {
+        EmbedConsentConfig config = EmbedConsentConfig.defaults();
+        assertEquals(TrustedHosts.NONE, config.trustedHosts());
+        assertTrue(config.blockUnknownFrames());
+        assertEquals(CspMode.OFF, config.csp());
+    }
+
+    @Test
+    void frameOptionsInEveryForm() {
+        EmbedConsentConfig spec = EmbedConsentConfig.parse(
+                "trusted-hosts=*.Example.org, player.example.net; block-unknown-frames=FALSE; csp=report");
+        EmbedConsentConfig params = EmbedConsentConfig.fromInitParameters(Map.of(
+                "trusted-hosts", "*.example.org player.example.net", "block-unknown-frames", "false",
+                "csp", "report")::get);
+        EmbedConsentConfig built = EmbedConsentFilter.builder().trustedHosts("*.example.org", "player.example.net")
+                .blockUnknownFrames(false).csp(CspMode.REPORT).buildConfig();
+        EmbedConsentConfig byName = EmbedConsentFilter.builder().option("trusted-hosts", "*.example.org,player.example.net")
+                .option("block-unknown-frames", "false").option("csp", "REPORT").buildConfig();
+        for (EmbedConsentConfig config : List.of(spec, params, built, byName)) {
+            assertEquals(List.of("*.example.org", "player.example.net"), config.trustedHosts().patterns());
+            assertFalse(config.blockUnknownFrames());
+            assertEquals(CspMode.REPORT, config.csp());
+            assertTrue(config.toString().endsWith(
+                    ", trusted-hosts=*.example.org,player.example.net, block-unknown-frames=false, csp=report}"),
+                    config.toString());
+        }
+        assertEquals(CspMode.ENFORCE, EmbedConsentFilter.builder().csp("enforce").buildConfig().csp());
+        assertEquals("xn--bcher-kva.example", EmbedConsentFilter.builder().trustedHosts("bücher.example")
+                .buildConfig().trustedHosts().patterns().get(0));
+    }
+
+    @Test
+    void frameOptionsAreSetOnce() {
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> EmbedConsentConfig.builder("csp=report").csp(CspMode.ENFORCE));
+        assertTrue(twice.getMessage().contains("\"csp\" was already set"), twice.getMessage());
+        assertThrows(IllegalStateException.class,
+                () -> EmbedConsentConfig.builder("trusted-hosts=a.example").trustedHosts("b.example"));
+        assertThrows(IllegalStateException.class,
+                () -> EmbedConsentConfig.builder().blockUnknownFrames(true).option("block-unknown-frames", "true"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentFilter.builder().trustedHosts("a.example", "not a host"));
+        assertTrue(bad.getMessage().startsWith("trusted-hosts: trusted host \"not a host\""), bad.getMessage());
     }
 }

@@ -57,6 +57,9 @@ abstract class FilterContainerContract {
     private ServletContainer container;
     private URI base;
     private Path work;
+    /** The same site with {@code csp=enforce}, trusted hosts, {@code /excluded} and a rate limit of 4 a minute. */
+    private ServletContainer enforcing;
+    private URI enforcingBase;
 
     /** {@code jetty} or {@code tomcat}. */
     abstract String containerName();
@@ -72,11 +75,17 @@ abstract class FilterContainerContract {
                 .rateLimit(RateLimit.OFF)
                 .build();
         base = container.start(new TestSite(filter), ERROR_PAGES, work);
+        enforcing = ServletContainer.named(containerName());
+        enforcingBase = enforcing.start(new TestSite(Map.of("config", "data-dir=" + work.resolve("enforcing")
+                + "; hmac-key=" + KEY + "; csp=enforce; trusted-hosts=*.partner.example, player.example.net"
+                + "; exclude=/excluded",
+                "rate-limit", "4/1m")), ERROR_PAGES, work.resolve("enforcing-work"));
     }
 
     @AfterAll
     void stop() throws Exception {
         container.close();
+        enforcing.close();
         try (Stream<Path> files = Files.walk(work)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
@@ -860,5 +869,193 @@ abstract class FilterContainerContract {
             assertTrue(limitedResponse.body().startsWith("{\"error\":\"rate_limited\""));
             assertTrue(limitedResponse.headers().firstValue("Retry-After").isPresent());
         }
+    }
+
+    // ---- frames from unknown hosts and the Content-Security-Policy backstop (issue 9) ----
+
+    private static HttpRequest.Builder at(URI root, String path) {
+        return HttpRequest.newBuilder(root.resolve(path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> report(String contentType, String body, String... headers) throws Exception {
+        return post("/embed-consent/csp-report", contentType, body, headers);
+    }
+
+    static final String LEGACY_REPORT = "{\"csp-report\":{\"document-uri\":\"http://127.0.0.1/t/injecting?token=x\","
+            + "\"blocked-uri\":\"https://videos.example.org/\",\"effective-directive\":\"frame-src\","
+            + "\"violated-directive\":\"frame-src\",\"disposition\":\"enforce\",\"status-code\":200}}";
+    static final String REPORTS_JSON = "[{\"type\":\"csp-violation\",\"age\":3,\"url\":\"http://127.0.0.1/t/x\","
+            + "\"user_agent\":\"test\",\"body\":{\"documentURL\":\"http://127.0.0.1/t/x\","
+            + "\"blockedURL\":\"https://clips.example.net/v/2\",\"effectiveDirective\":\"frame-src\","
+            + "\"disposition\":\"report\"}},{\"type\":\"deprecation\",\"body\":{}}]";
+
+    @Test
+    void enforceAddsThePolicyToRewrittenPagesOnly() throws Exception {
+        HttpResponse<String> page = send(at(enforcingBase, "/t/writer"));
+        assertEquals(200, page.statusCode(), page.body());
+        assertPlaceholder(page.body());
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow(
+                () -> new AssertionError("no policy in " + page.headers().map()));
+        assertTrue(policy.startsWith("frame-src 'self' https://youtube.com https://*.youtube.com "), policy);
+        assertTrue(policy.contains(" https://*.partner.example https://player.example.net"), policy);
+        assertTrue(policy.endsWith("; child-src 'self' blob: https:; report-uri /embed-consent/csp-report"), policy);
+        assertTrue(page.headers().allValues("Content-Security-Policy-Report-Only").isEmpty());
+
+        for (String passed : List.of("/t/plain", "/t/partial", "/excluded/page", "/t/inject.js")) {
+            HttpResponse<String> response = send(at(enforcingBase, passed));
+            assertTrue(response.headers().allValues("Content-Security-Policy").isEmpty(), passed);
+        }
+        assertTrue(get("/t/writer").headers().allValues("Content-Security-Policy").isEmpty(), "csp=off");
+    }
+
+    @Test
+    void reportModeSendsTheReportOnlyHeader() throws Exception {
+        try (ServletContainer reporting = ServletContainer.named(containerName())) {
+            URI root = reporting.start(new TestSite(Map.of("config", "data-dir=" + work.resolve("reporting")
+                    + "; hmac-key=" + KEY, "csp", "report")), ERROR_PAGES, work.resolve("reporting-work"));
+            HttpResponse<String> page = send(at(root, "/t/writer"));
+            assertPlaceholder(page.body());
+            String policy = page.headers().firstValue("Content-Security-Policy-Report-Only").orElseThrow();
+            assertTrue(policy.startsWith("frame-src 'self' https://youtube.com "), policy);
+            assertTrue(page.headers().allValues("Content-Security-Policy").isEmpty());
+        }
+    }
+
+    private HttpResponse<String> grantUnknownHostOnEnforcing(String scope) throws Exception {
+        return send(at(enforcingBase, "/embed-consent/consent")
+                .header("Content-Type", "application/json").header("Sec-Fetch-Site", "same-origin")
+                .POST(BodyPublishers.ofString("{\"provider\":\"host:videos.example.org\",\"decision\":\"grant\","
+                        + "\"scope\":\"" + scope + "\",\"page\":\"/t/unknown-frame\"}")));
+    }
+
+    @Test
+    void theVisitorsConsentedUnknownHostsJoinThePolicy() throws Exception {
+        HttpResponse<String> granted = grantUnknownHostOnEnforcing("provider");
+        assertEquals(200, granted.statusCode(), granted.body());
+        HttpResponse<String> page = send(at(enforcingBase, "/t/writer")
+                .header("Cookie", cookie(granted, "ec_consent")));
+        String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertTrue(policy.contains(" https://player.example.net https://videos.example.org; child-src"), policy);
+        assertFalse(send(at(enforcingBase, "/t/writer")).headers()
+                .firstValue("Content-Security-Policy").orElseThrow().contains("videos.example.org"), "other visitors");
+    }
+
+    @Test
+    void aJsonLoadOnceForAnUnknownHostUnderEnforceCarriesAGrantToTheReload() throws Exception {
+        HttpResponse<String> once = grantUnknownHostOnEnforcing("once");
+        assertEquals(200, once.statusCode(), once.body());
+        assertTrue(setCookie(once, "ec_once").orElseThrow().contains("Path=/t/unknown-frame"));
+        HttpResponse<String> reload = send(at(enforcingBase, "/t/unknown-frame")
+                .header("Cookie", cookie(once, "ec_consent") + "; " + cookie(once, "ec_once")));
+        assertTrue(reload.headers().firstValue("Content-Security-Policy").orElseThrow()
+                .contains(" https://videos.example.org;"), "the reload lists the host");
+        assertTrue(reload.body().contains(TestSite.UNKNOWN_FRAME), reload.body());
+        assertTrue(setCookie(reload, "ec_once").orElseThrow().contains("Max-Age=0"), "the grant is consumed");
+        assertTrue(setCookie(grant("youtube", "once"), "ec_once").isEmpty(), "named providers and csp=off: no grant");
+    }
+
+    /** Needs the rewriter's generic frame blocking (lead's change for issue 9). */
+    @Test
+    void aFrameFromAnUnknownHostBecomesAPlaceholderUntilConsented() throws Exception {
+        HttpResponse<String> page = get("/t/unknown-frame");
+        assertTrue(page.body().contains("data-consent-provider=\"host:videos.example.org\""), page.body());
+        assertTrue(page.body().indexOf("<template") < page.body().indexOf("<iframe"), page.body());
+        String cookie = cookie(grant("host:videos.example.org", "provider"), "ec_consent");
+        HttpResponse<String> consented = get("/t/unknown-frame", "Cookie", cookie);
+        assertTrue(consented.body().contains(TestSite.UNKNOWN_FRAME), consented.body());
+        assertFalse(consented.body().contains("data-consent-provider=\"host:"), consented.body());
+    }
+
+    @Test
+    void consentForAnUnknownHostIsRecordedListedAndWithdrawnLikeAProviders() throws Exception {
+        HttpResponse<String> granted = grant("host:videos.example.org", "provider");
+        assertTrue(granted.body().contains("\"provider\":\"host:videos.example.org\""), granted.body());
+        assertTrue(storedRecord(granted.body()).contains("\"provider\":\"host:videos.example.org\""));
+        String cookie = cookie(granted, "ec_consent");
+        assertTrue(get("/embed-consent/consent", "Cookie", cookie).body()
+                .contains("\"host:videos.example.org\":{\"decision\":\"given\",\"granted\":true"));
+        String settings = get("/embed-consent/settings", "Cookie", cookie).body();
+        assertTrue(settings.contains("<tr><th scope=\"row\">videos.example.org</th>"), settings);
+        assertTrue(settings.contains("name=\"provider\" value=\"host:videos.example.org\""), settings);
+        assertTrue(settings.contains("Withdraw consent for videos.example.org</button>"), settings);
+        assertFalse(settings.contains("href=\"https://videos.example.org/\""), "no made-up privacy policy link");
+
+        HttpResponse<String> withdrawn = post("/embed-consent/consent", "application/x-www-form-urlencoded",
+                "provider=host%3Avideos.example.org&decision=withdraw&scope=provider&return=%2Fembed-consent%2Fsettings",
+                "Origin", origin(), "Cookie", cookie);
+        assertEquals(303, withdrawn.statusCode(), withdrawn.body());
+        String after = get("/embed-consent/settings", "Cookie", cookie(withdrawn, "ec_consent")).body();
+        assertTrue(after.contains("videos.example.org") && !after.contains("value=\"withdraw\""), after);
+
+        for (String bad : List.of("host:", "host:VIDEOS.example.org", "host:a b", "host:<script>")) {
+            HttpResponse<String> response = post("/embed-consent/consent", "application/json",
+                    "{\"provider\":\"" + bad + "\",\"decision\":\"grant\"}", "Sec-Fetch-Site", "same-origin");
+            assertEquals(400, response.statusCode(), bad);
+            assertTrue(response.body().startsWith("{\"error\":\"unknown_provider\""), response.body());
+        }
+    }
+
+    @Test
+    void violationReportsAreTakenInBothFormats() throws Exception {
+        for (HttpResponse<String> response : List.of(
+                report("application/csp-report", LEGACY_REPORT),
+                report("application/csp-report; charset=utf-8", LEGACY_REPORT, "Sec-Fetch-Site", "same-origin"),
+                report("application/reports+json", REPORTS_JSON, "Origin", origin()),
+                report("application/reports+json", "[]"),
+                report("application/csp-report", "{\"csp-report\":{\"blocked-uri\":\"inline\","
+                        + "\"effective-directive\":\"script-src-elem\"}}"))) {
+            assertEquals(204, response.statusCode(), response.request() + " -> " + response.body());
+            assertEquals("", response.body());
+            assertTrue(setCookie(response, "ec_consent").isEmpty());
+        }
+    }
+
+    @Test
+    void badViolationReportsGetJsonErrors() throws Exception {
+        record Case(int status, String error, HttpResponse<String> response) {}
+        List<Case> cases = List.of(
+                new Case(415, "unsupported_media_type", report("application/json", LEGACY_REPORT)),
+                new Case(415, "unsupported_media_type", report("text/plain", LEGACY_REPORT)),
+                new Case(400, "malformed_json", report("application/csp-report", "{\"csp-report\":")),
+                new Case(400, "malformed_json", report("application/csp-report", "[]")),
+                new Case(400, "malformed_json", report("application/reports+json", "{}")),
+                new Case(400, "malformed_json", report("application/reports+json", "[".repeat(4000))),
+                new Case(413, "body_too_large", report("application/reports+json",
+                        "[" + (REPORTS_JSON.substring(1, REPORTS_JSON.length() - 1) + ",").repeat(100) + "{}]")),
+                new Case(403, "cross_site", report("application/csp-report", LEGACY_REPORT,
+                        "Sec-Fetch-Site", "cross-site")),
+                new Case(403, "cross_site", report("application/csp-report", LEGACY_REPORT,
+                        "Origin", "https://evil.example")),
+                new Case(405, "method_not_allowed", get("/embed-consent/csp-report")));
+        for (Case c : cases) {
+            HttpResponse<String> response = c.response();
+            assertEquals(c.status(), response.statusCode(), response.request() + " -> " + response.body());
+            assertTrue(response.body().startsWith("{\"error\":\"" + c.error() + "\",\"message\":\""),
+                    response.request() + " -> " + response.body());
+        }
+        assertEquals("POST", cases.get(cases.size() - 1).response().headers().firstValue("Allow").orElseThrow());
+        assertTrue(report("application/csp-report", "{\"csp-report\":{}}" + " ".repeat(16 * 1024 - 20))
+                .statusCode() == 204, "just under 16 KB is taken");
+    }
+
+    @Test
+    void violationReportsHaveATokenBucketOfTheirOwn() throws Exception {
+        HttpRequest.Builder request = at(enforcingBase, "/embed-consent/csp-report")
+                .header("Content-Type", "application/csp-report")
+                .POST(BodyPublishers.ofString(LEGACY_REPORT));
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 5; i++) {
+            last = send(request);
+        }
+        assertEquals(429, last.statusCode(), last.body());
+        assertTrue(last.body().startsWith("{\"error\":\"rate_limited\""), last.body());
+        assertTrue(last.headers().firstValue("Retry-After").isPresent());
+        HttpResponse<String> consent = send(at(enforcingBase, "/embed-consent/consent").header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString("{\"provider\":\"vimeo\",\"decision\":\"grant\"}")));
+        assertEquals(200, consent.statusCode(), "reports never use up the consent posts: " + consent.body());
     }
 }

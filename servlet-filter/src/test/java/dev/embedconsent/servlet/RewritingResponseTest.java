@@ -36,6 +36,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -60,6 +62,8 @@ class RewritingResponseTest {
     @TempDir
     static Path data;
     private static ConsentRuntime runtime;
+    private static ConsentRuntime enforcing;
+    private static ConsentRuntime reporting;
 
     private final Container container = new Container();
     private final HttpServletRequest request = mock(HttpServletRequest.class);
@@ -71,11 +75,17 @@ class RewritingResponseTest {
         when(context.getContextPath()).thenReturn("");
         runtime = ConsentRuntime.start(EmbedConsentConfig.builder().dataDirectory(data)
                 .hmacKeys(CookieKey.generate("k1").toConfig()).buildConfig(), context);
+        enforcing = ConsentRuntime.start(EmbedConsentConfig.builder().dataDirectory(data.resolve("enforce"))
+                .hmacKeys(CookieKey.generate("k1").toConfig()).csp(CspMode.ENFORCE).buildConfig(), context);
+        reporting = ConsentRuntime.start(EmbedConsentConfig.builder().dataDirectory(data.resolve("report"))
+                .hmacKeys(CookieKey.generate("k1").toConfig()).csp(CspMode.REPORT).buildConfig(), context);
     }
 
     @AfterAll
     static void stop() {
         runtime.close();
+        enforcing.close();
+        reporting.close();
     }
 
     RewritingResponseTest() throws IOException {
@@ -110,6 +120,71 @@ class RewritingResponseTest {
         response.finish();
         String body = container.body(StandardCharsets.UTF_8);
         assertTrue(hasPlaceholder(body), body);
+    }
+
+    // ---- the Content-Security-Policy backstop (csp=enforce, csp=report) ----
+
+    private static final String APP_CSP = "default-src 'self'; frame-src *";
+
+    private static String ownPolicy(ConsentRuntime rt) {
+        return Objects.requireNonNull(rt.framePolicy()).value(Set.of());
+    }
+
+    @Test
+    void aRewrittenPageGetsThePolicyNextToTheApplicationsOwn() throws IOException {
+        RewritingResponse page = new RewritingResponse(container.response, request, enforcing);
+        page.setHeader("Content-Security-Policy", APP_CSP);
+        page.setContentType("text/html;charset=UTF-8");
+        page.getWriter().write(PAGE);
+        page.finish();
+        assertEquals(List.of(APP_CSP, ownPolicy(enforcing)), container.headers("Content-Security-Policy"));
+        assertEquals(List.of(), container.headers("Content-Security-Policy-Report-Only"));
+    }
+
+    @Test
+    void theApplicationSettingItsPolicyAfterTheFirstWriteReplacesOnlyItsOwn() throws IOException {
+        RewritingResponse page = new RewritingResponse(container.response, request, enforcing);
+        page.setContentType("text/html;charset=UTF-8");
+        page.getWriter().write("<!DOCTYPE html><p>x");
+        page.getWriter().flush();
+        page.setHeader("Content-Security-Policy", "frame-src 'none'");
+        page.setHeader("Content-Security-Policy", APP_CSP);
+        page.addHeader("Content-Security-Policy", "img-src 'self'");
+        page.finish();
+        assertEquals(List.of(APP_CSP, ownPolicy(enforcing), "img-src 'self'"),
+                container.headers("Content-Security-Policy"));
+    }
+
+    @Test
+    void aPassedThroughResponseGetsNoPolicy() throws IOException {
+        RewritingResponse plain = new RewritingResponse(container.response, request, enforcing);
+        plain.setHeader("Content-Security-Policy", APP_CSP);
+        plain.setContentType("text/plain");
+        plain.getWriter().write(PAGE);
+        plain.finish();
+        assertEquals(List.of(APP_CSP), container.headers("Content-Security-Policy"));
+        assertEquals(PAGE, container.body(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void reportModeAddsTheReportOnlyHeaderAndLeavesTheApplicationsPolicyAlone() throws IOException {
+        RewritingResponse page = new RewritingResponse(container.response, request, reporting);
+        page.setHeader("Content-Security-Policy", APP_CSP);
+        page.setContentType("text/html;charset=UTF-8");
+        page.getWriter().write(PAGE);
+        page.finish();
+        assertEquals(List.of(APP_CSP), container.headers("Content-Security-Policy"));
+        assertEquals(List.of(ownPolicy(reporting)), container.headers("Content-Security-Policy-Report-Only"));
+        assertTrue(hasPlaceholder(container.body(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void withCspOffNoPolicyIsAdded() throws IOException {
+        response.setContentType("text/html;charset=UTF-8");
+        response.getWriter().write(PAGE);
+        response.finish();
+        assertEquals(List.of(), container.headers("Content-Security-Policy"));
+        assertEquals(List.of(), container.headers("Content-Security-Policy-Report-Only"));
     }
 
     @Test
@@ -549,6 +624,10 @@ class RewritingResponseTest {
             type = semi < 0 ? value : value.substring(0, semi).strip();
             Charset c = ContentTypes.charset(value);
             charset = c == null ? charset : c.name();
+        }
+
+        List<String> headers(String name) {
+            return List.copyOf(headers.getOrDefault(name, List.of()));
         }
 
         @Nullable String header(String name) {

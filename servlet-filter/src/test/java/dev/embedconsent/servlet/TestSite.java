@@ -45,6 +45,24 @@ final class TestSite implements ServletContainerInitializer {
             + "</head><body>\n<h1>Grüße aus Flensburg – €</h1>\n";
     static final String TAIL = "\n<p>end of page</p>\n</body></html>\n";
     static final String PAGE = HEAD + EMBED + TAIL;
+    /** A frame from a host that no provider names. */
+    static final String UNKNOWN_FRAME = "<iframe src=\"https://videos.example.org/w/1\" title=\"Elsewhere\"></iframe>";
+    /**
+     * Inserts two frames from an unknown host after load, where the rewriter never sees them, and keeps the
+     * violations the page is told about in {@code window.blockedFrames}.
+     */
+    static final String INJECT_SCRIPT = "window.blockedFrames = [];\n"
+            + "document.addEventListener('securitypolicyviolation', function (e) {\n"
+            + "  window.blockedFrames.push(e.effectiveDirective + ':' + e.blockedURI);\n"
+            + "});\n"
+            + "window.addEventListener('load', function () {\n"
+            + "  ['https://videos.example.org/', 'http://videos.example.org/plain'].forEach(function (src) {\n"
+            + "    var frame = document.createElement('iframe');\n"
+            + "    frame.className = 'injected';\n"
+            + "    frame.src = src;\n"
+            + "    document.body.appendChild(frame);\n"
+            + "  });\n"
+            + "});\n";
     static final String ERROR_PAGE = "<!DOCTYPE html><html><body><h1>ERROR PAGE</h1>" + EMBED + "</body></html>";
     static final long BIG_BLOCKS = 100;
     static final int BLOCK = 1 << 20;
@@ -110,6 +128,12 @@ final class TestSite implements ServletContainerInitializer {
             }
             switch (what) {
                 case "/writer" -> writer(request, response);
+                case "/unknown-frame" -> html(response, HEAD + UNKNOWN_FRAME + TAIL);
+                case "/injecting" -> html(response, HEAD + EMBED + "<script src=\"/t/inject.js\"></script>" + TAIL);
+                case "/inject.js" -> {
+                    response.setContentType("text/javascript;charset=UTF-8");
+                    response.getWriter().write(INJECT_SCRIPT);
+                }
                 case "/stream" -> {
                     if ("add".equals(request.getParameter("type"))) {
                         response.addHeader("Content-Type", "text/html; charset=utf-8");
@@ -296,6 +320,11 @@ final class TestSite implements ServletContainerInitializer {
                 }
                 default -> response.sendError(404);
             }
+        }
+
+        private static void html(HttpServletResponse response, String page) throws IOException {
+            response.setContentType("text/html;charset=UTF-8");
+            response.getWriter().write(page);
         }
 
         private static void writer(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -6,6 +6,9 @@
   var nonce = (self && self.nonce) || '';
   var base = self && self.src ? self.src.replace(/\/[^\/]*$/, '') : '/embed-consent';
   var allowed = {};
+  /* Hosts of unknown-host placeholders (provider id host:<host>) activated on this page. */
+  var activatedHosts = {};
+  var reloading = false;
   var LOADED = {en: 'loaded', de: 'geladen', uk: 'завантажено', fr: 'chargé', es: 'cargado', it: 'caricato',
     pl: 'załadowano', nl: 'geladen'};
   var WITHDRAWN = {en: 'Consent withdrawn', de: 'Einwilligung widerrufen', uk: 'Згоду відкликано',
@@ -69,6 +72,7 @@
     var template = placeholder.querySelector(':scope > template.ec-original');
     if (!template || !placeholder.parentNode) { return null; }
     var provider = placeholder.getAttribute('data-consent-provider');
+    if (provider.indexOf('host:') === 0) { activatedHosts[provider.slice(5)] = true; }
     var title = placeholder.querySelector('.ec-title');
     var wrapper = document.createElement('div');
     wrapper.className = 'ec-loaded';
@@ -153,6 +157,21 @@
           if (back && back.charAt(0) === '/' && back.charAt(1) !== '/') { location.assign(back); } else { location.reload(); }
         }
       }, function () { fallback(form); });
+  });
+
+  /* Under csp=enforce the filter's Content-Security-Policy names an unknown host only once the visitor allowed it,
+     so a frame from one that was just activated in place is blocked. The decision is recorded by then (for "load
+     once" the server also set a one-time grant for this page), so a reload renders the frame with a policy that
+     lists its host. Only for a host activated here, and once: a frame still blocked after that stays blocked. */
+  document.addEventListener('securitypolicyviolation', function (event) {
+    if (reloading || event.disposition !== 'enforce' ||
+        !/^(frame|child)-src$/.test(event.effectiveDirective || event.violatedDirective)) { return; }
+    var host;
+    try { host = new URL(event.blockedURI).hostname; } catch (e) { return; }
+    if (activatedHosts[host]) {
+      reloading = true;
+      location.reload();
+    }
   });
 
   /* For sites with their own privacy page: embedConsent.withdraw('youtube').then(...) */
