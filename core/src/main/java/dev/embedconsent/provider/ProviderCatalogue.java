@@ -79,14 +79,15 @@ public final class ProviderCatalogue {
     }
 
     /**
-     * The provider with this id; for an id {@code host:<host>} that no provider has, the stand-in for that unknown
-     * host ({@link Provider#forUnknownHost}), so consent for it is handled like consent for a named provider.
+     * The provider with this id; for an id {@code host:<host>} whose host no provider names, the stand-in for that
+     * unknown host ({@link Provider#forUnknownHost}), so consent for it is handled like consent for a named provider.
      */
     public Optional<Provider> get(String id) {
         Provider provider = byId.get(Objects.requireNonNull(id, "id"));
         if (provider == null && id.startsWith(Provider.HOST_PREFIX)) {
             String host = id.substring(Provider.HOST_PREFIX.length());
-            return Provider.isUnknownHostName(host) ? Optional.of(Provider.forUnknownHost(host)) : Optional.empty();
+            boolean unknown = Provider.isUnknownHostName(host) && index.providerForHost(host, 0, host.length()) == null;
+            return unknown ? Optional.of(Provider.forUnknownHost(host)) : Optional.empty();
         }
         return Optional.ofNullable(provider);
     }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -36,8 +37,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -76,6 +79,7 @@ class RewrittenPagesBrowserIT {
     private static final Set<String> BROWSER_OWN_HOSTS = Set.of("android.clients.google.com");
 
     private final Map<String, Set<String>> originalContacts = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> clickedContacts = new ConcurrentHashMap<>();
     private ProviderCatalogue catalogue;
     private EmbedRewriter rewriter;
     private LoggingProxy proxy;
@@ -102,6 +106,8 @@ class RewrittenPagesBrowserIT {
         scripting = HeadlessChromium.start(proxy);
         noScripting = HeadlessChromium.start(proxy, HeadlessChromium.JAVASCRIPT_OFF);
         control = HeadlessChromium.start(proxy);
+        // "Load once" posts the decision first; the filter's endpoint is stood in for by a fixed answer.
+        pages.put("/embed-consent/consent", "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         // What a fresh browser fetches on its first navigation is the browser's, not a page's.
         pages.put("/blank.html", "text/html; charset=utf-8", document(new byte[0]));
         for (HeadlessChromium chromium : List.of(scripting, noScripting, control)) {
@@ -177,6 +183,13 @@ class RewrittenPagesBrowserIT {
 
     /** Loads a page, scrolls through it so lazy embeds would load, waits, and returns the providers contacted. */
     private Set<String> visit(HeadlessChromium chromium, String path) {
+        return visit(chromium, path, false).beforeClick();
+    }
+
+    /** What a visit contacted before any click, and after clicking "Load once" on the first visible placeholder. */
+    private record Contacts(Set<String> beforeClick, Set<String> afterClick, boolean clicked) {}
+
+    private Contacts visit(HeadlessChromium chromium, String path, boolean clickLoadOnce) {
         WebDriver driver = chromium.driver();
         proxy.clear();
         driver.get(pages.url(path));
@@ -185,9 +198,18 @@ class RewrittenPagesBrowserIT {
         ((JavascriptExecutor) driver).executeScript(
                 "for (let y = 0; y <= document.documentElement.scrollHeight; y += 400) { window.scrollTo(0, y); }");
         pause(900);
-        Set<String> contacted = providersContacted();
+        Set<String> before = providersContacted();
+        Set<String> after = Set.of();
+        List<WebElement> buttons = clickLoadOnce
+                ? driver.findElements(By.cssSelector(".ec-placeholder form.ec-form button")) : List.of();
+        if (!buttons.isEmpty()) {
+            ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView(); arguments[0].click();",
+                    buttons.get(0));
+            pause(1500);
+            after = providersContacted();
+        }
         driver.get("about:blank");
-        return contacted;
+        return new Contacts(before, after, !buttons.isEmpty());
     }
 
     private Set<String> providersContacted() {
@@ -224,10 +246,14 @@ class RewrittenPagesBrowserIT {
         pages.put("/original" + path, "text/html; charset=utf-8", original);
         pages.put("/rewritten" + path, "text/html; charset=utf-8", rewrite(original, "/rewritten" + path));
 
-        Set<String> withScripts = visit(scripting, "/rewritten" + path);
+        Contacts rewritten = visit(scripting, "/rewritten" + path, !folder.equals("negative"));
+        Set<String> withScripts = rewritten.beforeClick();
         Set<String> withoutScripts = visit(noScripting, "/rewritten" + path);
         Set<String> reached = visit(control, "/original" + path);
         originalContacts.put(folder, reached);
+        if (rewritten.clicked()) {
+            clickedContacts.put(folder, rewritten.afterClick());
+        }
         if (folder.equals("negative")) {
             // Negatives are not embeds (a reCAPTCHA on www.google.com, links, look-alike hosts) and stay untouched.
             assertEquals(reached, withScripts, "negative fixtures rewritten behave like the originals, JavaScript on");
@@ -254,6 +280,23 @@ class RewrittenPagesBrowserIT {
         catalogue.all().forEach(provider -> all.add(provider.id()));
         assertEquals(all, reached, () -> "providers whose original fixtures reached them: " + reached
                 + "; all contacts: " + originalContacts);
+    }
+
+    /**
+     * After the click: on every provider page with a visible placeholder, "Load once" on the first one makes the
+     * browser contact that provider (the activation script inserts the original).
+     */
+    @Order(2)
+    @Test
+    void loadOnceContactsTheProvider() {
+        assertTrue(clickedContacts.size() >= 60, () -> "clicked on " + clickedContacts.size() + " provider pages");
+        Map<String, Set<String>> silent = new TreeMap<>();
+        clickedContacts.forEach((folder, contacts) -> {
+            if (contacts.stream().noneMatch(c -> c.startsWith(folder + " ("))) {
+                silent.put(folder, contacts);
+            }
+        });
+        assertEquals(Map.of(), silent, "provider pages where Load once contacted not that provider");
     }
 
     @Order(3)

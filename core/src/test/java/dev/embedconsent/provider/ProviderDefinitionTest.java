@@ -182,6 +182,7 @@ class ProviderDefinitionTest {
                     () -> Provider.forUnknownHost(bad.substring("host:".length())), bad);
         }
         assertFalse(catalogue.get("youtube").orElseThrow().isUnknownHost());
+        assertTrue(catalogue.get("host:www.youtube.com").isEmpty(), "a provider's host is that provider's");
     }
 
     @Test

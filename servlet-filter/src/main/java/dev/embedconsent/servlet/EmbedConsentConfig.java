@@ -6,12 +6,8 @@ import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.provider.TrustedHosts;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Period;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -288,7 +284,8 @@ public final class EmbedConsentConfig {
     @Override
     public String toString() {
         return "EmbedConsentConfig{base-path=" + basePath
-                + (usesJdbc() ? ", jdbc-url=" + (jdbcUrl == null ? "(DataSource)" : redacted(jdbcUrl)) : ", data-dir=" + dataDirectory)
+                + (usesJdbc() ? ", jdbc-url=" + (jdbcUrl == null ? "(DataSource)" : OptionValues.redacted(jdbcUrl))
+                        : ", data-dir=" + dataDirectory)
                 + ", hmac-key=" + (hmacKeys == null ? "(data-dir)" : "(configured)")
                 + ", languages=" + (languages.isEmpty() ? "en,de,uk" : String.join(",", languages))
                 + ", default-language=" + defaultLanguage
@@ -301,107 +298,6 @@ public final class EmbedConsentConfig {
                 + ", block-unknown-frames=" + blockUnknownFrames
                 + ", csp=" + csp
                 + "}";
-    }
-
-    /**
-     * A JDBC URL fit for a log: its parameters ({@code ?password=..}, {@code ;password=..}) and user info
-     * ({@code //user:secret@host}) may hold a password and are replaced by {@code …}.
-     */
-    static String redacted(String jdbcUrl) {
-        int cut = jdbcUrl.length();
-        for (char c : new char[] {'?', ';'}) {
-            int i = jdbcUrl.indexOf(c);
-            if (i >= 0 && i < cut) {
-                cut = i;
-            }
-        }
-        String head = jdbcUrl.substring(0, cut);
-        int authority = head.indexOf("//");
-        int at = head.lastIndexOf('@');
-        if (authority >= 0 && at > authority) {
-            head = head.substring(0, authority + 2) + "…@" + head.substring(at + 1);
-        }
-        return cut < jdbcUrl.length() ? head + jdbcUrl.charAt(cut) + "…" : head;
-    }
-
-    /** {@code 180d}, {@code 12h}, {@code 30m}, {@code 10s}, {@code 500ms} or ISO-8601 ({@code P180D}, {@code PT1H}). */
-    static Duration parseDuration(String option, String text) {
-        String value = text.strip().toLowerCase(Locale.ROOT);
-        try {
-            if (value.startsWith("p")) {
-                return positive(option, text, Duration.parse(value.toUpperCase(Locale.ROOT)));
-            }
-            if (value.endsWith("ms")) {
-                return positive(option, text, Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2))));
-            }
-            long amount = Long.parseLong(value.substring(0, value.length() - 1));
-            switch (value.charAt(value.length() - 1)) {
-                case 'd': return positive(option, text, Duration.ofDays(amount));
-                case 'h': return positive(option, text, Duration.ofHours(amount));
-                case 'm': return positive(option, text, Duration.ofMinutes(amount));
-                case 's': return positive(option, text, Duration.ofSeconds(amount));
-                default: break;
-            }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            // falls through to the error below
-        }
-        throw new IllegalArgumentException(option + " '" + text
-                + "' is not a duration; write e.g. 180d, 12h, 30m, 10s, 500ms or P180D");
-    }
-
-    private static Duration positive(String option, String text, Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(option + " '" + text + "' must be positive");
-        }
-        return duration;
-    }
-
-    /** Checks {@code id:secret,id:secret}; returns it unchanged. */
-    static String checkKeys(String spec) {
-        int count = 0;
-        for (String part : spec.split(",")) {
-            if (!part.isBlank()) {
-                try {
-                    CookieKey.parse(part.strip());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("hmac-key: " + e.getMessage(), e);
-                }
-                count++;
-            }
-        }
-        if (count == 0) {
-            throw new IllegalArgumentException("hmac-key is empty; give id:base64url-secret[,id:secret...]");
-        }
-        return spec;
-    }
-
-    /** ISO-8601 period ({@code P6M}, {@code P180D}) or days ({@code 90d}). */
-    static Period parsePeriod(String option, String text) {
-        String value = text.strip();
-        Period period;
-        try {
-            period = value.toLowerCase(Locale.ROOT).endsWith("d") && !value.toUpperCase(Locale.ROOT).startsWith("P")
-                    ? Period.ofDays(Integer.parseInt(value.substring(0, value.length() - 1)))
-                    : Period.parse(value.toUpperCase(Locale.ROOT));
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a period; write e.g. P6M, P180D or 90d", e);
-        }
-        if (period.isNegative() || period.isZero()) {
-            throw new IllegalArgumentException(option + " '" + text + "' must be positive");
-        }
-        return period;
-    }
-
-    static String resolveSecret(String option, String text) {
-        if (!text.startsWith("env:")) {
-            return text;
-        }
-        String name = text.substring(4);
-        String value = System.getenv(name);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException(option + " refers to environment variable " + name + ", which is not set");
-        }
-        return value;
     }
 
     /**
@@ -451,49 +347,23 @@ public final class EmbedConsentConfig {
                 case "jdbc-user": options.claim(name); jdbcUser = value; return this;
                 case "jdbc-password":
                     options.claim(name);
-                    jdbcPassword = resolveSecret(name, value);
+                    jdbcPassword = OptionValues.resolveSecret(name, value);
                     return this;
-                case "hmac-key": return hmacKeys(resolveSecret(name, value));
-                case "languages": return languages(list(value));
+                case "hmac-key": return hmacKeys(OptionValues.resolveSecret(name, value));
+                case "languages": return languages(OptionValues.list(value));
                 case "default-language": return defaultLanguage(value);
                 case "providers-file": return providersFile(Path.of(value));
-                case "consent-lifetime": return consentLifetime(parsePeriod(name, value));
-                case "exclude": return exclude(list(value).toArray(String[]::new));
+                case "consent-lifetime": return consentLifetime(OptionValues.parsePeriod(name, value));
+                case "exclude": return exclude(OptionValues.list(value).toArray(String[]::new));
                 case "rate-limit": return rateLimit(RateLimit.parse(value));
                 case "csp-nonce-attribute": return cspNonceAttribute(value);
-                case "trusted-hosts": return trustedHosts(parseTrustedHosts(value));
-                case "block-unknown-frames": return blockUnknownFrames(parseBoolean(name, value));
+                case "trusted-hosts": return trustedHosts(OptionValues.parseTrustedHosts(value));
+                case "block-unknown-frames": return blockUnknownFrames(OptionValues.parseBoolean(name, value));
                 case "csp": return csp(CspMode.parse(value));
                 default:
                     throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
                             + String.join(", ", OPTION_NAMES));
             }
-        }
-
-        private static TrustedHosts parseTrustedHosts(String value) {
-            try {
-                return TrustedHosts.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("trusted-hosts: " + e.getMessage(), e);
-            }
-        }
-
-        private static boolean parseBoolean(String option, String value) {
-            return switch (value.strip().toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new IllegalArgumentException(option + " '" + value + "' must be true or false");
-            };
-        }
-
-        private static List<String> list(String value) {
-            List<String> items = new ArrayList<>();
-            for (String item : value.split(",")) {
-                if (!item.isBlank()) {
-                    items.add(item.strip());
-                }
-            }
-            return items;
         }
 
         /** Where the endpoints live, relative to the context path; default {@code /embed-consent}. */
@@ -543,7 +413,7 @@ public final class EmbedConsentConfig {
         public Builder hmacKeys(String keys) {
             Objects.requireNonNull(keys, "hmacKeys");
             options.claim("hmac-key");
-            hmacKeys = checkKeys(keys);
+            hmacKeys = OptionValues.checkKeys(keys);
             return this;
         }
 

@@ -49,7 +49,7 @@ public record RateLimit(int burst, Duration period) {
         if (burst < 1) {
             throw new IllegalArgumentException("rate-limit '" + text + "': burst must be at least 1 (or use off)");
         }
-        return new RateLimit(burst, EmbedConsentConfig.parseDuration("rate-limit", value.substring(slash + 1)));
+        return new RateLimit(burst, OptionValues.parseDuration("rate-limit", value.substring(slash + 1)));
     }
 
     @Override

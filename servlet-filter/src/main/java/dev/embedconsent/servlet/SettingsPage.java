@@ -8,14 +8,19 @@ import dev.embedconsent.record.Decision;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * {@code GET {base}/settings}: a small HTML page listing the visitor's decisions, each granted one with a withdraw
@@ -29,62 +34,28 @@ final class SettingsPage {
     static final List<String> SHIPPED_LANGUAGES = List.of("en", "de", "uk");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
 
-    private static final Map<String, Map<String, String>> TEXTS = Map.of(
-            "en", Map.ofEntries(
-                    Map.entry("title", "Consent settings"),
-                    Map.entry("intro", "These are the external services you have decided about on this site. "
-                            + "Withdrawing takes effect at once: their content is blocked again until you allow it."),
-                    Map.entry("caption", "Your decisions"),
-                    Map.entry("provider", "Service"),
-                    Map.entry("decision", "Decision"),
-                    Map.entry("since", "Since"),
-                    Map.entry("until", "Valid until"),
-                    Map.entry("action", "Action"),
-                    Map.entry("given", "Allowed"),
-                    Map.entry("withdrawn", "Withdrawn"),
-                    Map.entry("refused", "Refused"),
-                    Map.entry("expired", "Expired"),
-                    Map.entry("withdraw", "Withdraw consent for"),
-                    Map.entry("none", "You have not allowed any external service on this site."),
-                    Map.entry("privacy", "Privacy policy"),
-                    Map.entry("back", "Back to the site")),
-            "de", Map.ofEntries(
-                    Map.entry("title", "Einwilligungen verwalten"),
-                    Map.entry("intro", "Hier sehen Sie die externen Dienste, über die Sie auf dieser Website "
-                            + "entschieden haben. Ein Widerruf wirkt sofort: Ihre Inhalte bleiben gesperrt, bis Sie "
-                            + "sie wieder erlauben."),
-                    Map.entry("caption", "Ihre Entscheidungen"),
-                    Map.entry("provider", "Dienst"),
-                    Map.entry("decision", "Entscheidung"),
-                    Map.entry("since", "Seit"),
-                    Map.entry("until", "Gültig bis"),
-                    Map.entry("action", "Aktion"),
-                    Map.entry("given", "Erlaubt"),
-                    Map.entry("withdrawn", "Widerrufen"),
-                    Map.entry("refused", "Abgelehnt"),
-                    Map.entry("expired", "Abgelaufen"),
-                    Map.entry("withdraw", "Einwilligung widerrufen für"),
-                    Map.entry("none", "Sie haben auf dieser Website keinen externen Dienst erlaubt."),
-                    Map.entry("privacy", "Datenschutzerklärung"),
-                    Map.entry("back", "Zurück zur Website")),
-            "uk", Map.ofEntries(
-                    Map.entry("title", "Налаштування згоди"),
-                    Map.entry("intro", "Тут наведено зовнішні сервіси, щодо яких ви ухвалили рішення на цьому сайті. "
-                            + "Відкликання діє одразу: їхній вміст знову блокується, доки ви його не дозволите."),
-                    Map.entry("caption", "Ваші рішення"),
-                    Map.entry("provider", "Сервіс"),
-                    Map.entry("decision", "Рішення"),
-                    Map.entry("since", "З"),
-                    Map.entry("until", "Дійсно до"),
-                    Map.entry("action", "Дія"),
-                    Map.entry("given", "Дозволено"),
-                    Map.entry("withdrawn", "Відкликано"),
-                    Map.entry("refused", "Відхилено"),
-                    Map.entry("expired", "Закінчився термін"),
-                    Map.entry("withdraw", "Відкликати згоду для"),
-                    Map.entry("none", "Ви не дозволили жодного зовнішнього сервісу на цьому сайті."),
-                    Map.entry("privacy", "Політика конфіденційності"),
-                    Map.entry("back", "Повернутися на сайт")));
+    /** Per shipped language, the page's texts, from {@code settings/settings_<lang>.properties}. */
+    private static final Map<String, Map<String, String>> TEXTS = loadTexts();
+
+    private static Map<String, Map<String, String>> loadTexts() {
+        Map<String, Map<String, String>> texts = new HashMap<>();
+        for (String language : SHIPPED_LANGUAGES) {
+            String name = "settings/settings_" + language + ".properties";
+            try (InputStream in = SettingsPage.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException("missing resource " + name);
+                }
+                Properties properties = new Properties();
+                properties.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+                Map<String, String> map = new HashMap<>();
+                properties.stringPropertyNames().forEach(key -> map.put(key, properties.getProperty(key)));
+                texts.put(language, Map.copyOf(map));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + name, e);
+            }
+        }
+        return Map.copyOf(texts);
+    }
 
     private final ConsentRuntime runtime;
     private final List<String> languages;
