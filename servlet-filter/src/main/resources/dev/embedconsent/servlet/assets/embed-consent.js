@@ -1,14 +1,12 @@
 /* Embed Consent activation script. No dependencies, no inline code: works under script-src 'self' (plus the
-   page's nonce, which it copies onto the scripts it creates). Without it the placeholder forms still work. */
+   page's nonce, copied onto the scripts it creates). Without it the placeholder forms still work. */
 (function () {
   'use strict';
   var self = document.currentScript;
   var nonce = (self && self.nonce) || '';
   var base = self && self.src ? self.src.replace(/\/[^\/]*$/, '') : '/embed-consent';
   var allowed = {};
-  /* Hosts of unknown-host placeholders (provider id host:<host>) activated on this page. */
   var activatedHosts = {};
-  var reloading = false;
   var LOADED = {en: 'loaded', de: 'geladen', uk: 'завантажено', fr: 'chargé', es: 'cargado', it: 'caricato',
     pl: 'załadowano', nl: 'geladen'};
   var WITHDRAWN = {en: 'Consent withdrawn', de: 'Einwilligung widerrufen', uk: 'Згоду відкликано',
@@ -159,17 +157,13 @@
       }, function () { fallback(form); });
   });
 
-  /* Under csp=enforce the filter's Content-Security-Policy names an unknown host only once the visitor allowed it,
-     so a frame from one that was just activated in place is blocked. The decision is recorded by then (for "load
-     once" the server also set a one-time grant for this page), so a reload renders the frame with a policy that
-     lists its host. Only for a host activated here, and once: a frame still blocked after that stays blocked. */
-  document.addEventListener('securitypolicyviolation', function (event) {
-    if (reloading || event.disposition !== 'enforce' ||
-        !/^(frame|child)-src$/.test(event.effectiveDirective || event.violatedDirective)) { return; }
+  /* csp=enforce lists an unknown host once allowed: a host:<id> frame activated here is blocked, so reload once. */
+  document.addEventListener('securitypolicyviolation', function (e) {
     var host;
-    try { host = new URL(event.blockedURI).hostname; } catch (e) { return; }
-    if (activatedHosts[host]) {
-      reloading = true;
+    try { host = new URL(e.blockedURI).hostname; } catch (x) { return; }
+    if (e.disposition === 'enforce' && activatedHosts[host] &&
+        /^(frame|child)-src$/.test(e.effectiveDirective || e.violatedDirective)) {
+      activatedHosts = {};
       location.reload();
     }
   });
