@@ -42,6 +42,11 @@ final class FramePolicy {
     static final String REPORT_PATH = "/csp-report";
     static final String CHILD_SRC = "child-src 'self' blob: https:";
     private static final Pattern HOST_PATTERN = Pattern.compile("(\\*\\.)?[a-z0-9.-]+");
+    /**
+     * The longest value this class writes, so that a visitor who allowed many unknown hosts cannot push the response
+     * headers past the container's limit (8 KB by default in Jetty and Tomcat); hosts beyond it stay out of the policy.
+     */
+    static final int MAX_VALUE_LENGTH = 7 * 1024;
 
     private final String headerName;
     private final Set<String> wildcardBases;
@@ -96,8 +101,19 @@ final class FramePolicy {
             }
         }
         extra.removeAll(sources);
-        return extra.isEmpty() ? fixedValue : "frame-src " + String.join(" ", sources) + " " + String.join(" ", extra)
-                + tail;
+        if (extra.isEmpty()) {
+            return fixedValue;
+        }
+        StringBuilder value = new StringBuilder("frame-src ").append(String.join(" ", sources));
+        int budget = MAX_VALUE_LENGTH - fixedValue.length();
+        for (String source : extra) {
+            budget -= source.length() + 1;
+            if (budget < 0) {
+                break;
+            }
+            value.append(' ').append(source);
+        }
+        return value.append(tail).toString();
     }
 
     /** Whether the application setting this header would replace ours, so ours must be added again. */

@@ -17,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads the violation reports that browsers post to {@code {base}/csp-report} for the {@link FramePolicy}, and tells
  * the site owner which frame hosts slipped past the rewriter: one {@code WARNING} per host (at most
- * {@value #MAX_HOSTS} remembered, so a flood of made-up hosts cannot grow memory). Two formats:
+ * {@value #MAX_HOSTS} remembered, so a flood of made-up hosts cannot grow memory), and at most
+ * {@value #MAX_WARNINGS_PER_MINUTE} such warnings a minute, so a flood cannot fill the log either; the hosts left
+ * out are counted in one line when the next minute starts. Two formats:
  * <pre>{@code
  * application/csp-report     {"csp-report":{"document-uri":"https://site/news?id=1",
  *                              "blocked-uri":"https://videos.example.org/w/1","effective-directive":"frame-src",
@@ -32,11 +34,16 @@ import tools.jackson.databind.json.JsonMapper;
 final class ViolationReports {
     static final int MAX_BODY_BYTES = 16 * 1024;
     static final int MAX_HOSTS = 1000;
+    static final int MAX_WARNINGS_PER_MINUTE = 20;
+    private static final long MINUTE_NANOS = 60_000_000_000L;
     private static final int MAX_LOGGED_PATH = 200;
     private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
 
     private final JsonMapper json;
     private final Cache<String, Boolean> logged = Caffeine.newBuilder().maximumSize(MAX_HOSTS).build();
+    private long windowStart = System.nanoTime();
+    private int warningsInWindow;
+    private int suppressed;
 
     ViolationReports(JsonMapper json) {
         this.json = json;
@@ -85,7 +92,8 @@ final class ViolationReports {
             }
         }
         for (Violation v : found) {
-            if (logged.asMap().putIfAbsent(v.host(), Boolean.TRUE) == null) {
+            if (logged.getIfPresent(v.host()) == null && mayWarn(System.nanoTime())
+                    && logged.asMap().putIfAbsent(v.host(), Boolean.TRUE) == null) {
                 LOG.log(Level.WARNING, "embed-consent: the Content-Security-Policy {0} a frame from {1} on {2}. "
                         + "A frame the rewriter turned into a placeholder shows once the visitor allows it; a frame "
                         + "inserted by script needs a provider (providers-file) or its host in trusted-hosts. "
@@ -93,6 +101,25 @@ final class ViolationReports {
                         "enforce".equals(v.disposition()) ? "blocked" : "reported", v.host(), v.documentPath());
             }
         }
+    }
+
+    /** Whether one more warning fits this minute; reports, once a minute is over, how many did not. */
+    synchronized boolean mayWarn(long now) {
+        if (now - windowStart >= MINUTE_NANOS) {
+            if (suppressed > 0) {
+                LOG.log(Level.WARNING, "embed-consent: {0} further frame hosts in Content-Security-Policy reports were "
+                        + "not logged (at most {1} a minute)", suppressed, MAX_WARNINGS_PER_MINUTE);
+            }
+            windowStart = now;
+            warningsInWindow = 0;
+            suppressed = 0;
+        }
+        if (warningsInWindow < MAX_WARNINGS_PER_MINUTE) {
+            warningsInWindow++;
+            return true;
+        }
+        suppressed++;
+        return false;
     }
 
     private static void violation(@Nullable String blocked, @Nullable String directive, @Nullable String document,

@@ -68,6 +68,21 @@ class FramePolicyTest {
     }
 
     @Test
+    void manyAllowedUnknownHostsNeverPushTheHeaderPastTheLimit() {
+        FramePolicy policy = FramePolicy.of(CspMode.ENFORCE, ProviderCatalogue.builtIn(), TrustedHosts.NONE,
+                "/embed-consent/csp-report");
+        Set<String> allowed = new java.util.TreeSet<>();
+        for (int i = 0; i < 300; i++) {
+            allowed.add(String.format("host:videos-%03d.some-long-community-video-platform.example", i));
+        }
+        String value = policy.value(allowed);
+        assertTrue(value.length() <= FramePolicy.MAX_VALUE_LENGTH, "length " + value.length());
+        assertTrue(value.contains(" https://videos-000.some-long-community-video-platform.example "), value);
+        assertFalse(value.contains("videos-299"), "hosts beyond the budget stay out");
+        assertTrue(value.endsWith(TAIL), value);
+    }
+
+    @Test
     void theBuiltInPolicyFitsTheContainersDefaultHeaderLimit() {
         FramePolicy policy = FramePolicy.of(CspMode.ENFORCE, ProviderCatalogue.builtIn(), TrustedHosts.NONE,
                 "/embed-consent/csp-report");
