@@ -161,9 +161,7 @@ final class TagMatcher {
             if (range == UrlView.NONE) {
                 continue;
             }
-            String host = UrlView.needsMapping(s, UrlView.start(range), UrlView.end(range))
-                    ? UrlView.mappedHost(s, UrlView.start(range), UrlView.end(range))
-                    : s.substring(UrlView.start(range), UrlView.end(range)).toLowerCase(Locale.ROOT);
+            String host = UrlView.host(s, UrlView.start(range), UrlView.end(range));
             if (host != null && index.ownsHost(provider, host)) {
                 return UrlView.toHttps(s, host, UrlView.end(range), s.length());
             }

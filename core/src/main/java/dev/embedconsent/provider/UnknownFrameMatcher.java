@@ -1,6 +1,5 @@
 package dev.embedconsent.provider;
 
-import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -48,26 +47,19 @@ final class UnknownFrameMatcher {
 
     private @Nullable EmbedMatch matchUrl(String element, String attribute, String value, TrustedHosts trusted,
             @Nullable String siteHost) {
-        String s = value;
-        int from = UrlView.trimStart(s, 0, s.length());
-        int to = UrlView.trimEnd(s, from, s.length());
-        if (UrlView.hasTabOrNewline(s, from, to)) {
-            s = UrlView.withoutTabsAndNewlines(s, from, to);
-            from = 0;
-            to = s.length();
-        }
-        long range = UrlView.locateHost(s, from, to);
+        // Frames are few: the URL is copied as URL parsing reads it (trimmed, tabs and line breaks removed).
+        int from = UrlView.trimStart(value, 0, value.length());
+        String s = UrlView.withoutTabsAndNewlines(value, from, UrlView.trimEnd(value, from, value.length()));
+        long range = UrlView.locateHost(s, 0, s.length());
         if (range == UrlView.NONE) {
             return null;
         }
-        int hostStart = UrlView.start(range);
         int hostEnd = UrlView.end(range);
-        String host = UrlView.needsMapping(s, hostStart, hostEnd) ? UrlView.mappedHost(s, hostStart, hostEnd)
-                : s.substring(hostStart, hostEnd).toLowerCase(Locale.ROOT);
+        String host = UrlView.host(s, UrlView.start(range), hostEnd);
         if (host == null || !Provider.isUnknownHostName(host) || host.equals(siteHost) || trusted.matches(host)
                 || index.providerForHost(host, 0, host.length()) != null) {
             return null;
         }
-        return new EmbedMatch(Provider.forUnknownHost(host), element, attribute, UrlView.toHttps(s, host, hostEnd, to));
+        return new EmbedMatch(Provider.forUnknownHost(host), element, attribute, UrlView.toHttps(s, host, hostEnd, s.length()));
     }
 }

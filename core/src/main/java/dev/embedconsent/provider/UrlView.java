@@ -129,6 +129,14 @@ final class UrlView {
         return i;
     }
 
+    /**
+     * The host {@code s[from, to)} as the browser resolves it: lower case, or {@link #mappedHost} when it holds percent
+     * escapes or non-ASCII characters; {@code null} when a browser would reject it.
+     */
+    static @Nullable String host(String s, int from, int to) {
+        return needsMapping(s, from, to) ? mappedHost(s, from, to) : s.substring(from, to).toLowerCase(Locale.ROOT);
+    }
+
     /** Whether the host needs {@link #mappedHost}: it holds percent escapes or non-ASCII characters. */
     static boolean needsMapping(String s, int from, int to) {
         for (int i = from; i < to; i++) {
