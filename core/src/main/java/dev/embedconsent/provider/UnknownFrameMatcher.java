@@ -60,6 +60,7 @@ final class UnknownFrameMatcher {
                 || index.providerForHost(host, 0, host.length()) != null) {
             return null;
         }
-        return new EmbedMatch(Provider.forUnknownHost(host), element, attribute, UrlView.toHttps(s, host, hostEnd, s.length()));
+        return new EmbedMatch(Provider.forUnknownHost(host), element, attribute,
+                UrlView.toHttps(s, host, hostEnd, s.length()));
     }
 }
