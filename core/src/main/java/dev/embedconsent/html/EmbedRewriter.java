@@ -76,15 +76,19 @@ public final class EmbedRewriter {
             }
         }
         candidates.addAll(b.candidateElements);
+        this.blockUnknownFrames = b.blockUnknownFrames == null || b.blockUnknownFrames;
+        if (blockUnknownFrames) {
+            // Generic blocking looks at every frame, whether or not a provider's rules name its element.
+            candidates.addAll(ProviderCatalogue.frameElements());
+        }
         this.candidateElements = Set.copyOf(candidates);
         this.names = ElementNames.withCandidates(candidateElements);
         this.prefilter = new MatchPrefilter(catalogue.prefilter(), names);
         this.trustedHosts = b.trustedHosts != null ? b.trustedHosts : TrustedHosts.NONE;
-        this.blockUnknownFrames = b.blockUnknownFrames == null || b.blockUnknownFrames;
         this.unknownFrameElements = new boolean[names.size()];
         if (blockUnknownFrames) {
             for (int id = 0; id < names.size(); id++) {
-                unknownFrameElements[id] = ProviderCatalogue.isFrameElement(names.name(id));
+                unknownFrameElements[id] = ProviderCatalogue.frameElements().contains(names.name(id));
             }
         }
     }

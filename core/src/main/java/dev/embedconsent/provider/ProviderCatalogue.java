@@ -143,9 +143,9 @@ public final class ProviderCatalogue {
         return unknownFrames.match(element, attributes, trusted, siteHost);
     }
 
-    /** Whether {@link #matchUnknownFrame} looks at this element at all. */
-    public static boolean isFrameElement(String element) {
-        return UnknownFrameMatcher.isFrame(element);
+    /** The elements {@link #matchUnknownFrame} looks at: iframe, frame, object, embed and param. */
+    public static Set<String> frameElements() {
+        return UnknownFrameMatcher.FRAMES;
     }
 
     /** Loaded on first use of {@link #builtIn()}. */

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 final class UnknownFrameMatcher {
-    private static final Set<String> FRAMES = Set.of("iframe", "frame", "object", "embed", "param");
+    static final Set<String> FRAMES = Set.of("iframe", "frame", "object", "embed", "param");
 
     private final MatchIndex index;
 

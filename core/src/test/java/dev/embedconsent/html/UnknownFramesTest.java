@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.embedconsent.provider.ProviderCatalogue;
 import dev.embedconsent.provider.TrustedHosts;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -101,6 +102,14 @@ class UnknownFramesTest {
                         + "<embed src=\"https://flash.example.net/b.swf\">"
                         + "<frameset><frame src=\"https://old.example.net/\"></frameset>"
                         + "<object><param name=\"movie\" value=\"https://movie.example.net/m.swf\"></object>"));
+    }
+
+    @Test
+    void framesAreCheckedEvenWhenNoProviderRuleNamesTheirElement() {
+        EmbedRewriter siteOnly = EmbedRewriter.builder().catalogue(ProviderCatalogue.builder().build()).build();
+        assertEquals(List.of("host:tracker.example:object", "host:player.example.net:iframe"), found(siteOnly,
+                "<object data=\"https://tracker.example/x\"></object><iframe src=\"https://player.example.net/\">"
+                        + "</iframe>"));
     }
 
     @Test
