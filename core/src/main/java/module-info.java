@@ -13,6 +13,7 @@ module dev.embedconsent.core {
     exports dev.embedconsent.consent;
     exports dev.embedconsent.html;
     exports dev.embedconsent.placeholder;
+    exports dev.embedconsent.preview;
     exports dev.embedconsent.provider;
     exports dev.embedconsent.record;
     exports dev.embedconsent.store;

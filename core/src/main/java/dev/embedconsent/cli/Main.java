@@ -73,6 +73,8 @@ public final class Main {
                   --trusted-hosts LIST         Hosts whose frames are never blocked (*.example.org: subdomains).
                   --allow-unknown-frames       Leave frames from hosts no provider names alone (default: blocked
                                                as host:<host>).
+                  --previews DIR               Download providers' preview stills into DIR and show them.
+                  --previews-url PREFIX        URL prefix of DIR's files in the pages (default: DIR relative to OUT).
               scan FILE...                     Print one JSON object per embed found: file, provider, element, url, line.
                   --providers FILE, --trusted-hosts LIST, --allow-unknown-frames   As above.
               records --store DIR|--jdbc URL verify|export --subject ID|erase --subject ID|purge --older-than P|stats

@@ -3,6 +3,8 @@ package dev.embedconsent.cli;
 import dev.embedconsent.html.EmbedListener;
 import dev.embedconsent.html.EmbedRewriter;
 import dev.embedconsent.html.PageContext;
+import dev.embedconsent.preview.PreviewFetcher;
+import dev.embedconsent.preview.UpstreamClient;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -18,24 +20,34 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code rewrite IN [OUT]} and {@code rewrite --out-dir DIR FILE...}. Output files are written to a temporary file
  * beside the target and moved into place only when complete, so a failure never leaves a half-written page and the
- * input is never touched, even when OUT is IN.
+ * input is never touched, even when OUT is IN. With {@code --previews DIR}, the stills of embeds whose provider
+ * publishes one are downloaded into DIR and shown in the placeholders ({@link DownloadedPreviews}).
  */
 final class RewriteCommand {
-    private static final Set<String> OPTIONS = Stream.concat(Stream.of("--out-dir", "--lang", "--consented", "--base"),
-            Setup.VALUE_OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> OPTIONS = Stream.concat(Stream.of("--out-dir", "--lang", "--consented", "--base",
+            "--previews", "--previews-url"), Setup.VALUE_OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Supplier<UpstreamClient> previewClient;
 
     RewriteCommand(PrintStream out, PrintStream err) {
+        this(out, err, () -> UpstreamClient.builder().build());
+    }
+
+    /** @param previewClient the upstream client of {@code --previews} (tests route it to a fake provider) */
+    RewriteCommand(PrintStream out, PrintStream err, Supplier<UpstreamClient> previewClient) {
         this.out = out;
         this.err = err;
+        this.previewClient = previewClient;
     }
 
     int run(List<String> args) {
@@ -51,9 +63,10 @@ final class RewriteCommand {
         String lang = cl.option("--lang");
         Set<String> consented = new LinkedHashSet<>();
         String consentedList = cl.option("--consented");
+        DownloadedPreviews previews = previews(cl, outDir, files);
         EmbedRewriter rewriter;
         try {
-            Setup setup = Setup.from(cl, cl.option("--base"));
+            Setup setup = Setup.from(cl, cl.option("--base"), previews);
             if (lang != null && !setup.placeholders().languages().contains(lang)) {
                 throw new UsageException("--lang must be one of " + new TreeSet<>(setup.placeholders().languages())
                         + ", not '" + lang + "'");
@@ -77,9 +90,48 @@ final class RewriteCommand {
             return Main.FAILED;
         }
         PageContext context = new PageContext(null, lang, consented, "/", EmbedListener.NONE, null);
-        return outDir == null
+        int status = outDir == null
                 ? single(rewriter, context, files.get(0), files.size() == 2 ? files.get(1) : null)
                 : batch(rewriter, context, Path.of(outDir), files);
+        if (previews != null) {
+            previews.report();
+        }
+        return status;
+    }
+
+    /**
+     * {@code --previews DIR} (and {@code --previews-url PREFIX}): stills downloaded into DIR, linked relative to where
+     * the pages are written (the out-dir, OUT's folder, or the working directory for stdout) unless a prefix is given.
+     */
+    private @Nullable DownloadedPreviews previews(CommandLine cl, @Nullable String outDir, List<String> files) {
+        String directory = cl.option("--previews");
+        String url = cl.option("--previews-url");
+        if (directory == null) {
+            if (url != null) {
+                throw new UsageException("--previews-url needs --previews DIR");
+            }
+            return null;
+        }
+        Path previewDirectory = Path.of(directory);
+        if (Files.exists(previewDirectory) && !Files.isDirectory(previewDirectory)) {
+            throw new UsageException("--previews " + directory + " is not a directory");
+        }
+        String prefix;
+        if (url != null) {
+            if (url.contains("\"") || url.contains("<") || url.contains(">") || url.startsWith("//")
+                    || url.matches("(?i)^[a-z][a-z0-9+.-]*:.*")) {
+                throw new UsageException("--previews-url must be a path on the site, such as /static/previews/, not '"
+                        + url + "'");
+            }
+            prefix = url.isEmpty() || url.endsWith("/") ? url : url + "/";
+        } else {
+            Path pages = outDir != null ? Path.of(outDir)
+                    : files.size() == 2 ? Path.of(files.get(1)).toAbsolutePath().getParent()
+                    : Path.of("");
+            prefix = DownloadedPreviews.relativePrefix(pages, previewDirectory);
+        }
+        return new DownloadedPreviews(previewDirectory, prefix,
+                new PreviewFetcher(previewClient.get(), PreviewFetcher.DEFAULT_MAX_IMAGE_BYTES), err);
     }
 
     private int single(EmbedRewriter rewriter, PageContext context, String in, String outPath) {

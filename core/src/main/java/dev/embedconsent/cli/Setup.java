@@ -2,6 +2,7 @@ package dev.embedconsent.cli;
 
 import dev.embedconsent.html.EmbedRewriter;
 import dev.embedconsent.placeholder.PlaceholderRenderer;
+import dev.embedconsent.placeholder.PreviewSource;
 import dev.embedconsent.provider.Provider;
 import dev.embedconsent.provider.ProviderCatalogue;
 import dev.embedconsent.provider.ProviderDefinitionException;
@@ -19,6 +20,11 @@ record Setup(ProviderCatalogue catalogue, PlaceholderRenderer placeholders, Embe
     static final Set<String> FLAGS = Set.of("--allow-unknown-frames");
 
     static Setup from(CommandLine cl, @Nullable String basePath) {
+        return from(cl, basePath, null);
+    }
+
+    /** @param previews where placeholders get preview stills ({@code rewrite --previews}), or null for none */
+    static Setup from(CommandLine cl, @Nullable String basePath, @Nullable PreviewSource previews) {
         TrustedHosts trusted = TrustedHosts.NONE;
         String trustedList = cl.option("--trusted-hosts");
         if (trustedList != null) {
@@ -28,11 +34,11 @@ record Setup(ProviderCatalogue catalogue, PlaceholderRenderer placeholders, Embe
                 throw new UsageException("--trusted-hosts: " + e.getMessage());
             }
         }
-        return from(cl.option("--providers"), basePath, trusted, !cl.flag("--allow-unknown-frames"));
+        return from(cl.option("--providers"), basePath, trusted, !cl.flag("--allow-unknown-frames"), previews);
     }
 
     private static Setup from(@Nullable String providersFile, @Nullable String basePath, TrustedHosts trusted,
-            boolean blockUnknownFrames) {
+            boolean blockUnknownFrames, @Nullable PreviewSource previews) {
         ProviderCatalogue catalogue;
         try {
             ProviderCatalogue.Builder builder = ProviderCatalogue.builder().addBuiltIns();
@@ -54,6 +60,9 @@ record Setup(ProviderCatalogue catalogue, PlaceholderRenderer placeholders, Embe
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--base: " + e.getMessage());
             }
+        }
+        if (previews != null) {
+            renderer.previews(previews);
         }
         PlaceholderRenderer placeholders = renderer.build();
         EmbedRewriter rewriter = EmbedRewriter.builder()

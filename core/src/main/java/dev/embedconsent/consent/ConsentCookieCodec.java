@@ -71,6 +71,7 @@ public final class ConsentCookieCodec {
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     private final CookieKey signingKey;
+    private final List<CookieKey> keys;
     private final Map<String, SecretKeySpec> verifying;
     private final Clock clock;
     private final int maxLength;
@@ -87,6 +88,10 @@ public final class ConsentCookieCodec {
             }
         }
         this.verifying = Map.copyOf(keys);
+        List<CookieKey> all = new ArrayList<>();
+        all.add(signingKey);
+        others.stream().filter(k -> !k.id().equals(signingKey.id())).forEach(all::add);
+        this.keys = List.copyOf(all);
         this.clock = clock;
         this.maxLength = maxLength;
     }
@@ -171,6 +176,14 @@ public final class ConsentCookieCodec {
             LOG.log(Level.DEBUG, "consent cookie rejected: {0}", e.toString());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The keys, the signing key first and then those that only verify; other parts of the site sign with keys
+     * {@link CookieKey#derive derived} from them (preview URLs), so one rotation covers all.
+     */
+    public List<CookieKey> keys() {
+        return keys;
     }
 
     /** Id of the key that signs new cookies. */

@@ -1,10 +1,14 @@
 package dev.embedconsent.consent;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -80,6 +84,25 @@ public final class CookieKey {
 
     byte[] secret() {
         return secret.clone();
+    }
+
+    /**
+     * A key for another purpose derived from this one (HMAC-SHA256 of the purpose under the secret), so that one
+     * configured secret can sign other things, such as preview URLs, without a signature for one purpose ever
+     * verifying for another. The secret itself never leaves this class.
+     *
+     * @param purpose a fixed label such as {@code "embed-consent preview v1"}
+     * @return 32 bytes; the same for the same key and purpose
+     */
+    public byte[] derive(String purpose) {
+        Objects.requireNonNull(purpose, "purpose");
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);
+        }
     }
 
     /** {@code id:base64url-secret}, the form {@link #parse} reads. Treat the result as a secret. */

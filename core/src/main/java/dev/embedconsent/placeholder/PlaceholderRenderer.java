@@ -64,12 +64,14 @@ public final class PlaceholderRenderer {
     private final Map<String, PlaceholderMessages> messages;
     private final PlaceholderTemplate template;
     private final String assetsPrefix;
+    private final PreviewSource previews;
     /** Per language, per provider id: the escaped slot values that depend only on provider, language and kind. */
     private final Map<String, ConcurrentHashMap<String, ProviderSlots>> fixedSlots;
 
     private PlaceholderRenderer(String basePath, String defaultLanguage, Map<String, PlaceholderMessages> messages,
-            PlaceholderTemplate template) {
+            PlaceholderTemplate template, PreviewSource previews) {
         this.basePath = basePath;
+        this.previews = previews;
         this.defaultLanguage = defaultLanguage;
         this.messages = Map.copyOf(messages);
         this.template = template;
@@ -148,9 +150,42 @@ public final class PlaceholderRenderer {
             throw new IllegalArgumentException("embed index must be 1 or more, got " + embed.index());
         }
         PlaceholderMessages texts = messages.get(language(embed.language()));
-        CharSequence[] fixed = fixedSlots(embed.provider(), texts, kind(embed));
-        return new VisibleMarkup(template, fixed, embed.index(), title(embed.title()), embed.width(), embed.height(),
-                safeReturnPath(embed.returnPath()));
+        EmbedKind kind = kind(embed);
+        CharSequence[] fixed = fixedSlots(embed.provider(), texts, kind);
+        String title = title(embed.title());
+        Preview preview = preview(embed, kind);
+        String alt = null;
+        if (preview != null) {
+            if (title == null) {
+                title = title(preview.title());
+            }
+            alt = texts.text("preview.alt").replace("{title}",
+                    title != null ? title : texts.text("kind." + kind.key()));
+        }
+        return new VisibleMarkup(template, fixed, embed.index(), title, embed.width(), embed.height(),
+                safeReturnPath(embed.returnPath()), preview, alt);
+    }
+
+    /**
+     * The embed's preview from the {@link Builder#previews source}, for a provider with preview rules; a source that
+     * fails costs the placeholder its still, never the page.
+     */
+    private @Nullable Preview preview(Embed embed, EmbedKind kind) {
+        if (previews == PreviewSource.NONE || embed.provider().previews().isEmpty() || kind == EmbedKind.IMAGE) {
+            return null;
+        }
+        try {
+            return previews.preview(embed.provider(), embed.url());
+        } catch (RuntimeException e) {
+            System.getLogger(PlaceholderRenderer.class.getName()).log(System.Logger.Level.WARNING,
+                    "preview source failed for " + embed.provider().id() + "; placeholder shown without a still", e);
+            return null;
+        }
+    }
+
+    /** Where this renderer's placeholders get their preview stills; {@link PreviewSource#NONE} by default. */
+    public PreviewSource previews() {
+        return previews;
     }
 
     /**
@@ -354,6 +389,7 @@ public final class PlaceholderRenderer {
         private @Nullable String basePath;
         private @Nullable String defaultLanguage;
         private @Nullable String template;
+        private @Nullable PreviewSource previews;
         private final Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
         private final SetOnce options = new SetOnce("PlaceholderRenderer.Builder");
 
@@ -395,6 +431,17 @@ public final class PlaceholderRenderer {
             return this;
         }
 
+        /**
+         * Where placeholders get preview stills (the filter's preview proxy, or the command line's downloaded
+         * folder); default {@link PreviewSource#NONE}. Only providers with preview rules ask it.
+         */
+        public Builder previews(PreviewSource previews) {
+            Objects.requireNonNull(previews, "previews");
+            options.claim("previews");
+            this.previews = previews;
+            return this;
+        }
+
         /** Replaces the markup; see {@link PlaceholderRenderer#defaultTemplate()} and its slots. */
         public Builder template(String template) {
             Objects.requireNonNull(template, "template");
@@ -426,7 +473,8 @@ public final class PlaceholderRenderer {
                         + messages.keySet());
             }
             return new PlaceholderRenderer(basePath == null ? DEFAULT_BASE_PATH : basePath, language, messages,
-                    PlaceholderTemplate.parse(template == null ? defaultTemplate() : template));
+                    PlaceholderTemplate.parse(template == null ? defaultTemplate() : template),
+                    previews == null ? PreviewSource.NONE : previews);
         }
 
         private static String checkLanguage(String language) {

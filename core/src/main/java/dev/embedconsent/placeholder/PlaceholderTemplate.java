@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  *
  * <p>Slots: {@code index}, {@code provider} (id), {@code providerName}, {@code recipient}, {@code language},
  * {@code sizer} (the sizer's {@code width}/{@code height}/{@code viewBox} attributes, with a leading space),
+ * {@code preview} (the preview still, {@code <img class="ec-preview">} and the play symbol, or nothing),
  * {@code embedTitle}, {@code notice}, {@code details}, {@code consentUrl}, {@code returnPath}, {@code loadOnce},
  * {@code alwaysAllow}, {@code privacyUrl}, {@code privacyLink}, {@code withdraw} (text with the settings link),
  * {@code settingsUrl}, {@code original}.
@@ -25,7 +26,7 @@ final class PlaceholderTemplate {
 
     /** The slots a template may use. */
     enum Slot {
-        INDEX, PROVIDER, PROVIDER_NAME, RECIPIENT, LANGUAGE, SIZER, EMBED_TITLE, NOTICE, DETAILS, CONSENT_URL,
+        INDEX, PROVIDER, PROVIDER_NAME, RECIPIENT, LANGUAGE, SIZER, PREVIEW, EMBED_TITLE, NOTICE, DETAILS, CONSENT_URL,
         RETURN_PATH, LOAD_ONCE, ALWAYS_ALLOW, PRIVACY_URL, PRIVACY_LINK, WITHDRAW, SETTINGS_URL, ORIGINAL;
 
         /** The name used in templates, e.g. {@code providerName}. */

@@ -18,14 +18,19 @@ final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.Slot
     private final @Nullable String width;
     private final @Nullable String height;
     private final String returnPath;
+    private final @Nullable Preview preview;
+    private final @Nullable String previewAlt;
 
     /**
      * @param fixed shared, never modified; {@link Slot#EMBED_TITLE} holds the title used when the embed has none
      * @param title the embed's title, stripped and shortened; null for none
      * @param returnPath a safe return path, not yet escaped
+     * @param preview the preview still, or null for none
+     * @param previewAlt the still's alternative text, not yet escaped; set when {@code preview} is
      */
     VisibleMarkup(PlaceholderTemplate template, CharSequence[] fixed, int index, @Nullable String title,
-            @Nullable String width, @Nullable String height, String returnPath) {
+            @Nullable String width, @Nullable String height, String returnPath, @Nullable Preview preview,
+            @Nullable String previewAlt) {
         this.template = template;
         this.fixed = fixed;
         this.indexText = Integer.toString(index);
@@ -33,6 +38,8 @@ final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.Slot
         this.width = width;
         this.height = height;
         this.returnPath = returnPath;
+        this.preview = preview;
+        this.previewAlt = previewAlt;
     }
 
     @Override
@@ -58,8 +65,24 @@ final class VisibleMarkup implements PlaceholderMarkup, PlaceholderTemplate.Slot
                 }
             }
             case RETURN_PATH -> HtmlEscaping.escape(returnPath, out);
+            case PREVIEW -> appendPreview(out);
             default -> out.append(fixed[slot.ordinal()]);
         }
+    }
+
+    /**
+     * The still, lazily loaded from the site's origin, with the play symbol over it; nothing when there is none. The
+     * image fills the placeholder (which keeps the original's size and ratio) and is drawn under the texts.
+     */
+    private void appendPreview(Appendable out) throws IOException {
+        if (preview == null) {
+            return;
+        }
+        out.append("<img class=\"ec-preview\" src=\"");
+        HtmlEscaping.escape(preview.src(), out);
+        out.append("\" alt=\"");
+        HtmlEscaping.escape(previewAlt == null ? "" : previewAlt, out);
+        out.append("\" loading=\"lazy\" decoding=\"async\"><span class=\"ec-play\" aria-hidden=\"true\"></span>");
     }
 
     /**

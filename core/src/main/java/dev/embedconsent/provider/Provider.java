@@ -36,6 +36,7 @@ import org.jspecify.annotations.Nullable;
  * @param hosts host names (a leading {@code *.} matches any subdomain) the provider loads from
  * @param rules how its embeds are recognised
  * @param kind what its embeds are, for the placeholder's wording
+ * @param previews how an embed's preview still is found, in order; empty when the provider offers none
  */
 public record Provider(
         String id,
@@ -48,7 +49,8 @@ public record Provider(
         String noticeVersion,
         List<String> hosts,
         List<MatchRule> rules,
-        EmbedKind kind) {
+        EmbedKind kind,
+        List<PreviewRule> previews) {
 
     public Provider {
         Objects.requireNonNull(id, "id");
@@ -61,6 +63,15 @@ public record Provider(
         dataCategories = List.copyOf(dataCategories);
         hosts = List.copyOf(hosts);
         rules = List.copyOf(rules);
+        previews = List.copyOf(previews);
+    }
+
+    /** A provider without preview rules; the eleven-field shape. */
+    public Provider(String id, String name, String recipient, String privacyPolicyUrl, List<String> purposes,
+            List<String> dataCategories, boolean transfersOutsideEu, String noticeVersion, List<String> hosts,
+            List<MatchRule> rules, EmbedKind kind) {
+        this(id, name, recipient, privacyPolicyUrl, purposes, dataCategories, transfersOutsideEu, noticeVersion,
+                hosts, rules, kind, List.of());
     }
 
     /** A provider of {@link EmbedKind#CONTENT}; the original ten-field shape. */
@@ -105,6 +116,24 @@ public record Provider(
         return HOST.matcher(host).matches();
     }
 
+    /**
+     * Whether {@code host} (lower-case ASCII) is one of this provider's {@link #hosts()}: named exactly, or a subdomain
+     * of a {@code *.} pattern.
+     */
+    public boolean servesFrom(String host) {
+        Objects.requireNonNull(host, "host");
+        for (String pattern : hosts) {
+            if (pattern.startsWith("*.")) {
+                if (host.length() > pattern.length() - 1 && host.endsWith(pattern.substring(1))) {
+                    return true;
+                }
+            } else if (pattern.equals(host)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether this stands for a host that no provider names ({@link #forUnknownHost}). */
     public boolean isUnknownHost() {
         return id.startsWith(HOST_PREFIX);
@@ -133,6 +162,7 @@ public record Provider(
         private @Nullable List<String> hosts;
         private @Nullable EmbedKind kind;
         private final List<MatchRule> rules = new ArrayList<>();
+        private final List<PreviewRule> previews = new ArrayList<>();
 
         private Builder(String id) {
             this.id = id;
@@ -198,6 +228,12 @@ public record Provider(
             return this;
         }
 
+        /** Adds a preview rule; may be called repeatedly, the first rule that takes an embed URL wins. */
+        public Builder preview(PreviewRule rule) {
+            previews.add(Objects.requireNonNull(rule, "rule"));
+            return this;
+        }
+
         /**
          * The validated provider.
          *
@@ -215,7 +251,8 @@ public record Provider(
                     required(source, "noticeVersion", noticeVersion),
                     required(source, "hosts", hosts),
                     rules,
-                    kind == null ? EmbedKind.CONTENT : kind);
+                    kind == null ? EmbedKind.CONTENT : kind,
+                    previews);
             ProviderValidator.validate(source, provider);
             return provider;
         }

@@ -39,7 +39,8 @@ final class ProviderJsonReader {
             .map(kind -> "\"" + kind.key() + "\"").collect(Collectors.joining(", "));
     private static final Set<String> TOP_FIELDS = Set.of("providers", "$comment");
     private static final Set<String> PROVIDER_FIELDS = Set.of("id", "name", "recipient", "privacyPolicyUrl",
-            "purposes", "dataCategories", "transfersOutsideEu", "noticeVersion", "kind", "hosts", "rules", "$comment");
+            "purposes", "dataCategories", "transfersOutsideEu", "noticeVersion", "kind", "hosts", "rules", "preview", "$comment");
+    private static final Set<String> PREVIEW_FIELDS = Set.of("match", "image", "oembed", "$comment");
     private static final Set<String> RULE_FIELDS = Set.of("elements", "hosts", "path", "attributes", "class",
             "component", "urlAttributes", "$comment");
 
@@ -121,9 +122,34 @@ final class ProviderJsonReader {
                 string(source, id, "noticeVersion", node),
                 strings(source, id, "hosts", required(source, id, "hosts", node)),
                 rules,
-                kind);
+                kind,
+                previews(source, id, node.get("preview")));
         ProviderValidator.validate(source, provider);
         return provider;
+    }
+
+    private static List<PreviewRule> previews(String source, String id, @Nullable JsonNode node) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new ProviderDefinitionException(source, id, "preview", "must be an array of preview rules");
+        }
+        List<PreviewRule> previews = new ArrayList<>();
+        int index = 0;
+        for (JsonNode rule : node.values()) {
+            String field = "preview[" + index++ + "]";
+            if (!rule.isObject()) {
+                throw new ProviderDefinitionException(source, id, field, "must be an object");
+            }
+            unknownFields(source, id, field + ".", rule, PREVIEW_FIELDS);
+            JsonNode image = rule.get("image");
+            JsonNode oembed = rule.get("oembed");
+            previews.add(new PreviewRule(string(source, id, field + ".match", rule),
+                    image == null ? null : text(source, id, field + ".image", image),
+                    oembed == null ? null : text(source, id, field + ".oembed", oembed)));
+        }
+        return previews;
     }
 
     private static MatchRule rule(String source, String id, String field, JsonNode node) {

@@ -14,6 +14,7 @@ final class ProviderValidator {
     private static final Pattern ELEMENT = Pattern.compile("[a-z][a-z0-9-]*");
     private static final Pattern ATTRIBUTE = Pattern.compile("[a-z_:][a-z0-9_:.-]*");
     private static final Pattern CLASS_NAME = Pattern.compile("[^\\s]+");
+    private static final int MAX_PREVIEW_RULES = 8;
 
     private ProviderValidator() {}
 
@@ -40,6 +41,69 @@ final class ProviderValidator {
         }
         for (int i = 0; i < p.rules().size(); i++) {
             checkRule(source, p, "rules[" + i + "]", p.rules().get(i));
+        }
+        if (p.previews().size() > MAX_PREVIEW_RULES) {
+            throw new ProviderDefinitionException(source, id, "preview", "may hold at most " + MAX_PREVIEW_RULES
+                    + " rules");
+        }
+        for (int i = 0; i < p.previews().size(); i++) {
+            checkPreview(source, p, "preview[" + i + "]", p.previews().get(i));
+        }
+    }
+
+    /**
+     * A preview rule: {@code match} compiles, starts with {@code ^https://} and takes at most
+     * {@link PreviewRule#MAX_IDS} ids; each template is an https URL on port 443 of one of the provider's hosts, with
+     * the host written out (no id in it) and only ids the pattern takes.
+     */
+    private static void checkPreview(String source, Provider p, String field, PreviewRule rule) {
+        String id = p.id();
+        int groups;
+        try {
+            groups = rule.pattern().matcher("").groupCount();
+        } catch (PatternSyntaxException e) {
+            throw new ProviderDefinitionException(source, id, field + ".match", "is not a regular expression: "
+                    + e.getDescription());
+        }
+        if (!rule.match().startsWith("^https://")) {
+            throw new ProviderDefinitionException(source, id, field + ".match", "must start with ^https://");
+        }
+        if (groups > PreviewRule.MAX_IDS) {
+            throw new ProviderDefinitionException(source, id, field + ".match", "takes " + groups
+                    + " groups; at most " + PreviewRule.MAX_IDS + " (use (?:...) for the others)");
+        }
+        if (rule.image() == null && rule.oembed() == null) {
+            throw new ProviderDefinitionException(source, id, field, "needs \"image\", \"oembed\" or both");
+        }
+        for (String name : List.of("image", "oembed")) {
+            String template = name.equals("image") ? rule.image() : rule.oembed();
+            if (template == null) {
+                continue;
+            }
+            String templateField = field + "." + name;
+            if (PreviewRule.highestSlot(template) > groups) {
+                throw new ProviderDefinitionException(source, id, templateField, "names {"
+                        + PreviewRule.highestSlot(template) + "} but match takes " + groups + " ids");
+            }
+            URI uri;
+            try {
+                uri = new URI(template.replaceAll("\\{[0-9]}", "x"));
+            } catch (URISyntaxException e) {
+                throw new ProviderDefinitionException(source, id, templateField, "is not a URL template: "
+                        + e.getReason());
+            }
+            String host = uri.getHost();
+            int hostEnd = template.indexOf('/', "https://".length());
+            String authority = template.substring(0, hostEnd < 0 ? template.length() : hostEnd);
+            if (!"https".equals(uri.getScheme()) || host == null || uri.getUserInfo() != null
+                    || (uri.getPort() != -1 && uri.getPort() != 443) || authority.contains("{")) {
+                throw new ProviderDefinitionException(source, id, templateField, "must be an https URL with the "
+                        + "host written out (ids only in the path or query), got \"" + template + "\"");
+            }
+            if (!p.servesFrom(host)) {
+                throw new ProviderDefinitionException(source, id, templateField, "\"" + host
+                        + "\" is not among the provider's \"hosts\"; previews are fetched from those only");
+            }
         }
     }
 

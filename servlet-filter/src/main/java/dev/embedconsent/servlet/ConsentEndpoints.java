@@ -5,6 +5,7 @@ import dev.embedconsent.consent.ConsentRequest;
 import dev.embedconsent.consent.ConsentState;
 import dev.embedconsent.consent.CookieDecision;
 import dev.embedconsent.consent.ProviderConsent;
+import dev.embedconsent.preview.PreviewResponse;
 import dev.embedconsent.provider.Provider;
 import dev.embedconsent.record.ConsentMethod;
 import dev.embedconsent.record.ConsentRecord;
@@ -47,6 +48,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code GET {base}/consent}: {@code {"subject", "state"}}, the visitor's standing decisions.</li>
  *   <li>{@code GET {base}/settings}: {@link SettingsPage}.</li>
  *   <li>{@code GET {base}/embed-consent.js} and {@code .css}: {@link StaticAsset}.</li>
+ *   <li>{@code GET {base}/preview/...}: {@link PreviewEndpoint}, when previews are on.</li>
  *   <li>{@code POST {base}/csp-report}: violation reports of the {@link FramePolicy}
  *       ({@code application/csp-report} or {@code application/reports+json}, up to
  *       {@value ViolationReports#MAX_BODY_BYTES} bytes), read by {@link ViolationReports}; {@code 204}. A browser
@@ -80,6 +82,7 @@ final class ConsentEndpoints {
     private final @Nullable StaticAsset script;
     private final @Nullable StaticAsset stylesheet;
     private final SettingsPage settings;
+    private final @Nullable PreviewEndpoint previews;
     private final JsonMapper json = JsonMapper.builder().build();
 
     ConsentEndpoints(ConsentRuntime runtime) {
@@ -91,6 +94,7 @@ final class ConsentEndpoints {
         this.script = StaticAsset.load("embed-consent.js", "text/javascript;charset=utf-8");
         this.stylesheet = StaticAsset.load("embed-consent.css", "text/css;charset=utf-8");
         this.settings = new SettingsPage(runtime);
+        this.previews = runtime.previews() == null ? null : new PreviewEndpoint(runtime.previews());
         if (script == null || stylesheet == null) {
             LOG.log(Level.WARNING, "embed-consent.js or .css is missing from the class path ({0}); placeholders "
                     + "still work without JavaScript", StaticAsset.RESOURCE_DIRECTORY);
@@ -117,6 +121,10 @@ final class ConsentEndpoints {
     private void route(String sub, HttpServletRequest request, HttpServletResponse response) throws IOException {
         String method = request.getMethod();
         boolean read = "GET".equals(method) || "HEAD".equals(method);
+        if (sub.startsWith(PreviewEndpoint.PREFIX)) {
+            preview(sub.substring(PreviewEndpoint.PREFIX.length()), read, request, response);
+            return;
+        }
         switch (sub) {
             case "/consent":
                 if ("POST".equals(method)) {
@@ -155,6 +163,21 @@ final class ConsentEndpoints {
             default:
                 throw new ApiError(404, "not_found", "no endpoint " + base + sub
                         + "; see " + base + "/consent and " + base + "/settings");
+        }
+    }
+
+    /** {@code GET {base}/preview/...}: 405, 404 when previews are off, else {@link PreviewEndpoint}. */
+    private void preview(String rest, boolean read, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        if (!read) {
+            throw notAllowed(response, "GET, HEAD");
+        }
+        if (previews == null) {
+            throw new ApiError(404, "not_found", "previews are off on this site");
+        }
+        PreviewResponse.Rejected rejected = previews.serve(rest, request, response);
+        if (rejected != null) {
+            throw new ApiError(rejected.status(), rejected.error().replace('-', '_'), rejected.message());
         }
     }
 

@@ -7,6 +7,8 @@ import dev.embedconsent.html.EmbedListener;
 import dev.embedconsent.html.EmbedRewriter;
 import dev.embedconsent.html.PageContext;
 import dev.embedconsent.placeholder.PlaceholderRenderer;
+import dev.embedconsent.preview.PreviewService;
+import dev.embedconsent.preview.UpstreamClient;
 import dev.embedconsent.provider.ProviderCatalogue;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ConsentStore;
@@ -50,9 +52,11 @@ final class ConsentRuntime implements AutoCloseable {
     private final ConsentCookieCodec codec;
     private final ConsentEndpoints endpoints;
     private final @Nullable FramePolicy framePolicy;
+    private final @Nullable PreviewService previews;
 
     private ConsentRuntime(EmbedConsentConfig config, ProviderCatalogue catalogue, EmbedRewriter rewriter,
-            ConsentStore store, ConsentService consent, ConsentCookieCodec codec, @Nullable FramePolicy framePolicy) {
+            ConsentStore store, ConsentService consent, ConsentCookieCodec codec, @Nullable FramePolicy framePolicy,
+            @Nullable PreviewService previews) {
         this.config = config;
         this.catalogue = catalogue;
         this.rewriter = rewriter;
@@ -60,6 +64,7 @@ final class ConsentRuntime implements AutoCloseable {
         this.consent = consent;
         this.codec = codec;
         this.framePolicy = framePolicy;
+        this.previews = previews;
         this.endpoints = new ConsentEndpoints(this);
     }
 
@@ -70,6 +75,7 @@ final class ConsentRuntime implements AutoCloseable {
         }
         ProviderCatalogue catalogue = providers.build();
         ConsentStore store = openStore(config);
+        PreviewService previews = null;
         try {
             ConsentService consent = ConsentService.builder(store, catalogue)
                     .withValidity(config.consentLifetime())
@@ -82,12 +88,17 @@ final class ConsentRuntime implements AutoCloseable {
             } else {
                 codec.withKeyDirectory(config.dataDirectory());
             }
+            ConsentCookieCodec cookies = codec.build();
             String contextPath = servletContext.getContextPath();
-            EmbedRewriter rewriter = newRewriter(config, contextPath, catalogue);
+            previews = config.previews() ? newPreviews(config, contextPath, catalogue, cookies) : null;
+            EmbedRewriter rewriter = newRewriter(config, contextPath, catalogue, previews);
             FramePolicy policy = config.csp() == CspMode.OFF ? null : FramePolicy.of(config.csp(), catalogue,
                     config.trustedHosts(), contextPath + config.basePath() + FramePolicy.REPORT_PATH);
-            return new ConsentRuntime(config, catalogue, rewriter, store, consent, codec.build(), policy);
+            return new ConsentRuntime(config, catalogue, rewriter, store, consent, cookies, policy, previews);
         } catch (RuntimeException e) {
+            if (previews != null) {
+                previews.close();
+            }
             closeQuietly(store);
             throw e;
         }
@@ -105,12 +116,37 @@ final class ConsentRuntime implements AutoCloseable {
         return JsonLinesConsentStore.open(config.dataDirectory());
     }
 
-    private static EmbedRewriter newRewriter(EmbedConsentConfig config, String contextPath,
-            ProviderCatalogue catalogue) {
-        PlaceholderRenderer renderer = PlaceholderRenderer.builder()
+    /** The preview proxy: signed with the cookie keys, cached in memory and in {@code data-dir/previews}. */
+    private static PreviewService newPreviews(EmbedConsentConfig config, String contextPath,
+            ProviderCatalogue catalogue, ConsentCookieCodec cookies) {
+        UpstreamClient client = config.previewClient() != null ? config.previewClient()
+                : UpstreamClient.builder().timeout(config.previewTimeout()).build();
+        PreviewService.Builder builder = PreviewService.builder(catalogue, cookies.keys())
                 .basePath(contextPath + config.basePath())
-                .defaultLanguage(config.defaultLanguage())
-                .build();
+                .client(client)
+                .memoryBytes(config.previewCacheSize())
+                .lifetime(config.previewLifetime())
+                .failureLifetime(config.previewFailureLifetime())
+                .wait(config.previewTimeout());
+        if (config.previewDiskSize() > 0) {
+            builder.cacheDirectory(config.dataDirectory().resolve("previews")).diskBytes(config.previewDiskSize());
+        }
+        PreviewService previews = builder.build();
+        for (EmbedConsentConfig.PreviewSeed seed : config.previewSeeds()) {
+            previews.seed(seed.providerId(), seed.embedUrl(), seed.image(), seed.title());
+        }
+        return previews;
+    }
+
+    private static EmbedRewriter newRewriter(EmbedConsentConfig config, String contextPath,
+            ProviderCatalogue catalogue, @Nullable PreviewService previews) {
+        PlaceholderRenderer.Builder placeholders = PlaceholderRenderer.builder()
+                .basePath(contextPath + config.basePath())
+                .defaultLanguage(config.defaultLanguage());
+        if (previews != null) {
+            placeholders.previews(previews);
+        }
+        PlaceholderRenderer renderer = placeholders.build();
         return EmbedRewriter.builder()
                 .catalogue(catalogue)
                 .placeholders(renderer)
@@ -137,6 +173,11 @@ final class ConsentRuntime implements AutoCloseable {
 
     ConsentEndpoints endpoints() {
         return endpoints;
+    }
+
+    /** The preview proxy; {@code null} with {@code previews=off}. */
+    @Nullable PreviewService previews() {
+        return previews;
     }
 
     /** The Content-Security-Policy backstop for rewritten pages; {@code null} with {@code csp=off}. */
@@ -235,6 +276,9 @@ final class ConsentRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (previews != null) {
+            previews.close();
+        }
         closeQuietly(store);
     }
 

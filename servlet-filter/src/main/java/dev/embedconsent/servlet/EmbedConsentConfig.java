@@ -5,7 +5,11 @@ import dev.embedconsent.consent.CookieKey;
 import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.provider.TrustedHosts;
 import java.nio.file.Path;
+import dev.embedconsent.preview.PreviewService;
+import dev.embedconsent.preview.UpstreamClient;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.time.Period;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +61,22 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code csp}</td><td>{@code csp}</td><td>{@code off}</td>
  *     <td>{@code report} or {@code enforce}: rewritten pages get the filter's own frame-limiting
  *     Content-Security-Policy header, reported to {@code {base}/csp-report} (see {@link CspMode})</td></tr>
+ * <tr><td>{@code previews}</td><td>{@code previews}</td><td>{@code on}</td>
+ *     <td>placeholders of providers that publish a still show it, fetched by the server and served from
+ *     {@code {base}/preview/...}; {@code off} shows texts only</td></tr>
+ * <tr><td>{@code preview-cache-size}</td><td>{@code previewCacheSize}</td><td>{@code 32MB}</td>
+ *     <td>memory bound of cached previews</td></tr>
+ * <tr><td>{@code preview-disk-size}</td><td>{@code previewDiskSize}</td><td>{@code 256MB}</td>
+ *     <td>bound of the preview disk cache in {@code data-dir/previews}, or {@code off}</td></tr>
+ * <tr><td>{@code preview-lifetime}</td><td>{@code previewLifetime}</td><td>{@code 7d}</td>
+ *     <td>how long a fetched preview is used before it is fetched again</td></tr>
+ * <tr><td>{@code preview-failure-lifetime}</td><td>{@code previewFailureLifetime}</td><td>{@code 5m}</td>
+ *     <td>how long a failed fetch is remembered; meanwhile placeholders show no still and nothing is fetched</td></tr>
+ * <tr><td>{@code preview-timeout}</td><td>{@code previewTimeout}</td><td>{@code 5s}</td>
+ *     <td>the whole time one upstream fetch may take (at most {@code 30s}); an image request waits at most this
+ *     long, then gets the fallback picture</td></tr>
+ * <tr><td>none (programmatic only)</td><td>{@code previewClient}, {@code seedPreview}</td><td>none</td>
+ *     <td>the upstream client (resolver, TLS; tests), and pictures the site made itself seeded as previews</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code rewritePolicy}</td><td>{@link RewritePolicy#DEFAULT}</td>
  *     <td>which responses are rewritten</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code clock}</td><td>system UTC</td>
@@ -72,12 +92,27 @@ import org.jspecify.annotations.Nullable;
  * Setting an option twice (for example in {@code config} and as its own init-param) is an error naming the option.
  */
 public final class EmbedConsentConfig {
+
+    /** A picture the site made itself, seeded as the preview of one embed URL. */
+    public record PreviewSeed(String providerId, String embedUrl, byte[] image, @Nullable String title) {
+        public PreviewSeed {
+            Objects.requireNonNull(providerId, "providerId");
+            Objects.requireNonNull(embedUrl, "embedUrl");
+            Objects.requireNonNull(image, "image");
+        }
+    }
+
+    /** Default of {@code preview-timeout}. */
+    public static final Duration DEFAULT_PREVIEW_TIMEOUT = Duration.ofSeconds(5);
+    private static final long MIN_PREVIEW_CACHE = 64 * 1024;
+
     /** Name of the init-param that carries a whole spec string. */
     public static final String SPEC_PARAMETER = "config";
     static final List<String> OPTION_NAMES = List.of(
             "base-path", "data-dir", "jdbc-url", "jdbc-user", "jdbc-password", "hmac-key", "languages",
             "default-language", "providers-file", "consent-lifetime", "exclude", "rate-limit", "csp-nonce-attribute",
-            "trusted-hosts", "block-unknown-frames", "csp");
+            "trusted-hosts", "block-unknown-frames", "csp", "previews", "preview-cache-size", "preview-disk-size",
+            "preview-lifetime", "preview-failure-lifetime", "preview-timeout");
 
     private final String basePath;
     private final Path dataDirectory;
@@ -96,6 +131,14 @@ public final class EmbedConsentConfig {
     private final TrustedHosts trustedHosts;
     private final boolean blockUnknownFrames;
     private final CspMode csp;
+    private final boolean previews;
+    private final long previewCacheSize;
+    private final long previewDiskSize;
+    private final Duration previewLifetime;
+    private final Duration previewFailureLifetime;
+    private final Duration previewTimeout;
+    private final @Nullable UpstreamClient previewClient;
+    private final List<PreviewSeed> previewSeeds;
     private final RewritePolicy rewritePolicy;
     private final Clock clock;
 
@@ -117,6 +160,27 @@ public final class EmbedConsentConfig {
         this.trustedHosts = b.trustedHosts == null ? TrustedHosts.NONE : b.trustedHosts;
         this.blockUnknownFrames = b.blockUnknownFrames == null || b.blockUnknownFrames;
         this.csp = b.csp == null ? CspMode.OFF : b.csp;
+        this.previews = b.previews == null || b.previews;
+        this.previewCacheSize = b.previewCacheSize == null ? PreviewService.DEFAULT_MEMORY_BYTES : b.previewCacheSize;
+        this.previewDiskSize = b.previewDiskSize == null ? PreviewService.DEFAULT_DISK_BYTES : b.previewDiskSize;
+        this.previewLifetime = b.previewLifetime == null ? PreviewService.DEFAULT_LIFETIME : b.previewLifetime;
+        this.previewFailureLifetime = b.previewFailureLifetime == null ? PreviewService.DEFAULT_FAILURE_LIFETIME
+                : b.previewFailureLifetime;
+        this.previewTimeout = b.previewTimeout == null ? DEFAULT_PREVIEW_TIMEOUT : b.previewTimeout;
+        this.previewClient = b.previewClient;
+        this.previewSeeds = List.copyOf(b.previewSeeds);
+        if (previewCacheSize < MIN_PREVIEW_CACHE) {
+            throw new IllegalArgumentException("preview-cache-size must be at least 64KB, got " + previewCacheSize
+                    + " bytes");
+        }
+        if (previewDiskSize != 0 && previewDiskSize < MIN_PREVIEW_CACHE) {
+            throw new IllegalArgumentException("preview-disk-size must be off or at least 64KB, got "
+                    + previewDiskSize + " bytes");
+        }
+        if (previewTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("preview-timeout must be at most 30s (a visitor's image request waits "
+                    + "for it), got " + previewTimeout);
+        }
         this.rewritePolicy = b.rewritePolicy == null ? RewritePolicy.DEFAULT : b.rewritePolicy;
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         if (jdbcUrl != null && dataSource != null) {
@@ -268,6 +332,44 @@ public final class EmbedConsentConfig {
         return csp;
     }
 
+    /** Whether placeholders show preview stills through the filter's preview proxy; default true. */
+    public boolean previews() {
+        return previews;
+    }
+
+    /** Memory bound of cached previews in bytes. */
+    public long previewCacheSize() {
+        return previewCacheSize;
+    }
+
+    /** Bound of the preview disk cache in {@code data-dir/previews} in bytes; 0 when it is off. */
+    public long previewDiskSize() {
+        return previewDiskSize;
+    }
+
+    public Duration previewLifetime() {
+        return previewLifetime;
+    }
+
+    public Duration previewFailureLifetime() {
+        return previewFailureLifetime;
+    }
+
+    /** The whole time one upstream preview fetch may take, and how long an image request waits for it. */
+    public Duration previewTimeout() {
+        return previewTimeout;
+    }
+
+    /** The upstream client of the preview proxy, when set programmatically; null for the default. */
+    public @Nullable UpstreamClient previewClient() {
+        return previewClient;
+    }
+
+    /** Pictures the site made itself, put into the preview cache at start. */
+    public List<PreviewSeed> previewSeeds() {
+        return previewSeeds;
+    }
+
     public RewritePolicy rewritePolicy() {
         return rewritePolicy;
     }
@@ -297,6 +399,9 @@ public final class EmbedConsentConfig {
                 + (trustedHosts.isEmpty() ? "" : ", trusted-hosts=" + trustedHosts)
                 + ", block-unknown-frames=" + blockUnknownFrames
                 + ", csp=" + csp
+                + ", previews=" + (previews ? "on, preview-cache-size=" + previewCacheSize + ", preview-disk-size="
+                        + previewDiskSize + ", preview-lifetime=" + previewLifetime + ", preview-failure-lifetime="
+                        + previewFailureLifetime + ", preview-timeout=" + previewTimeout : "off")
                 + "}";
     }
 
@@ -314,6 +419,14 @@ public final class EmbedConsentConfig {
      */
     public static final class Builder {
         private final SetOnce options = new SetOnce("EmbedConsentConfig.Builder");
+        private @Nullable Boolean previews;
+        private @Nullable Long previewCacheSize;
+        private @Nullable Long previewDiskSize;
+        private @Nullable Duration previewLifetime;
+        private @Nullable Duration previewFailureLifetime;
+        private @Nullable Duration previewTimeout;
+        private @Nullable UpstreamClient previewClient;
+        private final List<PreviewSeed> previewSeeds = new ArrayList<>();
         private @Nullable String basePath;
         private @Nullable Path dataDirectory;
         private @Nullable String jdbcUrl;
@@ -360,6 +473,13 @@ public final class EmbedConsentConfig {
                 case "trusted-hosts": return trustedHosts(OptionValues.parseTrustedHosts(value));
                 case "block-unknown-frames": return blockUnknownFrames(OptionValues.parseBoolean(name, value));
                 case "csp": return csp(CspMode.parse(value));
+                case "previews": return previews(OptionValues.parseOnOff(name, value));
+                case "preview-cache-size": return previewCacheSize(OptionValues.parseSize(name, value, false));
+                case "preview-disk-size": return previewDiskSize(OptionValues.parseSize(name, value, true));
+                case "preview-lifetime": return previewLifetime(OptionValues.parseDuration(name, value));
+                case "preview-failure-lifetime":
+                    return previewFailureLifetime(OptionValues.parseDuration(name, value));
+                case "preview-timeout": return previewTimeout(OptionValues.parseDuration(name, value));
                 default:
                     throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
                             + String.join(", ", OPTION_NAMES));
@@ -527,6 +647,70 @@ public final class EmbedConsentConfig {
         /** The same as {@code csp(CspMode.parse(mode))}: {@code off}, {@code report} or {@code enforce}. */
         public Builder csp(String mode) {
             return csp(CspMode.parse(mode));
+        }
+
+        /**
+         * Whether placeholders of providers that publish a still show it, fetched by the server and served from
+         * {@code {base}/preview/...}; default true.
+         */
+        public Builder previews(boolean on) {
+            options.claim("previews");
+            previews = on;
+            return this;
+        }
+
+        /** Memory bound of cached previews in bytes; default 32 MiB. */
+        public Builder previewCacheSize(long bytes) {
+            options.claim("preview-cache-size");
+            previewCacheSize = bytes;
+            return this;
+        }
+
+        /** Bound of the preview disk cache ({@code data-dir/previews}) in bytes, 0 for none; default 256 MiB. */
+        public Builder previewDiskSize(long bytes) {
+            options.claim("preview-disk-size");
+            previewDiskSize = bytes;
+            return this;
+        }
+
+        /** How long a fetched preview is used before it is fetched again; default 7 days. */
+        public Builder previewLifetime(Duration lifetime) {
+            options.claim("preview-lifetime");
+            previewLifetime = Objects.requireNonNull(lifetime, "previewLifetime");
+            return this;
+        }
+
+        /** How long a failed preview fetch is remembered (nothing is fetched for it meanwhile); default 5 minutes. */
+        public Builder previewFailureLifetime(Duration lifetime) {
+            options.claim("preview-failure-lifetime");
+            previewFailureLifetime = Objects.requireNonNull(lifetime, "previewFailureLifetime");
+            return this;
+        }
+
+        /** The whole time one upstream preview fetch may take; default 5 s, at most 30 s. */
+        public Builder previewTimeout(Duration timeout) {
+            options.claim("preview-timeout");
+            previewTimeout = Objects.requireNonNull(timeout, "previewTimeout");
+            return this;
+        }
+
+        /**
+         * The upstream client of the preview proxy (its resolver, connector and TLS settings); programmatic only.
+         * Its own timeout applies instead of {@code preview-timeout}'s.
+         */
+        public Builder previewClient(UpstreamClient client) {
+            options.claim("previewClient");
+            previewClient = Objects.requireNonNull(client, "previewClient");
+            return this;
+        }
+
+        /**
+         * Puts a picture the site made itself into the preview cache at start, as the preview of the embed with this
+         * URL (the demo does this for its own video); programmatic only, may be called repeatedly.
+         */
+        public Builder seedPreview(String providerId, String embedUrl, byte[] image, @Nullable String title) {
+            previewSeeds.add(new PreviewSeed(providerId, embedUrl, image.clone(), title));
+            return this;
         }
 
         /**

@@ -68,6 +68,38 @@ final class OptionValues {
                 + "' is not a duration; write e.g. 180d, 12h, 30m, 10s, 500ms or P180D");
     }
 
+    /**
+     * A size in bytes: a number with an optional unit {@code B}, {@code KB}, {@code MB} or {@code GB} (powers of 1024;
+     * {@code KiB}, {@code MiB}, {@code GiB} mean the same), e.g. {@code 32MB}, {@code 512 KB}; with
+     * {@code allowOff}, {@code off} or {@code 0} is 0.
+     */
+    static long parseSize(String option, String text, boolean allowOff) {
+        String value = text.strip().toLowerCase(Locale.ROOT).replace(" ", "");
+        if (allowOff && (value.equals("off") || value.equals("0"))) {
+            return 0;
+        }
+        int unit = 0;
+        while (unit < value.length() && Character.isDigit(value.charAt(unit))) {
+            unit++;
+        }
+        long factor;
+        switch (value.substring(unit)) {
+            case "", "b" -> factor = 1;
+            case "k", "kb", "kib" -> factor = 1024L;
+            case "m", "mb", "mib" -> factor = 1024L * 1024;
+            case "g", "gb", "gib" -> factor = 1024L * 1024 * 1024;
+            default -> factor = -1;
+        }
+        if (unit > 0 && unit <= 12 && factor > 0) {
+            long size = Long.parseLong(value.substring(0, unit)) * factor;
+            if (size > 0) {
+                return size;
+            }
+        }
+        throw new IllegalArgumentException(option + " '" + text + "' is not a size; write e.g. 32MB, 512KB or 1GB"
+                + (allowOff ? ", or off" : ""));
+    }
+
     private static Duration positive(String option, String text, Duration duration) {
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException(option + " '" + text + "' must be positive");
@@ -129,6 +161,15 @@ final class OptionValues {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("trusted-hosts: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code on} or {@code off} (also {@code true} or {@code false}). */
+    static boolean parseOnOff(String option, String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException(option + " must be on or off, got '" + value + "'");
+        };
     }
 
     static boolean parseBoolean(String option, String value) {
