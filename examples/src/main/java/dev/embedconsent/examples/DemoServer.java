@@ -2,6 +2,9 @@ package dev.embedconsent.examples;
 
 import dev.embedconsent.servlet.EmbedConsentFilter;
 import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -58,12 +61,34 @@ public final class DemoServer implements AutoCloseable {
         demo.server.join();
     }
 
-    /** The filter the demo registers: a JSON Lines store in the data directory, CSP nonces from the strict page. */
+    /** The demo video's embed URL, as on the home page. */
+    public static final String VIDEO_URL = "https://www.youtube.com/embed/kU1_gDqGmQk?si=ecmiDemoVisit";
+    /** The demo video's title. */
+    public static final String VIDEO_TITLE = "Ukrainian representatives visit the ECMI in Flensburg";
+
+    /**
+     * The filter the demo registers: a JSON Lines store in the data directory, CSP nonces from the strict page, and
+     * the project's own preview picture for the delegation-visit video seeded into the preview cache, so the demo
+     * shows a preview without any network (a provider's image is never shipped).
+     */
     public static EmbedConsentFilter filter(Path dataDirectory) {
         return EmbedConsentFilter.builder()
                 .dataDirectory(dataDirectory)
                 .cspNonceAttribute(StrictCspFilter.NONCE_ATTRIBUTE)
+                .seedPreview("youtube", VIDEO_URL, demoPreview(), VIDEO_TITLE)
                 .build();
+    }
+
+    /** The delegation-visit still the project drew itself ({@code examples/tools/DemoPreviewImage.java}). */
+    static byte[] demoPreview() {
+        try (InputStream in = DemoServer.class.getResourceAsStream("site/delegation-visit-preview.jpg")) {
+            if (in == null) {
+                throw new IllegalStateException("site/delegation-visit-preview.jpg is missing from the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the demo's preview picture", e);
+        }
     }
 
     /** Starts the site; close it to stop. */
