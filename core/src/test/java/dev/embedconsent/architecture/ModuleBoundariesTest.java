@@ -52,7 +52,8 @@ class ModuleBoundariesTest {
             }
         }
         assertEquals(Set.of("dev.embedconsent.consent", "dev.embedconsent.html", "dev.embedconsent.placeholder",
-                "dev.embedconsent.provider", "dev.embedconsent.record", "dev.embedconsent.store"), toEveryone);
+                "dev.embedconsent.preview", "dev.embedconsent.provider", "dev.embedconsent.record",
+                "dev.embedconsent.store"), toEveryone);
         assertTrue(module.opens().isEmpty(), "no package is open to reflection");
     }
 
