@@ -162,6 +162,7 @@ public final class FakeProvider implements AutoCloseable {
     private final ServerSocket rawServer;
     private final ExecutorService executor;
     private final Map<String, Map<String, Handler>> routes = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Handler>> prefixRoutes = new ConcurrentHashMap<>();
     private final Map<String, byte[]> rawResponses = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> requestCounts = new ConcurrentHashMap<>();
     private final List<InetAddress> connected = Collections.synchronizedList(new ArrayList<>());
@@ -290,6 +291,23 @@ public final class FakeProvider implements AutoCloseable {
     }
 
     /**
+     * Answers every {@code GET} whose path and query (as sent) start with {@code prefix} on virtual host
+     * {@code host}, such as {@code /vi/} for every video's still; a route given by {@link #on} for the exact path
+     * wins, and among prefixes the longest.
+     */
+    public FakeProvider onPrefix(String host, String prefix, Handler handler) {
+        prefixRoutes.computeIfAbsent(knownHost(host), h -> new ConcurrentHashMap<>()).put(prefix, handler);
+        return this;
+    }
+
+    /** Removes the route of {@link #on} (or {@link #onPrefix}) for exactly this path; later requests get 404. */
+    public FakeProvider remove(String host, String pathAndQuery) {
+        routes.getOrDefault(knownHost(host), Map.of()).remove(pathAndQuery);
+        prefixRoutes.getOrDefault(host, Map.of()).remove(pathAndQuery);
+        return this;
+    }
+
+    /**
      * Answers every connection for {@code host}, whatever the request, with exactly these bytes (status line,
      * header fields and body), then closes it.
      */
@@ -352,14 +370,29 @@ public final class FakeProvider implements AutoCloseable {
             String pathAndQuery = exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query);
             record(host, pathAndQuery, exchange.getRequestHeaders());
             Handler handler = host == null ? null
-                    : routes.getOrDefault(host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT), Map.of())
-                            .get(pathAndQuery);
+                    : route(host.replaceFirst(":\\d+$", "").toLowerCase(Locale.ROOT), pathAndQuery);
             if (handler == null) {
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
             handler.handle(exchange);
         }
+    }
+
+    private @Nullable Handler route(String host, String pathAndQuery) {
+        Handler exact = routes.getOrDefault(host, Map.of()).get(pathAndQuery);
+        if (exact != null) {
+            return exact;
+        }
+        Handler handler = null;
+        int longest = -1;
+        for (Map.Entry<String, Handler> prefix : prefixRoutes.getOrDefault(host, Map.of()).entrySet()) {
+            if (pathAndQuery.startsWith(prefix.getKey()) && prefix.getKey().length() > longest) {
+                handler = prefix.getValue();
+                longest = prefix.getKey().length();
+            }
+        }
+        return handler;
     }
 
     private void acceptRaw() {

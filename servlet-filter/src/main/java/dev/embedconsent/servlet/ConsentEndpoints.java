@@ -122,7 +122,7 @@ final class ConsentEndpoints {
         String method = request.getMethod();
         boolean read = "GET".equals(method) || "HEAD".equals(method);
         if (sub.startsWith(PreviewEndpoint.PREFIX)) {
-            preview(sub.substring(PreviewEndpoint.PREFIX.length()), read, request, response);
+            preview(read, request, response);
             return;
         }
         switch (sub) {
@@ -166,8 +166,13 @@ final class ConsentEndpoints {
         }
     }
 
-    /** {@code GET {base}/preview/...}: 405, 404 when previews are off, else {@link PreviewEndpoint}. */
-    private void preview(String rest, boolean read, HttpServletRequest request, HttpServletResponse response)
+    /**
+     * {@code GET {base}/preview/...}: 405, 404 when previews are off, else {@link PreviewEndpoint} with the rest of
+     * the path as the browser sent it. The container's decoded and normalised path is not used: a preview URL is
+     * served only in the very form this site signed, so {@code /x/../}, {@code /./} and percent-encoded characters are
+     * refused rather than taken for the URL they normalise to.
+     */
+    private void preview(boolean read, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         if (!read) {
             throw notAllowed(response, "GET, HEAD");
@@ -175,7 +180,12 @@ final class ConsentEndpoints {
         if (previews == null) {
             throw new ApiError(404, "not_found", "previews are off on this site");
         }
-        PreviewResponse.Rejected rejected = previews.serve(rest, request, response);
+        String uri = request.getRequestURI();
+        String prefix = request.getContextPath() + base + PreviewEndpoint.PREFIX;
+        if (uri == null || !uri.startsWith(prefix)) {
+            throw new ApiError(404, "not_found", "not a preview URL");
+        }
+        PreviewResponse.Rejected rejected = previews.serve(uri.substring(prefix.length()), request, response);
         if (rejected != null) {
             throw new ApiError(rejected.status(), rejected.error().replace('-', '_'), rejected.message());
         }

@@ -177,6 +177,9 @@ public final class EmbedConsentConfig {
             throw new IllegalArgumentException("preview-disk-size must be off or at least 64KB, got "
                     + previewDiskSize + " bytes");
         }
+        positive("preview-lifetime", previewLifetime);
+        positive("preview-failure-lifetime", previewFailureLifetime);
+        positive("preview-timeout", previewTimeout);
         if (previewTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
             throw new IllegalArgumentException("preview-timeout must be at most 30s (a visitor's image request waits "
                     + "for it), got " + previewTimeout);
@@ -198,6 +201,13 @@ public final class EmbedConsentConfig {
         if (csp == CspMode.ENFORCE && !blockUnknownFrames) {
             throw new IllegalArgumentException("csp=enforce would block the frames that block-unknown-frames=false "
                     + "lets through: list their hosts in trusted-hosts, or use csp=report to learn which they are");
+        }
+    }
+
+    /** Checks a duration set programmatically (the text forms are checked as they are read). */
+    private static void positive(String option, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(option + " must be positive, got " + value);
         }
     }
 

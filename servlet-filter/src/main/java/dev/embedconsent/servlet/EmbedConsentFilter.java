@@ -108,6 +108,11 @@ public final class EmbedConsentFilter implements Filter {
         return c;
     }
 
+    /** What the started filter shares across requests; null before {@link #init} and after {@link #destroy}. */
+    @Nullable ConsentRuntime runtime() {
+        return runtime;
+    }
+
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         EmbedConsentConfig c = config;

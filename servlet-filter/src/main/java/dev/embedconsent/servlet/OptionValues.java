@@ -61,8 +61,9 @@ final class OptionValues {
                 case 's': return positive(option, text, Duration.ofSeconds(amount));
                 default: break;
             }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            // falls through to the error below
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException
+                | ArithmeticException e) {
+            // falls through to the error below (ArithmeticException: too long for a Duration, such as 1e17d)
         }
         throw new IllegalArgumentException(option + " '" + text
                 + "' is not a duration; write e.g. 180d, 12h, 30m, 10s, 500ms or P180D");
@@ -91,9 +92,13 @@ final class OptionValues {
             default -> factor = -1;
         }
         if (unit > 0 && unit <= 12 && factor > 0) {
-            long size = Long.parseLong(value.substring(0, unit)) * factor;
-            if (size > 0) {
-                return size;
+            try {
+                long size = Math.multiplyExact(Long.parseLong(value.substring(0, unit)), factor);
+                if (size > 0) {
+                    return size;
+                }
+            } catch (ArithmeticException e) {
+                // too large for a long (17179869185GB would wrap around to 1GB): the error below
             }
         }
         throw new IllegalArgumentException(option + " '" + text + "' is not a size; write e.g. 32MB, 512KB or 1GB"

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embedconsent.consent.CookieKey;
+import dev.embedconsent.preview.PreviewService;
+import dev.embedconsent.preview.UpstreamClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Period;
@@ -218,5 +220,164 @@ class EmbedConsentConfigTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> EmbedConsentFilter.builder().trustedHosts("a.example", "not a host"));
         assertTrue(bad.getMessage().startsWith("trusted-hosts: trusted host \"not a host\""), bad.getMessage());
+    }
+
+    @Test
+    void previewOptionsDefault() {
+        EmbedConsentConfig config = EmbedConsentConfig.defaults();
+        assertTrue(config.previews());
+        assertEquals(32L * 1024 * 1024, config.previewCacheSize());
+        assertEquals(PreviewService.DEFAULT_MEMORY_BYTES, config.previewCacheSize());
+        assertEquals(256L * 1024 * 1024, config.previewDiskSize());
+        assertEquals(Duration.ofDays(7), config.previewLifetime());
+        assertEquals(Duration.ofMinutes(5), config.previewFailureLifetime());
+        assertEquals(Duration.ofSeconds(5), config.previewTimeout());
+        assertNull(config.previewClient());
+        assertEquals(List.of(), config.previewSeeds());
+        assertTrue(config.toString().endsWith(", previews=on, preview-cache-size=33554432, preview-disk-size=268435456,"
+                + " preview-lifetime=PT168H, preview-failure-lifetime=PT5M, preview-timeout=PT5S}"), config.toString());
+    }
+
+    @Test
+    void previewOptionsInEveryForm() {
+        EmbedConsentConfig spec = EmbedConsentConfig.parse("previews=on; preview-cache-size=32MB;"
+                + " preview-disk-size=512KB; preview-lifetime=2d; preview-failure-lifetime=90s; preview-timeout=1500ms");
+        EmbedConsentConfig params = EmbedConsentConfig.fromInitParameters(Map.of("previews", "true",
+                "preview-cache-size", "32 mb", "preview-disk-size", "524288", "preview-lifetime", "P2D",
+                "preview-failure-lifetime", "PT1M30S", "preview-timeout", "PT1.5S")::get);
+        EmbedConsentConfig built = EmbedConsentFilter.builder().previews(true).previewCacheSize(32L << 20)
+                .previewDiskSize(512 * 1024).previewLifetime(Duration.ofDays(2))
+                .previewFailureLifetime(Duration.ofSeconds(90)).previewTimeout(Duration.ofMillis(1500)).buildConfig();
+        for (EmbedConsentConfig config : List.of(spec, params, built)) {
+            assertTrue(config.previews());
+            assertEquals(32L * 1024 * 1024, config.previewCacheSize());
+            assertEquals(512L * 1024, config.previewDiskSize());
+            assertEquals(Duration.ofDays(2), config.previewLifetime());
+            assertEquals(Duration.ofSeconds(90), config.previewFailureLifetime());
+            assertEquals(Duration.ofMillis(1500), config.previewTimeout());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "32MB|33554432", "32mb|33554432", "32 MB|33554432", "32MiB|33554432", "32M|33554432",
+        "512KB|524288", "512kib|524288", "1GB|1073741824", "65536|65536", "65536B|65536"})
+    void previewSizes(String text, long bytes) {
+        assertEquals(bytes, EmbedConsentConfig.parse("preview-cache-size=" + text).previewCacheSize());
+        assertEquals(bytes, EmbedConsentConfig.parse("preview-disk-size=" + text).previewDiskSize());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"off", "OFF", "0"})
+    void previewDiskCacheCanBeOff(String text) {
+        assertEquals(0, EmbedConsentConfig.parse("preview-disk-size=" + text).previewDiskSize());
+        assertEquals(0, EmbedConsentFilter.builder().previewDiskSize(0).buildConfig().previewDiskSize());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"off,false", "OFF,false", "false,false", "on,true", " On ,true", "true,true"})
+    void previewsOnOrOff(String text, boolean on) {
+        assertEquals(on, EmbedConsentConfig.parse("previews=" + text).previews());
+        if (!on) {
+            assertTrue(EmbedConsentConfig.parse("previews=" + text).toString().endsWith(", previews=off}"));
+        }
+    }
+
+    @Test
+    void previewTimeoutIsAtMostThirtySeconds() {
+        assertEquals(Duration.ofSeconds(30), EmbedConsentConfig.parse("preview-timeout=30s").previewTimeout());
+        assertEquals(Duration.ofSeconds(30), EmbedConsentConfig.parse("preview-timeout=30000ms").previewTimeout());
+        for (String spec : List.of("preview-timeout=31s", "preview-timeout=30001ms", "preview-timeout=1m",
+                "preview-timeout=PT30.001S")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EmbedConsentConfig.parse(spec));
+            assertTrue(e.getMessage().startsWith("preview-timeout must be at most 30s"), e.getMessage());
+        }
+        IllegalArgumentException built = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentFilter.builder().previewTimeout(Duration.ofMinutes(2)).buildConfig());
+        assertTrue(built.getMessage().contains("preview-timeout must be at most 30s"), built.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "previews=maybe|previews must be on or off, got 'maybe'",
+        "previews=|previews must be on or off",
+        "preview-cache-size=lots|preview-cache-size 'lots' is not a size; write e.g. 32MB, 512KB or 1GB",
+        "preview-cache-size=off|preview-cache-size 'off' is not a size",
+        "preview-cache-size=0|preview-cache-size '0' is not a size",
+        "preview-cache-size=-1MB|preview-cache-size '-1MB' is not a size",
+        "preview-cache-size=1.5MB|preview-cache-size '1.5MB' is not a size",
+        "preview-cache-size=32TB|preview-cache-size '32TB' is not a size",
+        "preview-cache-size=MB|preview-cache-size 'MB' is not a size",
+        "preview-cache-size=32KB|preview-cache-size must be at least 64KB",
+        "preview-cache-size=99999999999GB|preview-cache-size '99999999999GB' is not a size",
+        "preview-cache-size=17179869185GB|preview-cache-size '17179869185GB' is not a size",
+        "preview-cache-size=9999999999999999999|preview-cache-size '9999999999999999999' is not a size",
+        "preview-disk-size=never|preview-disk-size 'never' is not a size; write e.g. 32MB, 512KB or 1GB, or off",
+        "preview-disk-size=1KB|preview-disk-size must be off or at least 64KB",
+        "preview-disk-size=9000000000GB|preview-disk-size '9000000000GB' is not a size",
+        "preview-lifetime=forever|preview-lifetime 'forever' is not a duration",
+        "preview-lifetime=0s|preview-lifetime '0s' must be positive",
+        "preview-lifetime=-1d|preview-lifetime '-1d' must be positive",
+        "preview-lifetime=99999999999999999d|preview-lifetime '99999999999999999d' is not a duration",
+        "preview-failure-lifetime=5x|preview-failure-lifetime '5x' is not a duration",
+        "preview-failure-lifetime=PT0S|preview-failure-lifetime 'PT0S' must be positive",
+        "preview-timeout=soon|preview-timeout 'soon' is not a duration",
+        "preview-timeout=0ms|preview-timeout '0ms' must be positive",
+        "preview-timeout=31s|preview-timeout must be at most 30s"})
+    void badPreviewValuesAreClearErrors(String spec, String message) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbedConsentConfig.parse(spec));
+        assertTrue(e.getMessage().contains(message), () -> "'" + e.getMessage() + "' lacks '" + message + "'");
+    }
+
+    @Test
+    void badProgrammaticPreviewValuesNameTheOption() {
+        List<Runnable> bad = List.of(
+                () -> EmbedConsentFilter.builder().previewCacheSize(1024).buildConfig(),
+                () -> EmbedConsentFilter.builder().previewDiskSize(-1).buildConfig(),
+                () -> EmbedConsentFilter.builder().previewLifetime(Duration.ZERO).buildConfig(),
+                () -> EmbedConsentFilter.builder().previewFailureLifetime(Duration.ofSeconds(-5)).buildConfig(),
+                () -> EmbedConsentFilter.builder().previewTimeout(Duration.ZERO).buildConfig());
+        List<String> names = List.of("preview-cache-size", "preview-disk-size", "preview-lifetime",
+                "preview-failure-lifetime", "preview-timeout");
+        for (int i = 0; i < bad.size(); i++) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad.get(i)::run, names.get(i));
+            assertTrue(e.getMessage().startsWith(names.get(i) + " "), e.getMessage());
+        }
+    }
+
+    @Test
+    void previewOptionsAreSetOnce() {
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> EmbedConsentConfig.builder("preview-cache-size=1MB").previewCacheSize(2L << 20));
+        assertEquals("EmbedConsentConfig.Builder option \"preview-cache-size\" was already set; set each option once",
+                twice.getMessage());
+        assertThrows(IllegalStateException.class,
+                () -> EmbedConsentConfig.builder("previews=off").option("previews", "on"));
+        assertThrows(IllegalStateException.class,
+                () -> EmbedConsentConfig.fromInitParameters(Map.of("config", "preview-timeout=2s",
+                        "preview-timeout", "3s")::get));
+        UpstreamClient client = UpstreamClient.builder().build();
+        assertSame(client, EmbedConsentFilter.builder().previewClient(client).buildConfig().previewClient());
+        assertThrows(IllegalStateException.class,
+                () -> EmbedConsentFilter.builder().previewClient(client).previewClient(client));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentConfig.parse("preview-client=x"));
+        assertTrue(unknown.getMessage().startsWith("unknown option 'preview-client'"), unknown.getMessage());
+    }
+
+    @Test
+    void seededPreviewsAreKeptAsCopies() {
+        byte[] image = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3};
+        EmbedConsentConfig config = EmbedConsentFilter.builder()
+                .seedPreview("youtube", "https://www.youtube.com/embed/kU1_gDqGmQk", image, "A title")
+                .seedPreview("vimeo", "https://player.vimeo.com/video/76979871", image, null)
+                .buildConfig();
+        image[3] = 9;
+        assertEquals(2, config.previewSeeds().size());
+        assertEquals("youtube", config.previewSeeds().get(0).providerId());
+        assertEquals(1, config.previewSeeds().get(0).image()[3]);
+        assertEquals("A title", config.previewSeeds().get(0).title());
+        assertNull(config.previewSeeds().get(1).title());
     }
 }

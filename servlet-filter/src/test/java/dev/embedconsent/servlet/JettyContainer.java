@@ -14,14 +14,14 @@ final class JettyContainer implements ServletContainer {
     private Server server;
 
     @Override
-    public URI start(ServletContainerInitializer setup, Map<Integer, String> errorPages, Path workDirectory)
-            throws Exception {
+    public URI start(ServletContainerInitializer setup, Map<Integer, String> errorPages, Path workDirectory,
+            String contextPath) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
+        ServletContextHandler context = new ServletContextHandler(contextPath.isEmpty() ? "/" : contextPath);
         context.addServletContainerInitializer(setup);
         ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
         errorPages.forEach(errors::addErrorPage);

@@ -8,7 +8,17 @@ import java.util.Map;
 /** An embedded servlet container for the integration tests: started on a free port of 127.0.0.1. */
 interface ServletContainer extends AutoCloseable {
     /** Starts the root context set up by {@code setup}, with these error pages; returns the base URI. */
-    URI start(ServletContainerInitializer setup, Map<Integer, String> errorPages, Path workDirectory) throws Exception;
+    default URI start(ServletContainerInitializer setup, Map<Integer, String> errorPages, Path workDirectory)
+            throws Exception {
+        return start(setup, errorPages, workDirectory, "");
+    }
+
+    /**
+     * Starts the context at {@code contextPath} ({@code ""} for the root, else like {@code /shop}) set up by
+     * {@code setup}; returns the server's base URI, without the context path.
+     */
+    URI start(ServletContainerInitializer setup, Map<Integer, String> errorPages, Path workDirectory,
+            String contextPath) throws Exception;
 
     @Override
     void close() throws Exception;

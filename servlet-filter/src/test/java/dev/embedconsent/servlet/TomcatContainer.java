@@ -16,15 +16,15 @@ final class TomcatContainer implements ServletContainer {
     private Tomcat tomcat;
 
     @Override
-    public URI start(ServletContainerInitializer setup, Map<Integer, String> errorPages, Path workDirectory)
-            throws Exception {
+    public URI start(ServletContainerInitializer setup, Map<Integer, String> errorPages, Path workDirectory,
+            String contextPath) throws Exception {
         tomcat = new Tomcat();
         Path base = Files.createDirectories(workDirectory.resolve("tomcat"));
         tomcat.setBaseDir(base.toString());
         tomcat.setHostname("127.0.0.1");
         tomcat.setPort(0);
         tomcat.getConnector().setProperty("address", "127.0.0.1");
-        Context context = tomcat.addContext("", Files.createDirectories(base.resolve("docs")).toString());
+        Context context = tomcat.addContext(contextPath, Files.createDirectories(base.resolve("docs")).toString());
         StandardJarScanner scanner = new StandardJarScanner();
         scanner.setScanClassPath(false);
         scanner.setScanManifest(false);
