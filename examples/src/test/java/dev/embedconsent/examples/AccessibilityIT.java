@@ -16,11 +16,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * axe-core inside headless Chromium on the demo's pages: no serious or critical violations, with the placeholders
- * shown (before consent) and on the settings page.
+ * (with their preview stills) shown before consent, and on the settings page.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessibilityIT {
@@ -78,6 +79,8 @@ class AccessibilityIT {
             driver.get(demo.uri(path).toString());
             DemoSiteBrowserContract.settle(driver);
             assertTrue(!DemoSiteBrowserContract.placeholders(driver, "youtube").isEmpty(), "placeholders shown");
+            assertTrue(!driver.findElements(By.cssSelector(".ec-placeholder > img.ec-preview")).isEmpty(),
+                    "preview stills shown");
             assertEquals(List.of(), seriousViolations(driver), path);
         }
     }
