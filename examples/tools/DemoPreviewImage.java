@@ -1,6 +1,5 @@
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -83,14 +82,6 @@ public final class DemoPreviewImage {
         g.fillRect(0, 0, w, 12);
         g.setColor(new Color(0xffd700));
         g.fillRect(0, 12, w, 12);
-        // Caption.
-        g.setColor(new Color(0, 0, 0, 120));
-        g.fillRoundRect(16, h - 76, w - 32, 56, 12, 12);
-        g.setColor(Color.WHITE);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
-        g.drawString("Delegation visit, Flensburg", 32, h - 43);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-        g.drawString("European Centre for Minority Issues", 32, h - 26);
         g.dispose();
 
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("jpeg");
