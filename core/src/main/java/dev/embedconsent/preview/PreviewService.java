@@ -3,6 +3,7 @@ package dev.embedconsent.preview;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.embedconsent.consent.CookieKey;
 import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.placeholder.Preview;
@@ -116,12 +117,16 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
                     return thread;
                 });
         executor.allowCoreThreadTimeOut(true);
+        // Expiry is counted on the same clock as fetch times, so a test clock moves both (and the disk's freshness).
+        Ticker ticker = b.clock == null ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.stills = Caffeine.newBuilder()
+                .ticker(ticker)
                 .maximumWeight(memoryBytes)
                 .weigher((PreviewKey key, Outcome outcome) -> outcome.weight())
                 .expireAfter(new Lifetimes<PreviewKey, Outcome>(Outcome::fetchedAt, Outcome::failed))
                 .buildAsync();
         this.titles = Caffeine.newBuilder()
+                .ticker(ticker)
                 .maximumSize(Math.max(1000, memoryBytes / 2048))
                 .expireAfter(new Lifetimes<PreviewKey, Title>(Title::fetchedAt, Title::failed))
                 .buildAsync();
@@ -568,7 +573,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
             return this;
         }
 
-        /** The clock of fetch times (tests). */
+        /** The clock of fetch times and of cache expiry, in memory and on disk (tests); default the system clock. */
         public Builder clock(Clock clock) {
             options.claim("clock");
             this.clock = Objects.requireNonNull(clock, "clock");
