@@ -292,6 +292,14 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         if (disk != null) {
             Stored stored = disk.readImage(key);
             if (stored != null && fresh(stored.fetchedAt(), now)) {
+                if (provider.previews().get(key.rule()).image() == null) {
+                    // the title came with the still (oEmbed only), so it comes back from disk with it too
+                    StoredMetadata metadata = disk.readMetadata(key);
+                    if (metadata != null && fresh(metadata.fetchedAt(), now)) {
+                        titles.put(key, CompletableFuture.completedFuture(
+                                new Title(metadata.title(), metadata.fetchedAt(), false)));
+                    }
+                }
                 return new Ready(stored, etag(stored.bytes()));
             }
         }
