@@ -152,7 +152,11 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         }
         CompletableFuture<Outcome> still = stills.getIfPresent(key);
         if (still == null) {
-            still(key, provider);
+            try {
+                still(key, provider);
+            } catch (RejectedExecutionException e) {
+                // busy or closed: link the still anyway, the request for it tries again
+            }
         } else if (still.isDone() && !still.isCompletedExceptionally() && still.join().failed()) {
             return null;
         }
@@ -163,7 +167,11 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         } else if (known == null) {
             PreviewRule rule = provider.previews().get(key.rule());
             if (rule.oembed() != null && rule.image() != null) {
-                title(key, provider);
+                try {
+                    title(key, provider);
+                } catch (RejectedExecutionException e) {
+                    // busy or closed: the title comes with a later render
+                }
             }
         }
         return new Preview(urlPrefix + key.path() + "/" + signer.sign(key), title);
@@ -198,7 +206,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         CompletableFuture<Outcome> still;
         try {
             still = still(key, provider.get());
-        } catch (RuntimeException e) {
+        } catch (RejectedExecutionException e) {
             return new PreviewResponse.Unavailable("preview fetching is busy");
         }
         Outcome outcome;
@@ -278,13 +286,15 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         titles.get(key, (k, ignored) -> submit(() -> loadTitle(k, provider)));
     }
 
+    /**
+     * Starts a fetch. A full queue (or a closed service) throws out of the cache's mapping function, so nothing is
+     * cached and a later request tries again; a failed future instead would be logged by the cache as a warning with
+     * a stack trace on every request while overloaded.
+     *
+     * @throws RejectedExecutionException if the fetch cannot be queued
+     */
     private <T> CompletableFuture<T> submit(java.util.function.Supplier<T> task) {
-        try {
-            return CompletableFuture.supplyAsync(task, executor);
-        } catch (RejectedExecutionException e) {
-            // A full queue: nothing is cached, a later request tries again.
-            return CompletableFuture.failedFuture(e);
-        }
+        return CompletableFuture.supplyAsync(task, executor);
     }
 
     private Outcome loadStill(PreviewKey key, Provider provider) {
