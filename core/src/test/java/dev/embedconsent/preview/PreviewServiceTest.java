@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -45,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
@@ -843,6 +845,43 @@ class PreviewServiceTest {
         assertNotNull(service.preview(YOUTUBE, youtubeEmbed(ID)));
         assertInstanceOf(PreviewResponse.Unavailable.class, service.serve(signed("youtube/0/" + ID, SITE_KEY)));
         assertEquals(0, fake.requests());
+    }
+
+    @Test
+    void anOverloadedServiceAnswersAtOnceAndLogsNoWarnings() {
+        List<LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Logger caffeine = java.util.logging.Logger.getLogger("com.github.benmanes.caffeine");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(LogRecord logRecord) {
+                logged.add(logRecord);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        caffeine.addHandler(handler);
+        try {
+            fake.on(THUMBS, thumb("vid00000000"), afterDelay(Duration.ofSeconds(2), Handler.ok("image/jpeg", jpeg)));
+            PreviewService service = start(builder().fetchThreads(1));
+            long start = System.nanoTime();
+            for (int i = 0; i < 600; i++) {
+                assertNotNull(service.preview(YOUTUBE, youtubeEmbed(String.format("vid%08d", i))));
+            }
+            PreviewResponse busy = service.serve(signed("youtube/0/vid00000599", SITE_KEY));
+            assertEquals(new PreviewResponse.Unavailable("preview fetching is busy"), busy);
+            assertTrue(millisSince(start) < 1500, "nothing waited for the queue: " + millisSince(start) + " ms");
+
+            service.close();
+            assertNotNull(service.preview(YOUTUBE, youtubeEmbed(ID)));
+            assertInstanceOf(PreviewResponse.Unavailable.class, service.serve(signed("youtube/0/" + ID, SITE_KEY)));
+            assertEquals(List.of(), logged.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList());
+        } finally {
+            caffeine.removeHandler(handler);
+        }
     }
 
     /** A clock tests move by hand. */
