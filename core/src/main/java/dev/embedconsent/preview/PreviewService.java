@@ -3,7 +3,6 @@ package dev.embedconsent.preview;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.embedconsent.consent.CookieKey;
 import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.placeholder.Preview;
@@ -117,16 +116,12 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
                     return thread;
                 });
         executor.allowCoreThreadTimeOut(true);
-        // Expiry is counted on the same clock as fetch times, so a test clock moves both (and the disk's freshness).
-        Ticker ticker = b.clock == null ? Ticker.systemTicker() : () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.stills = Caffeine.newBuilder()
-                .ticker(ticker)
                 .maximumWeight(memoryBytes)
                 .weigher((PreviewKey key, Outcome outcome) -> outcome.weight())
                 .expireAfter(new Lifetimes<PreviewKey, Outcome>(Outcome::fetchedAt, Outcome::failed))
                 .buildAsync();
         this.titles = Caffeine.newBuilder()
-                .ticker(ticker)
                 .maximumSize(Math.max(1000, memoryBytes / 2048))
                 .expireAfter(new Lifetimes<PreviewKey, Title>(Title::fetchedAt, Title::failed))
                 .buildAsync();
@@ -150,7 +145,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         if (key == null || !knows(provider)) {
             return null;
         }
-        CompletableFuture<Outcome> still = stills.getIfPresent(key);
+        CompletableFuture<Outcome> still = current(stills, key, Outcome::fetchedAt, Outcome::failed);
         if (still == null) {
             try {
                 still(key, provider);
@@ -161,7 +156,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
             return null;
         }
         String title = null;
-        CompletableFuture<Title> known = titles.getIfPresent(key);
+        CompletableFuture<Title> known = current(titles, key, Title::fetchedAt, Title::failed);
         if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
             title = known.join().title();
         } else if (known == null) {
@@ -279,7 +274,27 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
 
     /** The still's future: cached, or a fetch started now (one per key, however many ask). */
     private CompletableFuture<Outcome> still(PreviewKey key, Provider provider) {
+        current(stills, key, Outcome::fetchedAt, Outcome::failed);
         return stills.get(key, (k, ignored) -> submit(() -> loadStill(k, provider)));
+    }
+
+    /**
+     * The cached future of a key, or null; a completed one past its lifetime on {@link #clock} is removed first. The
+     * cache's own expiry reclaims memory, but it counts from when it saw the future complete, on its own ticker; this
+     * check makes a lifetime end exactly when it says, whatever the clock.
+     */
+    private <V> @Nullable CompletableFuture<V> current(AsyncCache<PreviewKey, V> cache, PreviewKey key,
+            java.util.function.ToLongFunction<V> fetchedAt, java.util.function.Predicate<V> failed) {
+        CompletableFuture<V> future = cache.getIfPresent(key);
+        if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
+            V value = future.join();
+            long total = failed.test(value) ? failureLifetime.toMillis() : lifetime.toMillis();
+            if (clock.millis() - fetchedAt.applyAsLong(value) >= total) {
+                cache.asMap().remove(key, future);
+                return null;
+            }
+        }
+        return future;
     }
 
     private void title(PreviewKey key, Provider provider) {
@@ -458,12 +473,14 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
             this.failed = failed;
         }
 
+        /**
+         * What is left of the entry's lifetime, counted from when it was fetched (or failed), not from when the cache
+         * got to the completed future, which may be later.
+         */
         private long nanos(V value) {
-            if (failed.test(value)) {
-                return failureLifetime.toNanos();
-            }
+            long total = failed.test(value) ? failureLifetime.toMillis() : lifetime.toMillis();
             long age = Math.max(0, clock.millis() - fetchedAt.applyAsLong(value));
-            return Math.max(0, TimeUnit.MILLISECONDS.toNanos(lifetime.toMillis() - age));
+            return Math.max(0, TimeUnit.MILLISECONDS.toNanos(total - age));
         }
 
         @Override
@@ -591,7 +608,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
             return this;
         }
 
-        /** The clock of fetch times and of cache expiry, in memory and on disk (tests); default the system clock. */
+        /** The clock of fetch times and lifetimes, in memory and on disk (tests); default the system clock. */
         public Builder clock(Clock clock) {
             options.claim("clock");
             this.clock = Objects.requireNonNull(clock, "clock");
