@@ -527,6 +527,22 @@ class PreviewServiceTest {
     }
 
     @Test
+    void onlyTheSignaturesOwnSpellingIsAccepted() {
+        fake.on(THUMBS, thumb(ID), Handler.ok("image/jpeg", jpeg));
+        PreviewService service = start(builder());
+        String valid = signed("youtube/0/" + ID, SITE_KEY);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        List<String> accepted = new ArrayList<>();
+        for (char last : alphabet.toCharArray()) {
+            String variant = valid.substring(0, valid.length() - 1) + last;
+            if (!(service.serve(variant) instanceof PreviewResponse.Rejected)) {
+                accepted.add(variant);
+            }
+        }
+        assertEquals(List.of(valid), accepted, "the last character's 4 unused bits must not make other spellings");
+    }
+
+    @Test
     void rejectedPathsStayRejectedAndTheValidOneStillWorks() {
         fake.on(THUMBS, thumb(ID), Handler.ok("image/jpeg", jpeg));
         PreviewService service = start(builder());
