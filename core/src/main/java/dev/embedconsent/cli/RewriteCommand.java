@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -34,6 +35,9 @@ import org.jspecify.annotations.Nullable;
 final class RewriteCommand {
     private static final Set<String> OPTIONS = Stream.concat(Stream.of("--out-dir", "--lang", "--consented", "--base",
             "--previews", "--previews-url"), Setup.VALUE_OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
+
+    /** What a {@code --previews-url} may hold: no backslash, quote, angle bracket, white space or control. */
+    private static final Pattern SITE_PATH = Pattern.compile("[^\\\\\"<>\\s\\p{Cntrl}]*");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -118,7 +122,8 @@ final class RewriteCommand {
         }
         String prefix;
         if (url != null) {
-            if (url.contains("\"") || url.contains("<") || url.contains(">") || url.startsWith("//")
+            // Browsers read a backslash as a slash, so "/\cdn.example/" would be a link to another origin.
+            if (!SITE_PATH.matcher(url).matches() || url.startsWith("//")
                     || url.matches("(?i)^[a-z][a-z0-9+.-]*:.*")) {
                 throw new UsageException("--previews-url must be a path on the site, such as /static/previews/, not '"
                         + url + "'");

@@ -114,12 +114,20 @@ public final class PreviewFetcher {
         if (rule.oembed() == null) {
             throw Objects.requireNonNull(imageFailure);
         }
-        Metadata metadata = metadata(provider, key);
-        if (metadata.thumbnail() == null) {
-            throw new PreviewUnavailableException(provider.id() + " oEmbed answer names no usable thumbnail"
-                    + (imageFailure == null ? "" : "; image template: " + imageFailure.getMessage()));
+        try {
+            Metadata metadata = metadata(provider, key);
+            if (metadata.thumbnail() == null) {
+                throw new PreviewUnavailableException(provider.id() + " oEmbed answer names no usable thumbnail");
+            }
+            return image(provider, metadata.thumbnail(), metadata.title());
+        } catch (PreviewUnavailableException e) {
+            if (imageFailure == null) {
+                throw e;
+            }
+            // both ways failed: say why the image template did, not only why the fallback did
+            throw new PreviewUnavailableException(imageFailure.getMessage() + "; oEmbed fallback: " + e.getMessage(),
+                    e);
         }
-        return image(provider, metadata.thumbnail(), metadata.title());
     }
 
     /** The provider's oEmbed answer for a key: title and thumbnail. */
@@ -214,6 +222,9 @@ public final class PreviewFetcher {
 
     /** {@code value} resolved against {@code base}, if it is an https URL on port 443 of the provider's hosts. */
     private static @Nullable URI allowedUrl(Provider provider, URI base, String value) {
+        if (value.isBlank()) {
+            return null; // resolved, "" would be the endpoint's own folder
+        }
         try {
             URI uri = base.resolve(new URI(value.strip()));
             String host = uri.getHost();

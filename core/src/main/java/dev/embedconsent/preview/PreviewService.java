@@ -145,20 +145,28 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         if (key == null || !knows(provider)) {
             return null;
         }
-        CompletableFuture<Outcome> still = stills.getIfPresent(key);
+        CompletableFuture<Outcome> still = current(stills, key, Outcome::fetchedAt, Outcome::failed);
         if (still == null) {
-            still(key, provider);
+            try {
+                still(key, provider);
+            } catch (RejectedExecutionException e) {
+                // busy or closed: link the still anyway, the request for it tries again
+            }
         } else if (still.isDone() && !still.isCompletedExceptionally() && still.join().failed()) {
             return null;
         }
         String title = null;
-        CompletableFuture<Title> known = titles.getIfPresent(key);
+        CompletableFuture<Title> known = current(titles, key, Title::fetchedAt, Title::failed);
         if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
             title = known.join().title();
         } else if (known == null) {
             PreviewRule rule = provider.previews().get(key.rule());
             if (rule.oembed() != null && rule.image() != null) {
-                title(key, provider);
+                try {
+                    title(key, provider);
+                } catch (RejectedExecutionException e) {
+                    // busy or closed: the title comes with a later render
+                }
             }
         }
         return new Preview(urlPrefix + key.path() + "/" + signer.sign(key), title);
@@ -193,7 +201,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         CompletableFuture<Outcome> still;
         try {
             still = still(key, provider.get());
-        } catch (RuntimeException e) {
+        } catch (RejectedExecutionException e) {
             return new PreviewResponse.Unavailable("preview fetching is busy");
         }
         Outcome outcome;
@@ -266,20 +274,42 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
 
     /** The still's future: cached, or a fetch started now (one per key, however many ask). */
     private CompletableFuture<Outcome> still(PreviewKey key, Provider provider) {
+        current(stills, key, Outcome::fetchedAt, Outcome::failed);
         return stills.get(key, (k, ignored) -> submit(() -> loadStill(k, provider)));
+    }
+
+    /**
+     * The cached future of a key, or null; a completed one past its lifetime on {@link #clock} is removed first. The
+     * cache's own expiry reclaims memory, but it counts from when it saw the future complete, on its own ticker; this
+     * check makes a lifetime end exactly when it says, whatever the clock.
+     */
+    private <V> @Nullable CompletableFuture<V> current(AsyncCache<PreviewKey, V> cache, PreviewKey key,
+            java.util.function.ToLongFunction<V> fetchedAt, java.util.function.Predicate<V> failed) {
+        CompletableFuture<V> future = cache.getIfPresent(key);
+        if (future != null && future.isDone() && !future.isCompletedExceptionally()) {
+            V value = future.join();
+            long total = failed.test(value) ? failureLifetime.toMillis() : lifetime.toMillis();
+            if (clock.millis() - fetchedAt.applyAsLong(value) >= total) {
+                cache.asMap().remove(key, future);
+                return null;
+            }
+        }
+        return future;
     }
 
     private void title(PreviewKey key, Provider provider) {
         titles.get(key, (k, ignored) -> submit(() -> loadTitle(k, provider)));
     }
 
+    /**
+     * Starts a fetch. A full queue (or a closed service) throws out of the cache's mapping function, so nothing is
+     * cached and a later request tries again; a failed future instead would be logged by the cache as a warning with
+     * a stack trace on every request while overloaded.
+     *
+     * @throws RejectedExecutionException if the fetch cannot be queued
+     */
     private <T> CompletableFuture<T> submit(java.util.function.Supplier<T> task) {
-        try {
-            return CompletableFuture.supplyAsync(task, executor);
-        } catch (RejectedExecutionException e) {
-            // A full queue: nothing is cached, a later request tries again.
-            return CompletableFuture.failedFuture(e);
-        }
+        return CompletableFuture.supplyAsync(task, executor);
     }
 
     private Outcome loadStill(PreviewKey key, Provider provider) {
@@ -287,6 +317,14 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         if (disk != null) {
             Stored stored = disk.readImage(key);
             if (stored != null && fresh(stored.fetchedAt(), now)) {
+                if (provider.previews().get(key.rule()).image() == null) {
+                    // the title came with the still (oEmbed only), so it comes back from disk with it too
+                    StoredMetadata metadata = disk.readMetadata(key);
+                    if (metadata != null && fresh(metadata.fetchedAt(), now)) {
+                        titles.put(key, CompletableFuture.completedFuture(
+                                new Title(metadata.title(), metadata.fetchedAt(), false)));
+                    }
+                }
                 return new Ready(stored, etag(stored.bytes()));
             }
         }
@@ -435,12 +473,14 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
             this.failed = failed;
         }
 
+        /**
+         * What is left of the entry's lifetime, counted from when it was fetched (or failed), not from when the cache
+         * got to the completed future, which may be later.
+         */
         private long nanos(V value) {
-            if (failed.test(value)) {
-                return failureLifetime.toNanos();
-            }
+            long total = failed.test(value) ? failureLifetime.toMillis() : lifetime.toMillis();
             long age = Math.max(0, clock.millis() - fetchedAt.applyAsLong(value));
-            return Math.max(0, TimeUnit.MILLISECONDS.toNanos(lifetime.toMillis() - age));
+            return Math.max(0, TimeUnit.MILLISECONDS.toNanos(total - age));
         }
 
         @Override
@@ -568,7 +608,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
             return this;
         }
 
-        /** The clock of fetch times (tests). */
+        /** The clock of fetch times and lifetimes, in memory and on disk (tests); default the system clock. */
         public Builder clock(Clock clock) {
             options.claim("clock");
             this.clock = Objects.requireNonNull(clock, "clock");

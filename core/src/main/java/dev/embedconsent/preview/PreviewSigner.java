@@ -47,7 +47,10 @@ final class PreviewSigner {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        if (given.length != SIGNATURE_BYTES || signature.length() != 22) {
+        // The last of the 22 characters carries 2 bits; the decoder ignores the other 4, so only the canonical
+        // spelling counts, else one signature would have 16 accepted forms.
+        if (given.length != SIGNATURE_BYTES || signature.length() != 22
+                || !B64.encodeToString(given).equals(signature)) {
             return false;
         }
         boolean valid = false;
