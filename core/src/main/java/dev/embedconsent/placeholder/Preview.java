@@ -16,7 +16,8 @@ public record Preview(String src, @Nullable String title) {
         Objects.requireNonNull(src, "src");
         int scheme = src.indexOf(':');
         int pathStart = firstOf(src, "/?#");
-        if (src.isEmpty() || src.startsWith("//") || src.startsWith("\\") || (scheme >= 0 && scheme < pathStart)) {
+        boolean odd = src.chars().anyMatch(c -> c == '\\' || c <= ' ' || c == 0x7F);
+        if (src.isEmpty() || src.startsWith("//") || odd || (scheme >= 0 && scheme < pathStart)) {
             throw new IllegalArgumentException("a preview's src must be a path on the site's own origin, got \""
                     + src + "\"");
         }

@@ -89,6 +89,8 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
     private final Duration wait;
     private final Clock clock;
     private final ThreadPoolExecutor executor;
+    /** Titles have a pool of their own, so a cold page's title fetches never hold up its stills. */
+    private final ThreadPoolExecutor titleExecutor;
     private final AsyncCache<PreviewKey, Outcome> stills;
     private final AsyncCache<PreviewKey, Title> titles;
     private final AtomicLong upstreamFetches = new AtomicLong();
@@ -105,17 +107,11 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
         UpstreamClient client = b.client == null ? UpstreamClient.builder().build() : b.client;
         this.fetcher = new PreviewFetcher(client,
                 b.maxImageBytes == null ? PreviewFetcher.DEFAULT_MAX_IMAGE_BYTES : b.maxImageBytes);
-        this.disk = b.cacheDirectory == null ? null : PreviewDiskCache.open(b.cacheDirectory,
+        this.disk = b.cacheDirectory == null ? null : openDisk(b.cacheDirectory,
                 b.diskBytes == null ? DEFAULT_DISK_BYTES : b.diskBytes);
         int threads = b.fetchThreads == null ? DEFAULT_FETCH_THREADS : b.fetchThreads;
-        AtomicInteger count = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE), runnable -> {
-                    Thread thread = new Thread(runnable, "embed-consent-preview-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        executor.allowCoreThreadTimeOut(true);
+        this.executor = pool("embed-consent-preview-", threads);
+        this.titleExecutor = pool("embed-consent-preview-title-", Math.max(1, threads / 2));
         this.stills = Caffeine.newBuilder()
                 .maximumWeight(memoryBytes)
                 .weigher((PreviewKey key, Outcome outcome) -> outcome.weight())
@@ -125,6 +121,28 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
                 .maximumSize(Math.max(1000, memoryBytes / 2048))
                 .expireAfter(new Lifetimes<PreviewKey, Title>(Title::fetchedAt, Title::failed))
                 .buildAsync();
+    }
+
+    private static ThreadPoolExecutor pool(String name, int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), runnable -> {
+                    Thread thread = new Thread(runnable, name + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The disk cache, or none when its folder cannot be used: a failing disk costs persistence, not previews. */
+    private static @Nullable PreviewDiskCache openDisk(Path directory, long bytes) {
+        try {
+            return PreviewDiskCache.open(directory, bytes);
+        } catch (java.io.UncheckedIOException e) {
+            LOG.log(Level.WARNING, "previews are cached in memory only: " + e.getMessage() + ": " + e.getCause());
+            return null;
+        }
     }
 
     /**
@@ -265,6 +283,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        titleExecutor.shutdownNow();
     }
 
     /** Whether the serving catalogue has this very provider (the renderer might use another catalogue). */
@@ -298,7 +317,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
     }
 
     private void title(PreviewKey key, Provider provider) {
-        titles.get(key, (k, ignored) -> submit(() -> loadTitle(k, provider)));
+        titles.get(key, (k, ignored) -> CompletableFuture.supplyAsync(() -> loadTitle(k, provider), titleExecutor));
     }
 
     /**

@@ -87,15 +87,16 @@ class PreviewPlaceholderTest {
 
     @Test
     void theSourceIsEscaped() {
-        Element root = render((provider, url) -> new Preview("/p/x\" onerror=\"alert(1)", null), YOUTUBE, TITLE, "en");
+        Element root = render((provider, url) -> new Preview("/p/x\"onerror=\"alert(1)", null), YOUTUBE, TITLE, "en");
         Element img = root.selectFirst("img.ec-preview");
-        assertEquals("/p/x\" onerror=\"alert(1)", img.attr("src"));
+        assertEquals("/p/x\"onerror=\"alert(1)", img.attr("src"));
         assertTrue(!img.hasAttr("onerror"), img.outerHtml());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"https://i.ytimg.com/vi/x/hqdefault.jpg", "//i.ytimg.com/vi/x/hqdefault.jpg",
-            "javascript:alert(1)", "data:image/png;base64,AAAA", "", "\\\\evil.example/x"})
+            "javascript:alert(1)", "data:image/png;base64,AAAA", "", "\\\\evil.example/x", "/\\evil.example/x",
+            "\\/evil.example/x", " //evil.example/x", "/p/x\ny.jpg"})
     void aStillFromAnotherOriginCannotBeGiven(String src) {
         assertThrows(IllegalArgumentException.class, () -> new Preview(src, null));
     }

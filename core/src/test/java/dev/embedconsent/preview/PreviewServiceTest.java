@@ -767,6 +767,18 @@ class PreviewServiceTest {
         assertEquals("not a folder", Files.readString(cache));
     }
 
+    @Test
+    void aCacheDirectoryThatCannotBeMadeCostsOnlyPersistence() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "in the way");
+        fake.on(THUMBS, thumb(ID), Handler.ok("image/jpeg", jpeg));
+        PreviewService service = start(builder().cacheDirectory(file.resolve("previews")));
+        String path = signed("youtube/0/" + ID, SITE_KEY);
+        assertArrayEquals(jpeg, image(service.serve(path)).bytes());
+        assertArrayEquals(jpeg, image(service.serve(path)).bytes());
+        assertEquals(1, fake.requests(THUMBS, thumb(ID)), "the second from memory");
+        assertEquals(0, service.stats().diskBytes());
+    }
+
     // ---- 8. seeding
 
     @Test

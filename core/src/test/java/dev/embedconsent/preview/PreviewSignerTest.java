@@ -24,8 +24,11 @@ class PreviewSignerTest {
         assertFalse(signer.verify(new PreviewKey("youtube", 0, List.of("kU1_gDqGmQl")), signature), "other id");
         assertFalse(signer.verify(new PreviewKey("youtube", 1, List.of("kU1_gDqGmQk")), signature), "other rule");
         assertFalse(signer.verify(new PreviewKey("vimeo", 0, List.of("kU1_gDqGmQk")), signature), "other provider");
-        char last = signature.charAt(21);
-        assertFalse(signer.verify(KEY, signature.substring(0, 21) + (last == 'A' ? 'B' : 'A')), "altered");
+        for (int i = 0; i < signature.length(); i++) {
+            char c = signature.charAt(i);
+            String altered = signature.substring(0, i) + (c == 'A' ? 'B' : 'A') + signature.substring(i + 1);
+            assertFalse(signer.verify(KEY, altered), "altered at " + i);
+        }
         assertFalse(signer.verify(KEY, signature.substring(0, 20)), "shortened");
         assertFalse(signer.verify(KEY, ""), "empty");
         assertFalse(signer.verify(KEY, "!!!!!!!!!!!!!!!!!!!!!!"), "not base64url");
