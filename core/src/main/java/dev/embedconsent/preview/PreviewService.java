@@ -1,6 +1,7 @@
 package dev.embedconsent.preview;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.embedconsent.consent.CookieKey;
@@ -93,6 +94,8 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
     private final ThreadPoolExecutor titleExecutor;
     private final AsyncCache<PreviewKey, Outcome> stills;
     private final AsyncCache<PreviewKey, Title> titles;
+    /** Signed preview URLs by key: a page render looks them up instead of computing an HMAC per embed. */
+    private final Cache<PreviewKey, String> sources;
     private final AtomicLong upstreamFetches = new AtomicLong();
 
     private PreviewService(Builder b) {
@@ -117,6 +120,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
                 .weigher((PreviewKey key, Outcome outcome) -> outcome.weight())
                 .expireAfter(new Lifetimes<PreviewKey, Outcome>(Outcome::fetchedAt, Outcome::failed))
                 .buildAsync();
+        this.sources = Caffeine.newBuilder().maximumSize(10_000).build();
         this.titles = Caffeine.newBuilder()
                 .maximumSize(Math.max(1000, memoryBytes / 2048))
                 .expireAfter(new Lifetimes<PreviewKey, Title>(Title::fetchedAt, Title::failed))
@@ -187,7 +191,7 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
                 }
             }
         }
-        return new Preview(urlPrefix + key.path() + "/" + signer.sign(key), title);
+        return new Preview(sources.get(key, k -> urlPrefix + k.path() + "/" + signer.sign(k)), title);
     }
 
     /**
