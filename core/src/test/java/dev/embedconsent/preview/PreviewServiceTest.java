@@ -27,7 +27,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +49,6 @@ import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -727,25 +725,6 @@ class PreviewServiceTest {
         assertEquals(requests, fake.requests(), "the newest still is on disk");
         assertArrayEquals(stills.get(0), image(b.serve(paths.get(0))).bytes());
         assertEquals(requests + 1, fake.requests(), "the oldest was dropped");
-    }
-
-    @Test
-    void aReadOnlyCacheDirectoryDoesNotBreakServing() throws IOException {
-        Path cache = Files.createDirectory(tmp.resolve("cache"));
-        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("r-xr-xr-x"));
-        try {
-            Assumptions.assumeFalse(Files.isWritable(cache),
-                    "running as root: directory permissions do not stop writes, so nothing to test");
-            fake.on(THUMBS, thumb(ID), Handler.ok("image/jpeg", jpeg));
-            PreviewService service = start(builder().cacheDirectory(cache));
-            String path = signed("youtube/0/" + ID, SITE_KEY);
-            assertArrayEquals(jpeg, image(service.serve(path)).bytes());
-            assertArrayEquals(jpeg, image(service.serve(path)).bytes());
-            assertEquals(1, fake.requests(THUMBS, thumb(ID)));
-            assertEquals(List.of(), files(cache, ""));
-        } finally {
-            Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
     }
 
     @Test
