@@ -62,7 +62,11 @@ final class EmbedMatcher {
         } else {
             match = page.rewriter.catalogue().match(names.name(id), attrs);
         }
-        if (match == null || consented(match, start)) {
+        if (match == null) {
+            return null;
+        }
+        page.embedFound();
+        if (consented(match, start)) {
             return null;
         }
         Embed embed = embed(match, attrs);

@@ -23,6 +23,7 @@ final class Page {
     private final OutputStream sink;
     private final @Nullable OutputObserver observer;
     private int placeholders;
+    private int embedsFound;
     private @Nullable String documentLanguage;
     private boolean documentLanguageSeen;
     private @Nullable URI base;
@@ -42,6 +43,15 @@ final class Page {
 
     int nextIndex() {
         return ++placeholders;
+    }
+
+    /** Counts an embed found: neutralized, or left live because the visitor consented. */
+    void embedFound() {
+        embedsFound++;
+    }
+
+    int embedsFound() {
+        return embedsFound;
     }
 
     /** Records the first {@code <html lang>}. */

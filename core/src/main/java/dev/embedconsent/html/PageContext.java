@@ -1,7 +1,11 @@
 package dev.embedconsent.html;
 
 import java.nio.charset.Charset;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +30,61 @@ public record PageContext(
         @Nullable String siteHost) {
 
     public PageContext {
-        consentedProviders = Set.copyOf(consentedProviders);
+        if (!(consentedProviders instanceof LazyConsent)) {
+            consentedProviders = Set.copyOf(consentedProviders);
+        }
+    }
+
+    /**
+     * A set of consented provider ids that is computed on first use, for {@link #consentedProviders()}: the rewriter
+     * asks only when it finds an embed, so a page without embeds never costs a cookie check or a store look-up.
+     * Immutable once computed; the supplier's set is copied.
+     */
+    public static Set<String> lazyConsent(Supplier<Set<String>> supplier) {
+        return new LazyConsent(Objects.requireNonNull(supplier, "supplier"));
+    }
+
+    /** Whether {@code consented} is a {@link #lazyConsent} set whose value has been computed. */
+    public static boolean isComputed(Set<String> consented) {
+        return !(consented instanceof LazyConsent lazy) || lazy.computed();
+    }
+
+    private static final class LazyConsent extends AbstractSet<String> {
+        private @Nullable Supplier<Set<String>> supplier;
+        private @Nullable Set<String> value;
+
+        LazyConsent(Supplier<Set<String>> supplier) {
+            this.supplier = supplier;
+        }
+
+        synchronized boolean computed() {
+            return value != null;
+        }
+
+        private synchronized Set<String> value() {
+            Set<String> v = value;
+            if (v == null) {
+                v = Set.copyOf(Objects.requireNonNull(supplier).get());
+                value = v;
+                supplier = null;
+            }
+            return v;
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return value().contains(o);
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return value().iterator();
+        }
+
+        @Override
+        public int size() {
+            return value().size();
+        }
     }
 
     /** A context without a site host. */

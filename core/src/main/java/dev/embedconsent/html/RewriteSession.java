@@ -25,4 +25,11 @@ public abstract class RewriteSession extends OutputStream {
     /** Ends the document: emits buffered bytes (neutralizing any unfinished embed) and flushes, without closing the sink. */
     @Override
     public abstract void close() throws IOException;
+
+    /**
+     * How many embeds were found so far: neutralized, or left as they are because the visitor consented. While it is
+     * 0 the output is the input byte for byte, so it does not depend on the visitor; the servlet filter uses this to
+     * keep the caching headers of pages without embeds. Complete after {@link #close()}.
+     */
+    public abstract int embedsFound();
 }

@@ -28,6 +28,7 @@ final class StreamingSession extends RewriteSession {
     private byte[] start = NONE;
     private int startLength;
     private @Nullable ByteRewriter document;
+    private @Nullable Page page;
     private @Nullable Utf16Transcoder decoder;
     private @Nullable TranscodingSink transcodedSink;
     private byte[] converted = NONE;
@@ -97,6 +98,12 @@ final class StreamingSession extends RewriteSession {
     }
 
     @Override
+    public int embedsFound() {
+        Page p = page;
+        return p == null ? 0 : p.embedsFound();
+    }
+
+    @Override
     public void close() throws IOException {
         if (closed) {
             return;
@@ -132,16 +139,18 @@ final class StreamingSession extends RewriteSession {
             // Without a declared encoding a browser may take windows-1252 or detect UTF-8, so inserted text is written
             // as ASCII with character references, which reads the same either way.
             PageEncoder encoder = new PageEncoder(sniffed.declared() ? charset : StandardCharsets.US_ASCII);
-            Page page = new Page(rewriter, context, encoder, sniffed.declared() ? charset : null, sink, observer);
-            document = new ByteRewriter(page, false, true, 0);
+            Page ascii = new Page(rewriter, context, encoder, sniffed.declared() ? charset : null, sink, observer);
+            page = ascii;
+            document = new ByteRewriter(ascii, false, true, 0);
             return;
         }
         boolean bigEndian = charset.equals(StandardCharsets.UTF_16BE);
         decoder = Utf16Transcoder.toWtf8(bigEndian);
         transcodedSink = new TranscodingSink(sink, Utf16Transcoder.fromWtf8(bigEndian));
-        Page page = new Page(rewriter, context, new PageEncoder(StandardCharsets.UTF_8), StandardCharsets.UTF_8,
+        Page utf16 = new Page(rewriter, context, new PageEncoder(StandardCharsets.UTF_8), StandardCharsets.UTF_8,
                 transcodedSink, observer);
-        document = new ByteRewriter(page, false, true, 0);
+        page = utf16;
+        document = new ByteRewriter(utf16, false, true, 0);
     }
 
     private void feed(byte[] b, int off, int len) throws IOException {

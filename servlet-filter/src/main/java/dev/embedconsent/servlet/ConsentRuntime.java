@@ -6,6 +6,7 @@ import dev.embedconsent.consent.ConsentService;
 import dev.embedconsent.html.EmbedListener;
 import dev.embedconsent.html.EmbedRewriter;
 import dev.embedconsent.html.PageContext;
+import dev.embedconsent.html.RewriteSession;
 import dev.embedconsent.placeholder.PlaceholderRenderer;
 import dev.embedconsent.preview.PreviewService;
 import dev.embedconsent.preview.UpstreamClient;
@@ -215,7 +216,8 @@ final class ConsentRuntime implements AutoCloseable {
      * for this page (which is consumed here: its cookie is deleted in the same response).
      */
     PageContext pageContext(HttpServletRequest request, HttpServletResponse response, @Nullable Charset transport) {
-        Set<String> consented = consentedProviders(request);
+        // Looked up only when the rewriter finds an embed: a page without one costs no cookie check or store query.
+        Set<String> consented = PageContext.lazyConsent(() -> consentedProviders(request));
         if (decodeCookie(request, ONCE_COOKIE).isPresent()) {
             response.addHeader("Set-Cookie", CookieHeaders.delete(ONCE_COOKIE,
                     CookieHeaders.pathOr(request.getRequestURI(), request), request));
@@ -270,7 +272,7 @@ final class ConsentRuntime implements AutoCloseable {
         }
     }
 
-    OutputStream open(OutputStream sink, PageContext context) {
+    RewriteSession open(OutputStream sink, PageContext context) {
         return rewriter.open(sink, context);
     }
 

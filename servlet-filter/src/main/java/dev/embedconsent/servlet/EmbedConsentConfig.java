@@ -75,6 +75,10 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code preview-timeout}</td><td>{@code previewTimeout}</td><td>{@code 5s}</td>
  *     <td>the whole time one upstream fetch may take (at most {@code 30s}); an image request waits at most this
  *     long, then gets the fallback picture</td></tr>
+ * <tr><td>{@code look-ahead}</td><td>{@code lookAhead}</td><td>{@code 32KB}</td>
+ *     <td>bytes of a rewritten page held before its headers are committed (at most {@code 1MB}, {@code off} for
+ *     none): a page that ends within them without an embed keeps the application's headers, {@code Content-Length}
+ *     included, and gets no {@code Vary: Cookie}</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code previewClient}, {@code seedPreview}</td><td>none</td>
  *     <td>the upstream client (resolver, TLS; tests), and pictures the site made itself seeded as previews</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code rewritePolicy}</td><td>{@link RewritePolicy#DEFAULT}</td>
@@ -102,6 +106,10 @@ public final class EmbedConsentConfig {
         }
     }
 
+    /** Default of {@code look-ahead}: about a container's own response buffer. */
+    public static final int DEFAULT_LOOK_AHEAD = 32 * 1024;
+    private static final long MAX_LOOK_AHEAD = 1024 * 1024;
+
     /** Default of {@code preview-timeout}. */
     public static final Duration DEFAULT_PREVIEW_TIMEOUT = Duration.ofSeconds(5);
     private static final long MIN_PREVIEW_CACHE = 64 * 1024;
@@ -112,7 +120,7 @@ public final class EmbedConsentConfig {
             "base-path", "data-dir", "jdbc-url", "jdbc-user", "jdbc-password", "hmac-key", "languages",
             "default-language", "providers-file", "consent-lifetime", "exclude", "rate-limit", "csp-nonce-attribute",
             "trusted-hosts", "block-unknown-frames", "csp", "previews", "preview-cache-size", "preview-disk-size",
-            "preview-lifetime", "preview-failure-lifetime", "preview-timeout");
+            "preview-lifetime", "preview-failure-lifetime", "preview-timeout", "look-ahead");
 
     private final String basePath;
     private final Path dataDirectory;
@@ -139,6 +147,7 @@ public final class EmbedConsentConfig {
     private final Duration previewTimeout;
     private final @Nullable UpstreamClient previewClient;
     private final List<PreviewSeed> previewSeeds;
+    private final int lookAhead;
     private final RewritePolicy rewritePolicy;
     private final Clock clock;
 
@@ -169,6 +178,12 @@ public final class EmbedConsentConfig {
         this.previewTimeout = b.previewTimeout == null ? DEFAULT_PREVIEW_TIMEOUT : b.previewTimeout;
         this.previewClient = b.previewClient;
         this.previewSeeds = List.copyOf(b.previewSeeds);
+        long ahead = b.lookAhead == null ? DEFAULT_LOOK_AHEAD : b.lookAhead;
+        if (ahead > MAX_LOOK_AHEAD) {
+            throw new IllegalArgumentException("look-ahead must be at most 1MB (it is held in memory per response), got "
+                    + ahead + " bytes");
+        }
+        this.lookAhead = (int) ahead;
         if (previewCacheSize < MIN_PREVIEW_CACHE) {
             throw new IllegalArgumentException("preview-cache-size must be at least 64KB, got " + previewCacheSize
                     + " bytes");
@@ -380,6 +395,14 @@ public final class EmbedConsentConfig {
         return previewSeeds;
     }
 
+    /**
+     * How many bytes of a rewritten page are held before its headers are committed; 0 commits them at the first
+     * write (every rewritten page then gets {@code Vary: Cookie} and {@code private}).
+     */
+    public int lookAhead() {
+        return lookAhead;
+    }
+
     public RewritePolicy rewritePolicy() {
         return rewritePolicy;
     }
@@ -409,6 +432,7 @@ public final class EmbedConsentConfig {
                 + (trustedHosts.isEmpty() ? "" : ", trusted-hosts=" + trustedHosts)
                 + ", block-unknown-frames=" + blockUnknownFrames
                 + ", csp=" + csp
+                + ", look-ahead=" + lookAhead
                 + ", previews=" + (previews ? "on, preview-cache-size=" + previewCacheSize + ", preview-disk-size="
                         + previewDiskSize + ", preview-lifetime=" + previewLifetime + ", preview-failure-lifetime="
                         + previewFailureLifetime + ", preview-timeout=" + previewTimeout : "off")
@@ -437,6 +461,7 @@ public final class EmbedConsentConfig {
         private @Nullable Duration previewTimeout;
         private @Nullable UpstreamClient previewClient;
         private final List<PreviewSeed> previewSeeds = new ArrayList<>();
+        private @Nullable Long lookAhead;
         private @Nullable String basePath;
         private @Nullable Path dataDirectory;
         private @Nullable String jdbcUrl;
@@ -490,6 +515,7 @@ public final class EmbedConsentConfig {
                 case "preview-failure-lifetime":
                     return previewFailureLifetime(OptionValues.parseDuration(name, value));
                 case "preview-timeout": return previewTimeout(OptionValues.parseDuration(name, value));
+                case "look-ahead": return lookAhead(OptionValues.parseSize(name, value, true));
                 default:
                     throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
                             + String.join(", ", OPTION_NAMES));
@@ -701,6 +727,19 @@ public final class EmbedConsentConfig {
         public Builder previewTimeout(Duration timeout) {
             options.claim("preview-timeout");
             previewTimeout = Objects.requireNonNull(timeout, "previewTimeout");
+            return this;
+        }
+
+        /**
+         * How many bytes of a rewritten page are held before its headers are committed (default 32 KB, at most 1 MB,
+         * 0 for none): a page that ends within them without an embed keeps the application's headers.
+         */
+        public Builder lookAhead(long bytes) {
+            options.claim("look-ahead");
+            if (bytes < 0) {
+                throw new IllegalArgumentException("look-ahead must not be negative, got " + bytes);
+            }
+            lookAhead = bytes;
             return this;
         }
 

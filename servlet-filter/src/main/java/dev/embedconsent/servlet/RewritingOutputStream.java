@@ -1,6 +1,7 @@
 package dev.embedconsent.servlet;
 
 import dev.embedconsent.html.PageContext;
+import dev.embedconsent.html.RewriteSession;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
@@ -21,7 +22,8 @@ final class RewritingOutputStream extends ServletOutputStream {
     private final ConsentRuntime runtime;
     /** Where bytes go once decided: {@link #session} or the container's stream. */
     private @Nullable OutputStream target;
-    private @Nullable OutputStream session;
+    private @Nullable RewriteSession session;
+    private @Nullable LookaheadSink lookahead;
     private boolean closed;
 
     RewritingOutputStream(RewritingResponse response, ConsentRuntime runtime) {
@@ -36,12 +38,21 @@ final class RewritingOutputStream extends ServletOutputStream {
         OutputStream t = target;
         if (t == null) {
             PageContext page = response.decide();
-            ServletOutputStream raw = response.container().getOutputStream();
             if (page != null) {
-                session = runtime.open(raw, page);
-                t = session;
+                int limit = runtime.config().lookAhead();
+                OutputStream sink;
+                if (limit > 0) {
+                    LookaheadSink held = new LookaheadSink(limit, response::commit);
+                    lookahead = held;
+                    sink = held;
+                } else {
+                    sink = response.container().getOutputStream();
+                }
+                RewriteSession opened = runtime.open(sink, page);
+                session = opened;
+                t = opened;
             } else {
-                t = raw;
+                t = response.container().getOutputStream();
             }
             target = t;
         }
@@ -56,19 +67,38 @@ final class RewritingOutputStream extends ServletOutputStream {
         }
     }
 
-    /** Ends the rewritten document: the session writes its tail. The container's stream stays open. */
+    /**
+     * Ends the rewritten document: the session writes its tail; a page still within the look-ahead gets its headers
+     * now, with {@link RewriteSession#embedsFound()} known. The container's stream stays open.
+     */
     void endDocument() throws IOException {
-        OutputStream s = session;
+        RewriteSession s = session;
+        LookaheadSink held = lookahead;
         session = null;
+        lookahead = null;
         if (s != null) {
+            if (held != null) {
+                held.ending();
+            }
             s.close();
+            if (held != null) {
+                response.embedsFound(s.embedsFound());
+                held.end();
+            }
         }
+    }
+
+    /** The open session's count of embeds found so far; 0 when none is open. */
+    int embedsFound() {
+        RewriteSession s = session;
+        return s == null ? 0 : s.embedsFound();
     }
 
     /** Forgets the target, with what a rewrite session holds; the next write opens a new one. */
     void drop() {
         target = null;
         session = null;
+        lookahead = null;
     }
 
     @Override

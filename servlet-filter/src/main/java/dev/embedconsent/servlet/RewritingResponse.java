@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UnsupportedEncodingException;
 import java.lang.System.Logger;
@@ -31,16 +32,24 @@ import org.jspecify.annotations.Nullable;
  * wrapped.finish();               // the rewriter's tail; the container closes the rest
  * }</pre>
  *
- * Rewritten, the response loses {@code Content-Length}, gains {@code Vary: Cookie} and {@code Cache-Control: private}
- * (also against later attempts to set them otherwise), and its {@code ETag} gets the consent-variant suffix; passed
- * through, the held headers are set as the application gave them. The writer encodes with the response charset,
+ * A rewritten page is first held in a look-ahead buffer ({@code look-ahead}, 32 KB by default; {@link LookaheadSink}).
+ * If it ends within it without an embed, it is the application's page byte for byte and keeps the application's
+ * headers, {@code Content-Length} included. Otherwise (an embed found, the page longer than the look-ahead, or a
+ * flush before its end) it differs by visitor: it loses {@code Content-Length} (a whole page within the look-ahead gets
+ * its new one), gains {@code Vary: Cookie} and {@code Cache-Control: private} (also against later attempts to set them
+ * otherwise), and its {@code ETag} gets the consent-variant suffix; passed through, the held headers are set as the
+ * application gave them. The writer encodes with the response charset,
  * which is then fixed, as the Servlet spec wants. {@code sendError} and {@code sendRedirect} go to the container
  * untouched and drop what the rewriter holds.
  */
 final class RewritingResponse extends HttpServletResponseWrapper {
     private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
 
-    private enum Mode { UNDECIDED, REWRITE, PASS }
+    /**
+     * UNDECIDED until the first write; then PASS (not rewritten), LOOKAHEAD (rewritten, the headers wait for the
+     * look-ahead to tell what the page holds) or REWRITE (rewritten, the headers of a rewritten page are set).
+     */
+    private enum Mode { UNDECIDED, LOOKAHEAD, REWRITE, PASS }
 
     private final HttpServletRequest request;
     private final ConsentRuntime runtime;
@@ -54,6 +63,8 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     private @Nullable PrintWriter writer;
     private boolean usingStream;
     private boolean finished;
+    /** Embeds the finished document held; set before a page in look-ahead gets its headers. */
+    private int embedsFound = -1;
 
     RewritingResponse(HttpServletResponse response, HttpServletRequest request, ConsentRuntime runtime) {
         super(response);
@@ -71,24 +82,61 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         if (mode == Mode.UNDECIDED) {
             HttpServletResponse r = container();
             if (runtime.config().rewritePolicy().rewrites(request, r)) {
-                mode = Mode.REWRITE;
                 EncodingWriter e = encoder;
                 Charset transport = e != null ? e.charset() : ContentTypes.charset(r.getContentType());
-                PageContext context = runtime.pageContext(request, r, transport);
-                page = context;
-                held.rewritten(r, runtime.variant(context.consentedProviders()));
-                FramePolicy policy = runtime.framePolicy();
-                if (policy != null) {
-                    String value = policy.value(context.consentedProviders());
-                    ownPolicy = value;
-                    r.addHeader(policy.headerName(), value);
+                page = runtime.pageContext(request, r, transport);
+                if (runtime.config().lookAhead() > 0) {
+                    mode = Mode.LOOKAHEAD;
+                } else {
+                    rewrittenHeaders(r);
                 }
             } else {
                 mode = Mode.PASS;
                 held.passed(r);
             }
         }
-        return mode == Mode.REWRITE ? page : null;
+        return mode == Mode.REWRITE || mode == Mode.LOOKAHEAD ? page : null;
+    }
+
+    /** The headers of a page that differs by visitor: consent-variant ETag, {@code Vary: Cookie}, private. */
+    private void rewrittenHeaders(HttpServletResponse r) {
+        mode = Mode.REWRITE;
+        PageContext context = Objects.requireNonNull(page);
+        held.rewritten(r, runtime.variant(context.consentedProviders()));
+        FramePolicy policy = runtime.framePolicy();
+        if (policy != null) {
+            String value = policy.value(context.consentedProviders());
+            ownPolicy = value;
+            r.addHeader(policy.headerName(), value);
+        }
+    }
+
+    /** The number of embeds the finished document held ({@link RewritingOutputStream#endDocument()}). */
+    void embedsFound(int count) {
+        embedsFound = count;
+    }
+
+    /**
+     * Decides the headers of a page in look-ahead ({@link LookaheadSink.Commit}). A whole page without embeds is the
+     * application's page byte for byte: it keeps the application's headers, {@code Content-Length} included. Any
+     * other page differs by visitor and gets the rewritten page's headers; a whole one also gets its length.
+     *
+     * @return the container's stream, where the held bytes go
+     */
+    OutputStream commit(boolean whole, long length) throws IOException {
+        HttpServletResponse r = container();
+        if (mode == Mode.LOOKAHEAD) {
+            if (whole && embedsFound == 0) {
+                mode = Mode.PASS;
+                held.passed(r);
+            } else {
+                rewrittenHeaders(r);
+                if (whole && !r.isCommitted()) {
+                    r.setContentLengthLong(length);
+                }
+            }
+        }
+        return r.getOutputStream();
     }
 
     /** Non-blocking output ({@code setWriteListener}) cannot be rewritten in a stream: an undecided body passes. */
@@ -118,6 +166,11 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         finished = true;
         decide();
         out.endDocument();
+        if (mode == Mode.LOOKAHEAD) {
+            // nothing was written: an empty body holds no embed
+            embedsFound = 0;
+            commit(true, 0).flush();
+        }
     }
 
     /**
@@ -129,7 +182,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         if (e != null) {
             e.discard();
         }
-        if (mode == Mode.REWRITE) {
+        if (mode == Mode.REWRITE || mode == Mode.LOOKAHEAD) {
             out.drop();
         }
         held.clear();
@@ -137,7 +190,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     }
 
     private void length(long length) {
-        if (mode == Mode.UNDECIDED) {
+        if (mode == Mode.UNDECIDED || mode == Mode.LOOKAHEAD) {
             held.length(length);
         } else if (mode == Mode.PASS) {
             super.setContentLengthLong(length);
@@ -145,7 +198,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     }
 
     private void etag(String value) {
-        if (mode == Mode.UNDECIDED) {
+        if (mode == Mode.UNDECIDED || mode == Mode.LOOKAHEAD) {
             held.etag(value);
         } else if (mode == Mode.PASS) {
             super.setHeader("ETag", value);
@@ -309,6 +362,10 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         }
         decide();
         out.flushWritten();
+        if (mode == Mode.LOOKAHEAD) {
+            // flushed before anything was written: the rest is unknown, so the headers are those of a rewritten page
+            rewrittenHeaders(container());
+        }
         super.flushBuffer();
     }
 
@@ -325,6 +382,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         out.drop();
         page = null;
         ownPolicy = null;
+        embedsFound = -1;
         held.clear();
         mode = Mode.UNDECIDED;
     }

@@ -310,6 +310,48 @@ abstract class FilterContainerContract {
     }
 
     @Test
+    void aPageWithoutEmbedsKeepsTheApplicationsHeaders() throws Exception {
+        HttpResponse<String> response = get("/t/no-embeds");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("Nothing from another site"), response.body());
+        assertEquals(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length),
+                response.headers().firstValue("Content-Length").orElse(null), "the application's Content-Length");
+        assertEquals("public, max-age=600", response.headers().firstValue("Cache-Control").orElse(null));
+        assertEquals("\"plain-v1\"", response.headers().firstValue("ETag").orElse(null));
+        assertTrue(response.headers().allValues("Vary").stream().noneMatch(v -> v.toLowerCase().contains("cookie")),
+                "Vary: " + response.headers().allValues("Vary"));
+    }
+
+    @Test
+    void aSmallPageWithAnEmbedVariesByCookieAndKnowsItsLength() throws Exception {
+        HttpResponse<String> response = get("/t/writer");
+        assertTrue(response.body().contains("data-consent-provider=\"youtube\""), response.body());
+        assertTrue(String.join(",", response.headers().allValues("Vary")).toLowerCase().contains("cookie"));
+        assertTrue(response.headers().firstValue("Cache-Control").orElse("").contains("private"));
+        assertEquals(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length),
+                response.headers().firstValue("Content-Length").orElse(null),
+                "a whole page within the look-ahead is sent with its length");
+    }
+
+    @Test
+    void aSlowlyWrittenBigPageStreamsBeforeItEnds() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(base.resolve("/t/slow-big")).build(),
+                BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            int first = body.read();
+            long firstByte = System.nanoTime() - start;
+            byte[] rest = body.readAllBytes();
+            long last = System.nanoTime() - start;
+            assertTrue(first >= 0 && rest.length > 2 * 1024 * 1024 - 1024, "the whole page arrives");
+            assertTrue(firstByte < last / 2, "the first byte came after " + firstByte / 1_000_000
+                    + " ms, the last after " + last / 1_000_000 + " ms: the page did not stream");
+            assertTrue(new String(rest, StandardCharsets.UTF_8).contains("data-consent-provider=\"youtube\""));
+        }
+        assertTrue(String.join(",", response.headers().allValues("Vary")).toLowerCase().contains("cookie"));
+    }
+
+    @Test
     void partialContentPassesThroughUntouched() throws Exception {
         HttpResponse<String> response = get("/t/partial");
         assertEquals(206, response.statusCode());

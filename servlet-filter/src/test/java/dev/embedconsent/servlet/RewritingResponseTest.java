@@ -64,6 +64,8 @@ class RewritingResponseTest {
     private static ConsentRuntime runtime;
     private static ConsentRuntime enforcing;
     private static ConsentRuntime reporting;
+    /** Headers committed at the first write, as before the look-ahead existed. */
+    private static ConsentRuntime streaming;
 
     private final Container container = new Container();
     private final HttpServletRequest request = mock(HttpServletRequest.class);
@@ -79,6 +81,8 @@ class RewritingResponseTest {
                 .hmacKeys(CookieKey.generate("k1").toConfig()).csp(CspMode.ENFORCE).buildConfig(), context);
         reporting = ConsentRuntime.start(EmbedConsentConfig.builder().dataDirectory(data.resolve("report"))
                 .hmacKeys(CookieKey.generate("k1").toConfig()).csp(CspMode.REPORT).buildConfig(), context);
+        streaming = ConsentRuntime.start(EmbedConsentConfig.builder().dataDirectory(data.resolve("streaming"))
+                .hmacKeys(CookieKey.generate("k1").toConfig()).lookAhead(0).buildConfig(), context);
     }
 
     @AfterAll
@@ -86,6 +90,7 @@ class RewritingResponseTest {
         runtime.close();
         enforcing.close();
         reporting.close();
+        streaming.close();
     }
 
     RewritingResponseTest() throws IOException {
@@ -238,6 +243,7 @@ class RewritingResponseTest {
 
     @Test
     void contentLengthIsHeldThenDroppedWhenRewritten() throws IOException {
+        RewritingResponse response = new RewritingResponse(container.response, request, streaming);
         response.setContentType("text/html;charset=UTF-8");
         response.setContentLength(PAGE.length());
         response.setHeader("Content-Length", "17");
@@ -251,6 +257,66 @@ class RewritingResponseTest {
         verify(container.response, never()).addIntHeader(anyString(), anyInt());
         assertNull(container.header("Content-Length"));
         assertTrue(hasPlaceholder(container.body(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aWholeRewrittenPageWithinTheLookAheadGetsItsNewLength() throws IOException {
+        response.setContentType("text/html;charset=UTF-8");
+        response.setContentLength(PAGE.length());
+        response.getWriter().write(PAGE);
+        response.finish();
+        byte[] body = container.body(StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+        assertTrue(hasPlaceholder(new String(body, StandardCharsets.UTF_8)));
+        verify(container.response).setContentLengthLong(body.length);
+        verify(container.response, never()).setContentLengthLong(PAGE.length());
+        assertEquals("Cookie", container.header("Vary"));
+    }
+
+    @Test
+    void aWholePageWithoutEmbedsWithinTheLookAheadKeepsTheApplicationsHeaders() throws IOException {
+        String page = "<!DOCTYPE html><html><head><title>t</title></head><body><p>no embeds</p></body></html>";
+        response.setContentType("text/html;charset=UTF-8");
+        response.setHeader("Cache-Control", "public, max-age=600");
+        response.setHeader("ETag", "\"v1\"");
+        response.setContentLength(page.length());
+        response.getWriter().write(page);
+        response.finish();
+        assertEquals(page, container.body(StandardCharsets.UTF_8));
+        verify(container.response).setContentLengthLong(page.length());
+        assertEquals("public, max-age=600", container.header("Cache-Control"));
+        assertEquals("\"v1\"", container.header("ETag"));
+        assertNull(container.header("Vary"));
+    }
+
+    @Test
+    void aPageLongerThanTheLookAheadStreamsWithTheRewrittenHeaders() throws IOException {
+        String filler = "<p>" + "x".repeat(1000) + "</p>\n";
+        response.setContentType("text/html;charset=UTF-8");
+        response.setHeader("Cache-Control", "public, max-age=600");
+        ServletOutputStream out = response.getOutputStream();
+        out.write("<!DOCTYPE html><html><body>".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 40; i++) {
+            out.write(filler.getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(container.body(StandardCharsets.UTF_8).length() >= EmbedConsentConfig.DEFAULT_LOOK_AHEAD / 2,
+                "past the look-ahead the page streams before it ends");
+        assertEquals("Cookie", container.header("Vary"));
+        assertEquals("private, max-age=600", container.header("Cache-Control"));
+        out.write("</body></html>".getBytes(StandardCharsets.UTF_8));
+        response.finish();
+        verify(container.response, never()).setContentLengthLong(anyLong());
+    }
+
+    @Test
+    void aFlushBeforeTheEndCommitsTheRewrittenHeaders() throws IOException {
+        response.setContentType("text/html;charset=UTF-8");
+        ServletOutputStream out = response.getOutputStream();
+        out.write("<!DOCTYPE html><html><body><p>first</p>".getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        assertEquals("<!DOCTYPE html><html><body><p>first</p>", container.body(StandardCharsets.UTF_8));
+        assertEquals("Cookie", container.header("Vary"));
+        out.write("</body></html>".getBytes(StandardCharsets.UTF_8));
+        response.finish();
     }
 
     @Test
@@ -405,6 +471,7 @@ class RewritingResponseTest {
 
     @Test
     void sendErrorGoesToTheContainerAndDropsWhatTheRewriterHolds() throws IOException {
+        RewritingResponse response = new RewritingResponse(container.response, request, streaming);
         response.setContentType("text/html;charset=UTF-8");
         ServletOutputStream out = response.getOutputStream();
         out.write("<p>a</p><iframe src=\"".getBytes(StandardCharsets.UTF_8));
@@ -413,6 +480,18 @@ class RewritingResponseTest {
         response.finish();
         verify(container.response).sendError(500, "boom");
         assertEquals("<p>a</p>", container.body(StandardCharsets.UTF_8), "the held embed is not written after it");
+    }
+
+    @Test
+    void sendErrorDropsAPageStillInTheLookAhead() throws IOException {
+        response.setContentType("text/html;charset=UTF-8");
+        ServletOutputStream out = response.getOutputStream();
+        out.write("<p>a</p><iframe src=\"".getBytes(StandardCharsets.UTF_8));
+        out.write((YT + "\">").getBytes(StandardCharsets.UTF_8));
+        response.sendError(500, "boom");
+        response.finish();
+        verify(container.response).sendError(500, "boom");
+        assertEquals("", container.body(StandardCharsets.UTF_8), "nothing of the page precedes the error page");
     }
 
     @Test

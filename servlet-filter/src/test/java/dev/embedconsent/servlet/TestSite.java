@@ -244,6 +244,31 @@ final class TestSite implements ServletContainerInitializer {
                     response.setHeader("Cache-Control", "public, max-age=60");
                     writer(request, response);
                 }
+                case "/no-embeds" -> {
+                    byte[] page = bytes(HEAD + "<p>Nothing from another site on this page.</p>" + TAIL);
+                    response.setContentType("text/html;charset=UTF-8");
+                    response.setHeader("Cache-Control", "public, max-age=600");
+                    response.setHeader("ETag", "\"plain-v1\"");
+                    response.setContentLength(page.length);
+                    response.getOutputStream().write(page);
+                }
+                case "/slow-big" -> {
+                    // 2 MB in 64 KB chunks, 40 ms apart, never flushed: about 1.3 s in all
+                    response.setContentType("text/html;charset=UTF-8");
+                    ServletOutputStream out = response.getOutputStream();
+                    out.write(bytes(HEAD + EMBED));
+                    byte[] chunk = bytes(("<p>" + "slow ".repeat(100) + "</p>\n").repeat(128));
+                    for (int written = 0; written < 2 * 1024 * 1024; written += chunk.length) {
+                        out.write(chunk);
+                        try {
+                            Thread.sleep(40);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                    out.write(bytes(TAIL));
+                }
                 case "/late-cache-headers" -> {
                     response.setContentType("text/html;charset=UTF-8");
                     ServletOutputStream out = response.getOutputStream();
