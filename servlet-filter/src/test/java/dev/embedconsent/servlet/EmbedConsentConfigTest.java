@@ -223,6 +223,24 @@ class EmbedConsentConfigTest {
     }
 
     @Test
+    void lookAheadInEveryFormWithABound() {
+        assertEquals(32 * 1024, EmbedConsentConfig.defaults().lookAhead());
+        assertEquals(64 * 1024, EmbedConsentConfig.parse("look-ahead=64KB").lookAhead());
+        assertEquals(0, EmbedConsentConfig.parse("look-ahead=off").lookAhead());
+        assertEquals(1024 * 1024, EmbedConsentConfig.fromInitParameters(Map.of("look-ahead", "1MB")::get).lookAhead());
+        assertEquals(4096, EmbedConsentFilter.builder().lookAhead(4096).buildConfig().lookAhead());
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentConfig.parse("look-ahead=2MB"));
+        assertTrue(tooBig.getMessage().contains("look-ahead"), tooBig.getMessage());
+        IllegalArgumentException notASize = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentConfig.parse("look-ahead=lots"));
+        assertTrue(notASize.getMessage().contains("look-ahead"), notASize.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EmbedConsentFilter.builder().lookAhead(-1));
+        assertThrows(IllegalStateException.class, () -> EmbedConsentFilter.builder().lookAhead(1).lookAhead(2));
+        assertTrue(EmbedConsentConfig.parse("look-ahead=64KB").toString().contains("look-ahead=65536"));
+    }
+
+    @Test
     void previewOptionsDefault() {
         EmbedConsentConfig config = EmbedConsentConfig.defaults();
         assertTrue(config.previews());
