@@ -25,6 +25,11 @@ final class HeldHeaders {
         length = value;
     }
 
+    /** The {@code Content-Length} the application set, if any. */
+    @Nullable Long length() {
+        return length;
+    }
+
     void etag(String value) {
         etag = value;
     }

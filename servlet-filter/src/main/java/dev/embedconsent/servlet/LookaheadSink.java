@@ -32,9 +32,16 @@ final class LookaheadSink extends OutputStream {
     /** While the session ends the document: its closing flush is not the application's. */
     private boolean ending;
 
-    LookaheadSink(int limit, Commit commit) {
+    /**
+     * @param expected the body length the application announced (0 if none): the buffer starts at about that size,
+     *     so a page is not copied while the buffer grows
+     */
+    LookaheadSink(int limit, int expected, Commit commit) {
         this.limit = limit;
         this.commit = commit;
+        if (expected > 0) {
+            this.buffer = new byte[Math.min(limit, expected + expected / 8 + 1024)];
+        }
     }
 
     @Override

@@ -39,10 +39,10 @@ final class RewritingOutputStream extends ServletOutputStream {
         if (t == null) {
             PageContext page = response.decide();
             if (page != null) {
-                int limit = runtime.config().lookAhead();
+                int limit = response.lookAhead();
                 OutputStream sink;
                 if (limit > 0) {
-                    LookaheadSink held = new LookaheadSink(limit, response::commit);
+                    LookaheadSink held = new LookaheadSink(limit, response.expectedLength(), response::commit);
                     lookahead = held;
                     sink = held;
                 } else {

@@ -111,6 +111,26 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         }
     }
 
+    /**
+     * How many bytes of this page to hold before deciding its headers: the {@code look-ahead}, or 0 when the
+     * application announced a longer body (the page cannot end within it, so it streams as a rewritten page at once).
+     */
+    int lookAhead() {
+        int limit = runtime.config().lookAhead();
+        Long declared = held.length();
+        if (mode == Mode.LOOKAHEAD && declared != null && declared > limit) {
+            rewrittenHeaders(container());
+            return 0;
+        }
+        return mode == Mode.LOOKAHEAD ? limit : 0;
+    }
+
+    /** The body length the application announced, as a first guess of the look-ahead buffer's size. */
+    int expectedLength() {
+        Long declared = held.length();
+        return declared == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, declared));
+    }
+
     /** The number of embeds the finished document held ({@link RewritingOutputStream#endDocument()}). */
     void embedsFound(int count) {
         embedsFound = count;

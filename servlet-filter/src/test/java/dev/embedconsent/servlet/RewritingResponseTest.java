@@ -308,6 +308,20 @@ class RewritingResponseTest {
     }
 
     @Test
+    void aPageAnnouncedLongerThanTheLookAheadStreamsAtOnce() throws IOException {
+        response.setContentType("text/html;charset=UTF-8");
+        response.setContentLength(EmbedConsentConfig.DEFAULT_LOOK_AHEAD + 1);
+        ServletOutputStream out = response.getOutputStream();
+        out.write("<!DOCTYPE html><html><body><p>first</p>".getBytes(StandardCharsets.UTF_8));
+        assertEquals("<!DOCTYPE html><html><body><p>first</p>", container.body(StandardCharsets.UTF_8),
+                "nothing is held for a page that cannot end within the look-ahead");
+        assertEquals("Cookie", container.header("Vary"));
+        out.write("</body></html>".getBytes(StandardCharsets.UTF_8));
+        response.finish();
+        verify(container.response, never()).setContentLengthLong(anyLong());
+    }
+
+    @Test
     void aFlushBeforeTheEndCommitsTheRewrittenHeaders() throws IOException {
         response.setContentType("text/html;charset=UTF-8");
         ServletOutputStream out = response.getOutputStream();
