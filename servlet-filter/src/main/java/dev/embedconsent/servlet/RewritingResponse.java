@@ -187,9 +187,14 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         decide();
         out.endDocument();
         if (mode == Mode.LOOKAHEAD) {
-            // nothing was written: an empty body holds no embed
-            embedsFound = 0;
-            commit(true, 0).flush();
+            if ("HEAD".equals(request.getMethod())) {
+                // no body to judge: a HEAD gets the headers a GET of a page with embeds gets, never fewer
+                rewrittenHeaders(container());
+            } else {
+                // nothing was written: an empty body holds no embed
+                embedsFound = 0;
+                commit(true, 0).flush();
+            }
         }
     }
 
