@@ -9,7 +9,11 @@ import dev.embedconsent.servlet.EmbedConsentConfig;
 import dev.embedconsent.servlet.EmbedConsentFilter;
 import jakarta.servlet.Filter;
 import java.io.IOException;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -38,8 +42,9 @@ import java.util.stream.Stream;
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.embedconsent.benchmarks.FilterLoadBenchmark \
  *     [--container jetty|tomcat|both] [--connections 16] [--seconds 10] [--warmup 5] \
- *     [--pages embeds,plain,big[,embeds-previews,embeds-writer]] [--client auto|wrk|java] \
- *     [--chunk 8192] [--ttfb 20] [--slow-pause 2] [--only unfiltered|filtered] [--verbose]
+ *     [--pages embeds,plain,big[,embeds-previews,embeds-writer,embeds-cookie,plain-cookie]] \
+ *     [--client auto|wrk|java] [--rounds 1] [--chunk 8192] [--ttfb 20] [--slow-pause 2] \
+ *     [--only unfiltered|filtered] [--verbose]
  * }</pre>
  *
  * <ul>
@@ -47,7 +52,9 @@ import java.util.stream.Stream;
  *       same size without any embed; {@code big} about 5 MB, the page's {@code <main>} repeated;
  *       {@code embeds-previews} the embeds page through a second filter with previews on (every still seeded, so
  *       nothing is fetched), mapped on {@code /previews/*}; {@code embeds-writer} the embeds page written through
- *       {@code getWriter()}.</li>
+ *       {@code getWriter()}; {@code embeds-cookie} and {@code plain-cookie} those pages requested with a consent
+ *       cookie ("always allow" YouTube, taken from the filter's endpoint at start; both sides send it), so that
+ *       every request verifies it and looks the consent up in the store.</li>
  *   <li>{@code --client}: {@code wrk} runs Debian's {@code wrk --latency} (its own process); {@code java} a load
  *       generator in this JVM (a thread per connection, {@link Http1Connection}); {@code auto} (default) wrk when it
  *       is on the PATH.</li>
@@ -55,6 +62,8 @@ import java.util.stream.Stream;
  *       {@code InputStream.transferTo} uses on Java 17.</li>
  *   <li>{@code --ttfb}: requests per side for the slow-page check, 0 to skip; {@code --slow-pause} its pause in ms
  *       between 64 KB writes.</li>
+ *   <li>{@code --rounds}: how often each side is measured, alternating; the table shows the round with the
+ *       median responses/s, which tames a machine that is busy now and then.</li>
  *   <li>{@code --only}: measure one side only (e.g. to profile {@code --only filtered --pages embeds}).</li>
  * </ul>
  *
@@ -69,7 +78,7 @@ public final class FilterLoadBenchmark {
     private static final String KEYS = "load:" + Base64.getUrlEncoder().withoutPadding()
             .encodeToString(new SecureRandom().generateSeed(32));
     private static final List<String> ALL_PAGES =
-            List.of("embeds", "plain", "big", "embeds-previews", "embeds-writer");
+            List.of("embeds", "plain", "big", "embeds-previews", "embeds-writer", "embeds-cookie", "plain-cookie");
 
     private final Map<String, String> options;
     private final LoadPages pages;
@@ -79,6 +88,7 @@ public final class FilterLoadBenchmark {
     private final int warmup;
     private final int ttfbRequests;
     private final String only;
+    private final int rounds;
 
     private FilterLoadBenchmark(Map<String, String> options) {
         this.options = options;
@@ -88,6 +98,7 @@ public final class FilterLoadBenchmark {
         this.warmup = Integer.parseInt(options.get("warmup"));
         this.ttfbRequests = Integer.parseInt(options.get("ttfb"));
         this.only = options.get("only");
+        this.rounds = Integer.parseInt(options.get("rounds"));
         this.client = switch (options.get("client")) {
             case "wrk" -> new LoadGenerator.Wrk();
             case "java" -> new LoadGenerator.Java();
@@ -115,6 +126,7 @@ public final class FilterLoadBenchmark {
         o.put("chunk", "8192");
         o.put("ttfb", "20");
         o.put("slow-pause", "2");
+        o.put("rounds", "1");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
@@ -150,9 +162,10 @@ public final class FilterLoadBenchmark {
                         + "max heap %d MB%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
                 Runtime.getRuntime().maxMemory() >> 20);
-        System.out.printf(Locale.ROOT, "# client: %s; %d connections; %d s warm-up + %d s measured per side; "
-                        + "servlet writes of %s bytes; pages: embeds %d B, plain %d B, big %d B%n",
-                client.describe(), connections, warmup, seconds, options.get("chunk"), pages.embeds.length,
+        System.out.printf(Locale.ROOT, "# client: %s; %d connections; %d s warm-up + %d s measured per side, "
+                        + "%d round(s) alternating, the median round shown; servlet writes of %s bytes; "
+                        + "pages: embeds %d B, plain %d B, big %d B%n",
+                client.describe(), connections, warmup, seconds, rounds, options.get("chunk"), pages.embeds.length,
                 pages.plain.length, pages.big.length);
         Path work = Files.createTempDirectory("embed-consent-load");
         try {
@@ -169,6 +182,7 @@ public final class FilterLoadBenchmark {
         filters.put("/filtered", EmbedConsentFilter.builder()
                 .dataDirectory(Files.createDirectories(work.resolve("data")))
                 .hmacKeys(KEYS)
+                .basePath("/filtered/embed-consent")
                 .previews(false)
                 .build());
         if (cases.contains("embeds-previews")) {
@@ -184,20 +198,59 @@ public final class FilterLoadBenchmark {
             System.out.println("| page | unfiltered resp/s | p50 ms | p99 ms | p99.9 ms | filtered resp/s | p50 ms "
                     + "| p99 ms | p99.9 ms | resp/s filtered/unfiltered | p50 ratio | p99 ratio | errors |");
             System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+            String cookie = cases.stream().anyMatch(c -> c.endsWith("-cookie")) ? consentCookie(port) : null;
             for (String c : cases) {
-                String page = c.startsWith("embeds") ? "embeds" : c;
+                String page = c.substring(0, c.indexOf('-') < 0 ? c.length() : c.indexOf('-'));
                 String query = c.equals("embeds-writer") ? "?writer" : "";
                 String filteredPrefix = c.equals("embeds-previews") ? "/previews" : "/filtered";
-                LoadGenerator.Result plain = "filtered".equals(only) ? null
-                        : client.run(port, "/plain/" + page + query, connections, warmup, seconds);
-                LoadGenerator.Result filtered = "unfiltered".equals(only) ? null
-                        : client.run(port, filteredPrefix + "/" + page + query, connections, warmup, seconds);
-                System.out.println(row(c, plain, filtered));
+                String header = c.endsWith("-cookie") ? "Cookie: " + cookie : null;
+                List<LoadGenerator.Result> plain = new ArrayList<>();
+                List<LoadGenerator.Result> filtered = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    if (!"filtered".equals(only)) {
+                        plain.add(client.run(port, "/plain/" + page + query, header, connections, warmup, seconds));
+                    }
+                    if (!"unfiltered".equals(only)) {
+                        filtered.add(client.run(port, filteredPrefix + "/" + page + query, header, connections,
+                                warmup, seconds));
+                    }
+                }
+                System.out.println(row(c, median(plain), median(filtered)));
             }
             if (ttfbRequests > 0) {
                 ttfb(port);
             }
         }
+    }
+
+    /**
+     * A consent cookie as a visitor gets it, from the filter's own endpoint: "always allow" for YouTube, so the
+     * pages are rendered for a visitor with standing consent (the YouTube embed stays, the others are replaced).
+     */
+    private static String consentCookie(int port) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/filtered/embed-consent/consent"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"provider\":\"youtube\",\"decision\":\"grant\","
+                        + "\"scope\":\"provider\",\"page\":\"/filtered/embeds\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String cookie = answer.headers().allValues("Set-Cookie").stream()
+                .filter(v -> v.startsWith("ec_consent="))
+                .map(v -> v.substring(0, v.indexOf(';') < 0 ? v.length() : v.indexOf(';')))
+                .findFirst()
+                .orElseThrow(() -> new IOException("no consent cookie from the endpoint: " + answer.statusCode()
+                        + " " + answer.body()));
+        return cookie;
+    }
+
+    /** Of several rounds, the one with the median responses/s (all of it, so its figures belong together). */
+    private static LoadGenerator.Result median(List<LoadGenerator.Result> rounds) {
+        if (rounds.isEmpty()) {
+            return null;
+        }
+        List<LoadGenerator.Result> sorted = new ArrayList<>(rounds);
+        sorted.sort(Comparator.comparingDouble(LoadGenerator.Result::perSecond));
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     /** The second filter, previews on: every still of the embeds page seeded, an upstream that resolves nothing. */
@@ -256,8 +309,8 @@ public final class FilterLoadBenchmark {
      * request at a time, the two sides alternating, after a few unmeasured pairs.
      */
     private void ttfb(int port) throws IOException {
-        byte[] plainRequest = Http1Connection.request("/plain/slow");
-        byte[] filteredRequest = Http1Connection.request("/filtered/slow");
+        byte[] plainRequest = Http1Connection.request("/plain/slow", null);
+        byte[] filteredRequest = Http1Connection.request("/filtered/slow", null);
         int warm = 3;
         long[][] first = new long[2][ttfbRequests];
         long[][] whole = new long[2][ttfbRequests];

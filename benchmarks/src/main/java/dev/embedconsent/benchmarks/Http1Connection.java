@@ -39,9 +39,10 @@ final class Http1Connection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    static byte[] request(String path) {
-        return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
+    /** A GET of {@code path} with {@code Accept: text/html} and, unless null, one more header line. */
+    static byte[] request(String path, String header) {
+        return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n"
+                + (header == null ? "" : header + "\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Sends {@code request} and reads the whole response; the fields describe it afterwards. */

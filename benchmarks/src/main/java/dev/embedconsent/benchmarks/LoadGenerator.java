@@ -21,7 +21,8 @@ interface LoadGenerator {
     record Result(double perSecond, double p50, double p99, double p999, long responses, long errors,
             long bodyBytes) {}
 
-    Result run(int port, String path, int connections, int warmupSeconds, int seconds)
+    /** Drives {@code path}, each request with the header line {@code header} too unless it is null. */
+    Result run(int port, String path, String header, int connections, int warmupSeconds, int seconds)
             throws IOException, InterruptedException;
 
     String describe();
@@ -53,9 +54,9 @@ interface LoadGenerator {
         }
 
         @Override
-        public Result run(int port, String path, int connections, int warmupSeconds, int seconds)
+        public Result run(int port, String path, String header, int connections, int warmupSeconds, int seconds)
                 throws InterruptedException {
-            byte[] request = Http1Connection.request(path);
+            byte[] request = Http1Connection.request(path, header);
             long start = System.nanoTime();
             long measureFrom = start + warmupSeconds * 1_000_000_000L;
             long measureTo = measureFrom + seconds * 1_000_000_000L;
@@ -205,13 +206,13 @@ interface LoadGenerator {
         }
 
         @Override
-        public Result run(int port, String path, int connections, int warmupSeconds, int seconds)
+        public Result run(int port, String path, String header, int connections, int warmupSeconds, int seconds)
                 throws IOException, InterruptedException {
             String url = "http://127.0.0.1:" + port + path;
             if (warmupSeconds > 0) {
-                wrk(url, connections, warmupSeconds);
+                wrk(url, header, connections, warmupSeconds);
             }
-            String out = wrk(url, connections, seconds);
+            String out = wrk(url, header, connections, seconds);
             double perSecond = Double.parseDouble(group(PER_SECOND, out, 1));
             long responses = Long.parseLong(group(REQUESTS, out, 1));
             long errors = 0;
@@ -229,10 +230,15 @@ interface LoadGenerator {
                     -1);
         }
 
-        private static String wrk(String url, int connections, int seconds) throws IOException, InterruptedException {
-            List<String> command = new ArrayList<>(List.of("wrk", "--latency", "-t", String.valueOf(threads(connections)),
-                    "-c", String.valueOf(connections), "-d", seconds + "s", "--timeout", "30s",
-                    "-H", "Accept: text/html", url));
+        private static String wrk(String url, String header, int connections, int seconds)
+                throws IOException, InterruptedException {
+            List<String> command = new ArrayList<>(List.of("wrk", "--latency", "-t",
+                    String.valueOf(threads(connections)), "-c", String.valueOf(connections), "-d", seconds + "s",
+                    "--timeout", "30s", "-H", "Accept: text/html"));
+            if (header != null) {
+                command.addAll(List.of("-H", header));
+            }
+            command.add(url);
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out;
             try (InputStream in = p.getInputStream()) {
