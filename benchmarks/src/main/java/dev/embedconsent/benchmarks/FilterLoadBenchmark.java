@@ -54,7 +54,8 @@ import java.util.stream.Stream;
  *       nothing is fetched), mapped on {@code /previews/*}; {@code embeds-writer} the embeds page written through
  *       {@code getWriter()}; {@code embeds-cookie} and {@code plain-cookie} those pages requested with a consent
  *       cookie ("always allow" YouTube, taken from the filter's endpoint at start; both sides send it), so that
- *       every request verifies it and looks the consent up in the store.</li>
+ *       every request verifies it and looks the consent up in the store; {@code none} for the time to first byte
+ *       only.</li>
  *   <li>{@code --client}: {@code wrk} runs Debian's {@code wrk --latency} (its own process); {@code java} a load
  *       generator in this JVM (a thread per connection, {@link Http1Connection}); {@code auto} (default) wrk when it
  *       is on the PATH.</li>
@@ -152,7 +153,8 @@ public final class FilterLoadBenchmark {
     private void run() throws Exception {
         List<String> containers = options.get("container").equals("both")
                 ? List.of("jetty", "tomcat") : List.of(options.get("container"));
-        List<String> cases = List.of(options.get("pages").split(","));
+        List<String> cases = options.get("pages").equals("none") ? List.of()
+                : List.of(options.get("pages").split(","));
         for (String c : cases) {
             if (!ALL_PAGES.contains(c)) {
                 throw new IllegalArgumentException("unknown page " + c + "; known: " + ALL_PAGES);

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * <ul>
  *   <li>{@code /embeds}, {@code /plain}, {@code /big}; with {@code ?writer} through {@code getWriter()} instead;</li>
  *   <li>{@code /slow}: the big page in 64 KB writes, each flushed and followed by a pause of {@code slowPauseMillis}
- *       (a page produced slowly, for time to first byte).</li>
+ *       (a page produced slowly, for time to first byte): a pause between writes, none after the last.</li>
  * </ul>
  */
 final class PageServlet extends HttpServlet {
@@ -68,14 +68,24 @@ final class PageServlet extends HttpServlet {
 
     private void writeSlowly(byte[] page, ServletOutputStream out) throws IOException {
         for (int off = 0; off < page.length; off += SLOW_CHUNK) {
+            if (off > 0) {
+                pause();
+            }
             out.write(page, off, Math.min(SLOW_CHUNK, page.length - off));
             out.flush();
-            try {
-                Thread.sleep(slowPauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while writing slowly");
-            }
+        }
+    }
+
+    /**
+     * Between writes only: a pause after the last one would hold up the next request on the connection, which a
+     * client reading a {@code Content-Length} body has already sent, and count as its time to first byte.
+     */
+    private void pause() throws IOException {
+        try {
+            Thread.sleep(slowPauseMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing slowly");
         }
     }
 }
