@@ -194,7 +194,8 @@ public final class FilterLoadBenchmark {
         prefixes.addAll(filters.keySet());
         PageServlet servlet = new PageServlet(pages, Integer.parseInt(options.get("chunk")),
                 Long.parseLong(options.get("slow-pause")));
-        try (LoadServer server = LoadServer.named(containerName)) {
+        LoadServer server = LoadServer.named(containerName);
+        try {
             int port = server.start(servlet, prefixes, filters, work);
             System.out.printf(Locale.ROOT, "%n## %s%n%n", server.version());
             System.out.println("| page | unfiltered resp/s | p50 ms | p99 ms | p99.9 ms | filtered resp/s | p50 ms "
@@ -222,6 +223,8 @@ public final class FilterLoadBenchmark {
             if (ttfbRequests > 0) {
                 ttfb(port);
             }
+        } finally {
+            server.stop();
         }
     }
 

@@ -25,7 +25,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * ASYNC, as the filter's documentation asks). Container settings are the defaults, except that Tomcat keeps a
  * connection open for any number of requests (its default closes it after 100), as Jetty does.
  */
-abstract class LoadServer implements AutoCloseable {
+abstract class LoadServer {
     final String name;
 
     private LoadServer(String name) {
@@ -45,6 +45,9 @@ abstract class LoadServer implements AutoCloseable {
             throws Exception;
 
     abstract String version();
+
+    /** Stops serving. */
+    abstract void stop() throws Exception;
 
     private static final class Jetty extends LoadServer {
         private Server server;
@@ -79,7 +82,7 @@ abstract class LoadServer implements AutoCloseable {
         }
 
         @Override
-        public void close() throws Exception {
+        void stop() throws Exception {
             if (server != null) {
                 server.stop();
             }
@@ -114,7 +117,7 @@ abstract class LoadServer implements AutoCloseable {
             context.setJarScanner(scanner);
             Tomcat.addServlet(context, "pages", servlet);
             for (String prefix : prefixes) {
-                context.addServletMappingDecoded(prefix + "/*", "pages");
+                context.addServletMapping(prefix + "/*", "pages");
             }
             int n = 0;
             for (Map.Entry<String, Filter> e : filters.entrySet()) {
@@ -126,7 +129,7 @@ abstract class LoadServer implements AutoCloseable {
                 context.addFilterDef(def);
                 FilterMap map = new FilterMap();
                 map.setFilterName(filterName);
-                map.addURLPatternDecoded(e.getKey() + "/*");
+                map.addURLPattern(e.getKey() + "/*");
                 map.setDispatcher(DispatcherType.REQUEST.name());
                 map.setDispatcher(DispatcherType.FORWARD.name());
                 map.setDispatcher(DispatcherType.ASYNC.name());
@@ -142,7 +145,7 @@ abstract class LoadServer implements AutoCloseable {
         }
 
         @Override
-        public void close() throws Exception {
+        void stop() throws Exception {
             if (tomcat != null) {
                 tomcat.stop();
                 tomcat.destroy();
