@@ -71,11 +71,12 @@ final class ByteRewriter implements TokenHandler {
                     cut(at);
                 }
             } while (i < end || tokenizer.tagCapReached());
+            position += len;
+            // writes to the sink too: a client gone away is an IOException here, as everywhere
+            endOfChunk();
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        position += len;
-        endOfChunk();
     }
 
     /** Ends the input: unfinished embeds are neutralized, everything else is written. */

@@ -285,7 +285,8 @@ final class Page {
             if (block.length >= BLOCK) {
                 flushBlock();
             } else {
-                block = java.util.Arrays.copyOf(block, Math.max(256, block.length * 2));
+                // One block for the page: growing from small sizes cost more in copies than it saved.
+                block = java.util.Arrays.copyOf(block, BLOCK);
             }
         }
 

@@ -44,6 +44,11 @@ final class ConsentRuntime implements AutoCloseable {
     static final String ONCE_COOKIE = "ec_once";
 
     private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
+    /** Variants by consent set: few sets occur (most visitors have none), and a digest per response adds up. */
+    private static final int MAX_VARIANTS = 1024;
+    private static final String NO_CONSENT_VARIANT = digestVariant(Set.of());
+    private final java.util.concurrent.ConcurrentHashMap<Set<String>, String> variants =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private final EmbedConsentConfig config;
     private final ProviderCatalogue catalogue;
@@ -262,6 +267,22 @@ final class ConsentRuntime implements AutoCloseable {
 
     /** A short stable name of the consent variant of a page, for the ETag suffix. */
     String variant(Set<String> consentedProviders) {
+        if (consentedProviders.isEmpty()) {
+            return NO_CONSENT_VARIANT;
+        }
+        Set<String> key = Set.copyOf(consentedProviders);
+        String known = variants.get(key);
+        if (known == null) {
+            known = digestVariant(key);
+            if (variants.size() >= MAX_VARIANTS) {
+                variants.clear();
+            }
+            variants.put(key, known);
+        }
+        return known;
+    }
+
+    private static String digestVariant(Set<String> consentedProviders) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             byte[] digest = sha.digest(String.join(",", new TreeSet<>(consentedProviders))
