@@ -44,21 +44,12 @@ public record PageContext(
         return new LazyConsent(Objects.requireNonNull(supplier, "supplier"));
     }
 
-    /** Whether {@code consented} is a {@link #lazyConsent} set whose value has been computed. */
-    public static boolean isComputed(Set<String> consented) {
-        return !(consented instanceof LazyConsent lazy) || lazy.computed();
-    }
-
     private static final class LazyConsent extends AbstractSet<String> {
         private @Nullable Supplier<Set<String>> supplier;
         private @Nullable Set<String> value;
 
         LazyConsent(Supplier<Set<String>> supplier) {
             this.supplier = supplier;
-        }
-
-        synchronized boolean computed() {
-            return value != null;
         }
 
         private synchronized Set<String> value() {

@@ -199,25 +199,12 @@ public final class PreviewFetcher {
             throw new PreviewUnavailableException(provider.id() + " has no preview rule " + key.rule());
         }
         PreviewRule rule = provider.previews().get(key.rule());
-        int needed = Math.max(highest(rule.image()), highest(rule.oembed()));
+        int needed = rule.idsNeeded();
         if (key.ids().size() < needed) {
             throw new PreviewUnavailableException(provider.id() + " preview rule " + key.rule() + " needs " + needed
                     + " ids, the URL has " + key.ids().size());
         }
         return rule;
-    }
-
-    private static int highest(@Nullable String template) {
-        int highest = 0;
-        if (template != null) {
-            for (int i = 0; i + 2 < template.length(); i++) {
-                if (template.charAt(i) == '{' && Character.isDigit(template.charAt(i + 1))
-                        && template.charAt(i + 2) == '}') {
-                    highest = Math.max(highest, template.charAt(i + 1) - '0');
-                }
-            }
-        }
-        return highest;
     }
 
     /** {@code value} resolved against {@code base}, if it is an https URL on port 443 of the provider's hosts. */

@@ -95,6 +95,11 @@ public record PreviewRule(String match, @Nullable String image, @Nullable String
         return out.toString();
     }
 
+    /** How many ids the rule's templates use: the highest {@code {n}} either names. */
+    public int idsNeeded() {
+        return Math.max(image == null ? 0 : highestSlot(image), oembed == null ? 0 : highestSlot(oembed));
+    }
+
     /** The highest {@code {n}} a template names; 0 for none. */
     static int highestSlot(String template) {
         Matcher slot = SLOT.matcher(template);

@@ -13,6 +13,7 @@ import dev.embedconsent.record.Scope;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ChainCountingStore;
 import dev.embedconsent.store.InMemoryConsentStore;
+import dev.embedconsent.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;

@@ -17,8 +17,9 @@ import dev.embedconsent.provider.MatchRule;
 import dev.embedconsent.provider.PreviewRule;
 import dev.embedconsent.provider.Provider;
 import dev.embedconsent.provider.ProviderCatalogue;
-import dev.embedconsent.testing.FakeProvider;
 import dev.embedconsent.testing.FakeProvider.Handler;
+import dev.embedconsent.testing.FakeProvider;
+import dev.embedconsent.testing.MutableClock;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,11 +28,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -88,7 +86,7 @@ class PreviewServiceTest {
     Path tmp;
 
     private FakeProvider fake;
-    private final TestClock clock = new TestClock(Instant.parse("2026-05-04T10:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-05-04T10:00:00Z"));
     private final List<PreviewService> services = new ArrayList<>();
 
     @BeforeAll
@@ -577,7 +575,7 @@ class PreviewServiceTest {
     }
 
     @Test
-    void withoutATestClockFailuresExpireInRealTime() throws InterruptedException {
+    void withoutAMutableClockFailuresExpireInRealTime() throws InterruptedException {
         PreviewService service = start(PreviewService.builder(CATALOGUE, List.of(SITE_KEY))
                 .client(fake.client()).failureLifetime(Duration.ofMillis(300)));
         String path = signed("youtube/0/" + ID, SITE_KEY);
@@ -888,34 +886,6 @@ class PreviewServiceTest {
             assertEquals(List.of(), logged.stream().map(r -> r.getLevel() + " " + r.getMessage()).toList());
         } finally {
             caffeine.removeHandler(handler);
-        }
-    }
-
-    /** A clock tests move by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -63,7 +63,7 @@ final class PreviewEndpoint {
             response.setHeader("Cache-Control", "public, max-age=86400");
             response.setHeader("ETag", image.etag());
             response.setContentType(image.mediaType());
-            if (matches(request.getHeader("If-None-Match"), image.etag())) {
+            if (StaticAsset.matches(request.getHeader("If-None-Match"), image.etag())) {
                 response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
                 return null;
             }
@@ -83,18 +83,5 @@ final class PreviewEndpoint {
         if (!"HEAD".equals(request.getMethod())) {
             response.getOutputStream().write(body);
         }
-    }
-
-    private static boolean matches(@Nullable String ifNoneMatch, String etag) {
-        if (ifNoneMatch == null) {
-            return false;
-        }
-        for (String tag : ifNoneMatch.split(",")) {
-            String t = tag.strip();
-            if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

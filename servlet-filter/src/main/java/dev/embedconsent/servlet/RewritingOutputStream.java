@@ -39,7 +39,7 @@ final class RewritingOutputStream extends ServletOutputStream {
         if (t == null) {
             PageContext page = response.decide();
             if (page != null) {
-                int limit = response.lookAhead();
+                int limit = response.openLookAhead();
                 OutputStream sink;
                 if (limit > 0) {
                     LookaheadSink held = new LookaheadSink(limit, response.expectedLength(), response::commit);

@@ -112,10 +112,11 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     }
 
     /**
-     * How many bytes of this page to hold before deciding its headers: the {@code look-ahead}, or 0 when the
-     * application announced a longer body (the page cannot end within it, so it streams as a rewritten page at once).
+     * Called when the rewrite session opens: how many bytes of this page to hold before deciding its headers. The
+     * {@code look-ahead}, or 0 when the application announced a longer body: such a page cannot end within it, so its
+     * rewritten-page headers are set here and it streams at once.
      */
-    int lookAhead() {
+    int openLookAhead() {
         int limit = runtime.config().lookAhead();
         Long declared = held.length();
         if (mode == Mode.LOOKAHEAD && declared != null && declared > limit) {

@@ -48,7 +48,7 @@ final class StaticAsset {
         response.setHeader("Cache-Control", "public, max-age=3600");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setContentType(contentType);
-        if (matches(request.getHeader("If-None-Match"))) {
+        if (matches(request.getHeader("If-None-Match"), etag)) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
@@ -58,7 +58,8 @@ final class StaticAsset {
         }
     }
 
-    private boolean matches(@Nullable String ifNoneMatch) {
+    /** Whether an {@code If-None-Match} value names {@code etag} (weakly compared, or {@code *}). */
+    static boolean matches(@Nullable String ifNoneMatch, String etag) {
         if (ifNoneMatch == null) {
             return false;
         }
