@@ -33,8 +33,8 @@ final class AutoRegisteredFilter implements Filter {
 
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
-        Optional<String> other =
-                ContextParameterRegistration.registeredFilter(filterConfig.getServletContext(), filterConfig.getFilterName());
+        Optional<String> other = ContextParameterRegistration.registeredFilter(filterConfig.getServletContext(),
+                filterConfig.getFilterName());
         if (other.isPresent()) {
             LOG.log(Level.INFO, "embed-consent: filter ''{0}'' stays idle, the application registers "
                     + "EmbedConsentFilter itself (as ''{1}'')", filterConfig.getFilterName(), other.get());

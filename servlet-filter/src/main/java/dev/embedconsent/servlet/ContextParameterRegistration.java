@@ -19,8 +19,12 @@ import org.jspecify.annotations.Nullable;
  * {@code META-INF/web-fragment.xml} (named {@code embed_consent}) declares this listener; nothing else does.
  *
  * <pre>{@code
- * <context-param><param-name>embed-consent.data-dir</param-name><param-value>/var/lib/embed-consent</param-value></context-param>
- * <context-param><param-name>embed-consent.hmac-key</param-name><param-value>env:EMBED_CONSENT_KEY</param-value></context-param>
+ * <context-param>
+ *   <param-name>embed-consent.data-dir</param-name><param-value>/var/lib/embed-consent</param-value>
+ * </context-param>
+ * <context-param>
+ *   <param-name>embed-consent.hmac-key</param-name><param-value>env:EMBED_CONSENT_KEY</param-value>
+ * </context-param>
  * }</pre>
  *
  * <p>The filter is registered as {@value #FILTER_NAME}, async-supported, for {@code /*} on the {@code REQUEST},

@@ -86,10 +86,7 @@ final class TestWar {
     String webXml() {
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
-                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee"
-                         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-                         xsi:schemaLocation="https://jakarta.ee/xml/ns/jakartaee https://jakarta.ee/xml/ns/jakartaee/web-app_6_0.xsd"
-                         version="6.0"%s>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0"%s>
                 %s</web-app>
                 """.formatted(webAppAttributes, webXmlBody);
     }

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code late}: the application's listener is in a fragment ordered after {@code embed_consent}, so it
  *       registers after the automatic registration; the automatic filter stays idle: one.</li>
  *   <li>{@code excluded}: {@code <absolute-ordering/>} leaves the fragment out: none.</li>
+ *   <li>{@code complete}: {@code metadata-complete="true"} on {@code web.xml}: no fragment is read, none.</li>
  *   <li>{@code optout}: {@code embed-consent.auto-register=false}: none.</li>
  * </ul>
  * A subclass names the container in three lines.
@@ -96,6 +98,9 @@ abstract class WarDeploymentContract {
                 TestWar.named("excluded")
                         .webXml(ReadmeBlocks.xmlAfter(readmeParams, data("excluded")))
                         .webXml("<absolute-ordering/>"),
+                TestWar.named("complete")
+                        .webXml(ReadmeBlocks.xmlAfter(readmeParams, data("complete")))
+                        .webAppAttributes("metadata-complete=\"true\""),
                 TestWar.named("optout")
                         .webXml(ReadmeBlocks.xmlAfter(readmeParams, data("optout")))
                         .contextParam("embed-consent.auto-register", "false"));
@@ -110,8 +115,22 @@ abstract class WarDeploymentContract {
 
     @AfterAll
     void stop() throws Exception {
-        if (container != null) {
-            container.close();
+        try {
+            if (container != null) {
+                container.close();
+            }
+        } finally {
+            if (work != null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 
@@ -289,6 +308,11 @@ abstract class WarDeploymentContract {
     @Test
     void anEmptyAbsoluteOrderingLeavesTheFilterOut() throws Exception {
         assertNoFilter("excluded", data("excluded"));
+    }
+
+    @Test
+    void aMetadataCompleteWebXmlLeavesTheFilterOut() throws Exception {
+        assertNoFilter("complete", data("complete"));
     }
 
     @Test
