@@ -15,6 +15,10 @@
  * <ul>
  *   <li>Configuration: {@link dev.embedconsent.servlet.EmbedConsentConfig} and its
  *       {@link dev.embedconsent.servlet.EmbedConsentConfig.Builder} (builder, spec string, init-params).</li>
+ *   <li>Registration in a WAR without declaring the filter: {@code META-INF/web-fragment.xml} declares
+ *       {@link dev.embedconsent.servlet.ContextParameterRegistration}, which registers an {@code AutoRegisteredFilter}
+ *       configured from {@code embed-consent.*} context parameters unless the application registers the filter
+ *       itself.</li>
  *   <li>{@code ConsentRuntime}: what a started filter shares across requests (catalogue, rewriter, consent service,
  *       store, cookie codec), built in {@code init} and closed in {@code destroy}.</li>
  *   <li>A page: the filter wraps the response in a {@code RewritingResponse} (the request in an
