@@ -283,11 +283,22 @@ public final class PreviewService implements PreviewSource, AutoCloseable {
                 disk == null ? 0 : disk.bytes(), upstreamFetches.get());
     }
 
-    /** Stops the background fetches. */
+    /**
+     * Stops the background fetches: interrupts them and waits up to two seconds for their threads to end, so a web
+     * app that closes the service on undeploy leaves no thread behind (a fetch blocked in a read ends at its
+     * deadline at the latest).
+     */
     @Override
     public void close() {
         executor.shutdownNow();
         titleExecutor.shutdownNow();
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+            titleExecutor.awaitTermination(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Whether the serving catalogue has this very provider (the renderer might use another catalogue). */
