@@ -444,6 +444,7 @@ abstract class DemoSiteBrowserContract {
             Map<?, ?> probe = (Map<?, ?>) js(driver, "return window.ecProbe");
             assertTrue(((Number) probe.get("loadedAtFrame")).intValue() > 0, "the probe ran: " + probe);
             assertEquals(0L, probe.get("visibleFrames"), "frames that showed the YouTube placeholder: " + probe);
+            System.out.println(site.container() + " client mode, allowed YouTube on load: " + probe);
 
             driver.manage().deleteCookieNamed("ec_hint");
             open(driver, "/");
@@ -451,6 +452,7 @@ abstract class DemoSiteBrowserContract {
             assertTrue(((Number) control.get("visibleFrames")).intValue() > 0,
                     "control: without the hint the placeholder is painted, and the probe sees it: " + control);
             assertEquals(1, placeholders(driver, "youtube").size(), "without the hint nothing is asked or activated");
+            System.out.println(site.container() + " client mode, control without the hint: " + control);
         }
     }
 
