@@ -47,8 +47,13 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code 200 {"recordId","subject","provider","decision","scope","state"}} or, for a form, {@code 303} to
  *       {@code return} (a same-origin path, else the context root). A form "load once" grant also sets
  *       {@code ec_once}, a signed cookie valid for two minutes on the returned-to path, which the next render of
- *       that page consumes.</li>
+ *       that page consumes. With {@code render-consented=client} a form grant's {@code 303} goes to {@code return}
+ *       with a fresh {@code ec-render} parameter ({@link RenderParameter}). The JSON answer also carries
+ *       {@code "announce"}, the words the activation script reads out ({@link Announcements}) in the post's
+ *       {@code language}.</li>
  *   <li>{@code GET {base}/consent}: {@code {"subject", "state"}}, the visitor's standing decisions.</li>
+ *   <li>Both keep the readable {@code ec_hint} cookie ({@link ConsentRuntime#HINT_COOKIE}) in step with the standing
+ *       grants: set or deleted only when the request's copy differs.</li>
  *   <li>{@code GET {base}/settings}: {@link SettingsPage}.</li>
  *   <li>{@code GET {base}/embed-consent.js} and {@code .css}: {@link StaticAsset}.</li>
  *   <li>{@code GET {base}/preview/...}: {@link PreviewEndpoint}, when previews are on.</li>
