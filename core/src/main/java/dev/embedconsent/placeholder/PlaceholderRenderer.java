@@ -69,7 +69,7 @@ public final class PlaceholderRenderer {
     private final Map<String, ConcurrentHashMap<String, ProviderSlots>> fixedSlots;
 
     private PlaceholderRenderer(String basePath, String defaultLanguage, Map<String, PlaceholderMessages> messages,
-            PlaceholderTemplate template, PreviewSource previews) {
+            PlaceholderTemplate template, PreviewSource previews, boolean blockingScript) {
         this.basePath = basePath;
         this.previews = previews;
         this.defaultLanguage = defaultLanguage;
@@ -79,7 +79,8 @@ public final class PlaceholderRenderer {
         this.messages.keySet().forEach(language -> caches.put(language, new ConcurrentHashMap<>()));
         this.fixedSlots = Map.copyOf(caches);
         this.assetsPrefix = "<link rel=\"stylesheet\" href=\"" + HtmlEscaping.escape(basePath + "/embed-consent.css")
-                + "\"><script src=\"" + HtmlEscaping.escape(basePath + "/embed-consent.js") + "\" defer";
+                + "\"><script src=\"" + HtmlEscaping.escape(basePath + "/embed-consent.js") + "\""
+                + (blockingScript ? "" : " defer");
     }
 
     /** English by default, base path {@code /embed-consent}, the bundled template. */
@@ -258,7 +259,8 @@ public final class PlaceholderRenderer {
     /**
      * The stylesheet link and activation script tags, written once per page before the first placeholder:
      * {@code <link rel="stylesheet" href="{base}/embed-consent.css"><script src="{base}/embed-consent.js" defer
-     * nonce="…"></script>}; the nonce attribute only when a nonce is given.
+     * nonce="…"></script>}; the nonce attribute only when a nonce is given, {@code defer} unless
+     * {@link Builder#blockingScript} was set.
      */
     public String assets(@Nullable String cspNonce) {
         String nonce = cspNonce == null ? "" : " nonce=\"" + HtmlEscaping.escape(cspNonce) + "\"";
@@ -390,6 +392,7 @@ public final class PlaceholderRenderer {
         private @Nullable String defaultLanguage;
         private @Nullable String template;
         private @Nullable PreviewSource previews;
+        private boolean blockingScript;
         private final Map<String, Map<String, String>> overrides = new LinkedHashMap<>();
         private final SetOnce options = new SetOnce("PlaceholderRenderer.Builder");
 
@@ -442,6 +445,17 @@ public final class PlaceholderRenderer {
             return this;
         }
 
+        /**
+         * Writes the activation script without {@code defer}, so it runs before the placeholders after it are parsed
+         * and can hold back, before their first paint, those it is about to activate (the filter's
+         * {@code render-consented=client}); default off. It then delays the parser until it is loaded.
+         */
+        public Builder blockingScript(boolean blocking) {
+            options.claim("blockingScript");
+            this.blockingScript = blocking;
+            return this;
+        }
+
         /** Replaces the markup; see {@link PlaceholderRenderer#defaultTemplate()} and its slots. */
         public Builder template(String template) {
             Objects.requireNonNull(template, "template");
@@ -474,7 +488,7 @@ public final class PlaceholderRenderer {
             }
             return new PlaceholderRenderer(basePath == null ? DEFAULT_BASE_PATH : basePath, language, messages,
                     PlaceholderTemplate.parse(template == null ? defaultTemplate() : template),
-                    previews == null ? PreviewSource.NONE : previews);
+                    previews == null ? PreviewSource.NONE : previews, blockingScript);
         }
 
         private static String checkLanguage(String language) {

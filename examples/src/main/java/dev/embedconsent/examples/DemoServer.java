@@ -1,6 +1,7 @@
 package dev.embedconsent.examples;
 
 import dev.embedconsent.servlet.EmbedConsentFilter;
+import dev.embedconsent.servlet.RenderConsented;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,8 +73,14 @@ public final class DemoServer implements AutoCloseable {
      * shows a preview without any network (a provider's image is never shipped).
      */
     public static EmbedConsentFilter filter(Path dataDirectory) {
+        return filter(dataDirectory, RenderConsented.SERVER);
+    }
+
+    /** The demo's filter with the given {@code render-consented} mode. */
+    public static EmbedConsentFilter filter(Path dataDirectory, RenderConsented mode) {
         return EmbedConsentFilter.builder()
                 .dataDirectory(dataDirectory)
+                .renderConsented(mode)
                 .cspNonceAttribute(StrictCspFilter.NONCE_ATTRIBUTE)
                 .seedPreview("youtube", VIDEO_URL, demoPreview(), VIDEO_TITLE)
                 .build();
@@ -93,6 +100,11 @@ public final class DemoServer implements AutoCloseable {
 
     /** Starts the site; close it to stop. */
     public static DemoServer start(DemoOptions options) throws Exception {
+        return start(options, RenderConsented.SERVER);
+    }
+
+    /** Starts the site with the given {@code render-consented} mode; close it to stop. */
+    public static DemoServer start(DemoOptions options, RenderConsented mode) throws Exception {
         Objects.requireNonNull(options, "options");
         Server server = new Server();
         HttpConfiguration http = new HttpConfiguration();
@@ -106,7 +118,7 @@ public final class DemoServer implements AutoCloseable {
         EnumSet<DispatcherType> dispatches = EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC,
                 DispatcherType.FORWARD, DispatcherType.INCLUDE, DispatcherType.ERROR);
         context.addFilter(new FilterHolder(new StrictCspFilter()), "/strict", EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(filter(options.dataDirectory())), "/*", dispatches);
+        context.addFilter(new FilterHolder(filter(options.dataDirectory(), mode)), "/*", dispatches);
         context.addServlet(new ServletHolder("site", new SitePagesServlet()), "/");
         server.setHandler(context);
         server.setStopAtShutdown(false);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embedconsent.provider.Provider;
 import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.servlet.RenderConsented;
 import dev.embedconsent.testing.HeadlessChromium;
 import dev.embedconsent.testing.LoggingProxy;
 import java.net.URI;
@@ -23,6 +24,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -57,6 +60,15 @@ abstract class DemoSiteBrowserContract {
     private List<String> providerHosts;
 
     abstract RunningSite startSite(Path dataDirectory) throws Exception;
+
+    /** The site's {@code render-consented} mode; the client-mode subclasses override it. */
+    RenderConsented mode() {
+        return RenderConsented.SERVER;
+    }
+
+    boolean clientMode() {
+        return mode() == RenderConsented.CLIENT;
+    }
 
     @BeforeAll
     void start() throws Exception {
@@ -194,7 +206,8 @@ abstract class DemoSiteBrowserContract {
             proxy.clear();
             open(driver, "/");
             assertTrue(placeholders(driver, "youtube").isEmpty(), "no placeholder for an allowed provider");
-            assertTrue(driver.findElements(By.cssSelector(".ec-loaded")).isEmpty(), "rendered by the server, not JS");
+            assertEquals(clientMode() ? 1 : 0, driver.findElements(By.cssSelector(".ec-loaded")).size(),
+                    clientMode() ? "activated by the script in the page everyone gets" : "rendered by the server");
             assertEquals(1, driver.findElements(By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
             awaitContact("youtube");
             assertNotNull(driver.manage().getCookies().stream().findFirst().orElse(null), "consent cookie set");
@@ -364,6 +377,120 @@ abstract class DemoSiteBrowserContract {
             assertEquals("ec-loaded", js(driver, "return document.activeElement.className"),
                     "focus on the loaded content");
             awaitContact("youtube");
+        }
+    }
+
+    @Test
+    void scriptApiAsksForStateAndGrantsBeforeAnAppMakesItsOwnEmbed() {
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/gallery");
+            Object result = driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const api = window.embedConsent;
+                    api.state().then(before => api.grant('vimeo').then(granted => api.state().then(after => done([
+                        JSON.stringify(before.state), granted.scope, after.state.vimeo.granted,
+                        document.getElementById('consent-log').textContent,
+                        document.querySelectorAll('.ec-placeholder[data-consent-provider="vimeo"]').length]))))
+                      .catch(e => done('failed: ' + e));""");
+            assertEquals(List.of("{}", "provider", true, "Consent given: vimeo (provider)", 0L), result,
+                    "state before, the grant's scope, state after, the event, vimeo placeholders left");
+            awaitContact("vimeo");
+            Object once = driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "embedConsent.grant('youtube', {scope: 'once'}).then(r => done([r.scope, "
+                    + "document.querySelectorAll('.ec-placeholder[data-consent-provider=\"youtube\"]').length]));");
+            assertEquals(List.of("once", 1L), once, "a once grant leaves the app to load its own embed");
+        }
+    }
+
+    // ---- render-consented=client ----
+
+    /**
+     * Marks every animation frame in which a YouTube placeholder would be painted visibly: rAF callbacks run just
+     * before the frame is rendered, from the first frame of the document on (the script is added before any of the
+     * page's own). Also records when the first paint happened and when the embed appeared.
+     */
+    private static final String PAINT_PROBE = """
+            window.ecProbe = {visibleFrames: 0, frames: 0, loadedAtFrame: -1};
+            (function frame() {
+              const probe = window.ecProbe;
+              probe.frames++;
+              for (const p of document.querySelectorAll('.ec-placeholder[data-consent-provider="youtube"]')) {
+                if (getComputedStyle(p).visibility !== 'hidden') { probe.visibleFrames++; break; }
+              }
+              if (probe.loadedAtFrame < 0 && document.querySelector('.ec-loaded iframe')) {
+                probe.loadedAtFrame = probe.frames;
+              }
+              requestAnimationFrame(frame);
+            })();""";
+
+    @Test
+    void inClientModeAnAllowedProviderIsActiveOnLoadWithoutAFlashOfItsPlaceholder() {
+        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/");
+            button(placeholders(driver, "youtube").get(0), "provider").click();
+            await(driver, "youtube allowed", d -> placeholders(d, "youtube").isEmpty());
+            assertEquals("youtube", driver.manage().getCookieNamed("ec_hint").getValue());
+            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PAINT_PROBE));
+
+            proxy.clear();
+            open(driver, "/");
+            assertTrue(placeholders(driver, "youtube").isEmpty());
+            assertEquals(1, driver.findElements(By.cssSelector(".ec-loaded iframe[src^='https://www.youtube.com/embed/']"))
+                    .size(), "activated on load");
+            awaitContact("youtube");
+            Map<?, ?> probe = (Map<?, ?>) js(driver, "return window.ecProbe");
+            assertTrue(((Number) probe.get("loadedAtFrame")).intValue() > 0, "the probe ran: " + probe);
+            assertEquals(0L, probe.get("visibleFrames"), "frames that showed the YouTube placeholder: " + probe);
+            System.out.println(site.container() + " client mode, allowed YouTube on load: " + probe);
+
+            driver.manage().deleteCookieNamed("ec_hint");
+            open(driver, "/");
+            Map<?, ?> control = (Map<?, ?>) js(driver, "return window.ecProbe");
+            assertTrue(((Number) control.get("visibleFrames")).intValue() > 0,
+                    "control: without the hint the placeholder is painted, and the probe sees it: " + control);
+            assertEquals(1, placeholders(driver, "youtube").size(), "without the hint nothing is asked or activated");
+            System.out.println(site.container() + " client mode, control without the hint: " + control);
+        }
+    }
+
+    @Test
+    void inClientModeAForgedHintActivatesNothing() {
+        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/embed-consent/settings");
+            driver.manage().addCookie(new Cookie("ec_hint", "youtube|x|vimeo", "/"));
+            proxy.clear();
+            open(driver, "/gallery");
+            assertEquals(1, placeholders(driver, "youtube").size());
+            assertTrue(driver.findElements(By.cssSelector(".ec-loaded, .ec-pending")).isEmpty(),
+                    "nothing activated, nothing left hidden");
+            assertEquals(List.of(), proxy.contacted(providerHosts), "provider hosts contacted with a forged hint");
+            assertEquals(null, driver.manage().getCookieNamed("ec_hint"), "the server took the forged hint back");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"once", "provider"})
+    void inClientModeLoadOnceAndAlwaysAllowWorkWithoutJavaScript(String scope) {
+        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
+        try (HeadlessChromium chromium = HeadlessChromium.start(proxy, HeadlessChromium.JAVASCRIPT_OFF)) {
+            ChromeDriver driver = chromium.driver();
+            open(driver, "/");
+            assertEquals(List.of(), proxy.contacted(providerHosts));
+            button(placeholders(driver, "youtube").get(0), scope).click();
+            await(driver, "back on a copy of the page rendered for this visitor", d -> URI.create(d.getCurrentUrl())
+                    .getQuery() != null && d.getCurrentUrl().contains("ec-render=") && placeholders(d, "youtube").isEmpty());
+            assertEquals("/", URI.create(driver.getCurrentUrl()).getPath());
+            assertEquals(1, driver.findElements(By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
+            awaitContact("youtube");
+            assertEquals("", text(driver, "consent-log"), "JavaScript really was off");
+
+            open(driver, "/");
+            assertEquals(1, placeholders(driver, "youtube").size(), "the shared page: without JavaScript a placeholder");
         }
     }
 }

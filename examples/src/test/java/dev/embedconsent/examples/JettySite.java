@@ -1,5 +1,6 @@
 package dev.embedconsent.examples;
 
+import dev.embedconsent.servlet.RenderConsented;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -12,7 +13,11 @@ final class JettySite implements RunningSite {
     }
 
     static JettySite start(Path data) throws Exception {
-        return new JettySite(DemoServer.start(new DemoOptions("127.0.0.1", 0, data)));
+        return start(data, RenderConsented.SERVER);
+    }
+
+    static JettySite start(Path data, RenderConsented mode) throws Exception {
+        return new JettySite(DemoServer.start(new DemoOptions("127.0.0.1", 0, data), mode));
     }
 
     @Override

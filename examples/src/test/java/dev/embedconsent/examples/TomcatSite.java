@@ -1,5 +1,6 @@
 package dev.embedconsent.examples;
 
+import dev.embedconsent.servlet.RenderConsented;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.net.URI;
@@ -24,6 +25,10 @@ final class TomcatSite implements RunningSite {
     }
 
     static TomcatSite start(Path data) throws Exception {
+        return start(data, RenderConsented.SERVER);
+    }
+
+    static TomcatSite start(Path data, RenderConsented mode) throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createDirectories(data.resolveSibling(data.getFileName() + "-tomcat")).toString());
         Connector connector = new Connector();
@@ -32,7 +37,7 @@ final class TomcatSite implements RunningSite {
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
         addFilter(context, "strict-csp", new StrictCspFilter(), "/strict", DispatcherType.REQUEST);
-        addFilter(context, "embed-consent", DemoServer.filter(data), "/*", DispatcherType.REQUEST,
+        addFilter(context, "embed-consent", DemoServer.filter(data, mode), "/*", DispatcherType.REQUEST,
                 DispatcherType.ASYNC, DispatcherType.FORWARD, DispatcherType.INCLUDE, DispatcherType.ERROR);
         Tomcat.addServlet(context, "site", new SitePagesServlet());
         context.addServletMappingDecoded("/", "site");

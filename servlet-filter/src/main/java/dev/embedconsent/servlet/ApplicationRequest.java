@@ -59,7 +59,8 @@ final class ApplicationRequest extends HttpServletRequestWrapper {
         }
         String accept = super.getHeader("Accept");
         boolean html = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
-        String current = runtime.variant(runtime.consentedProviders(this));
+        CacheHeaders.Audience audience = runtime.audience(this);
+        String current = runtime.variant(audience, runtime.renderedConsent(this, audience));
         String ours = CacheHeaders.SUFFIX + current + "\"";
         for (String header : Collections.list(headers)) {
             for (String tag : header.split(",")) {

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a rewritten response's caching headers change. The body now depends on the visitor's consent cookie, so:
+ * How a rewritten response's caching headers change, by its {@link Audience}. For {@link Audience#VISITOR} the body
+ * depends on the visitor's consent cookie, so:
  * {@code Vary} gains {@code Cookie}; {@code Cache-Control} becomes {@code private} (shared caches must not keep it);
  * an {@code ETag} gets a suffix naming the consent variant, keeping its weak/strong flag, so two variants never share
  * a validator and the application's own tag stays recognisable.
@@ -19,8 +20,23 @@ import org.jspecify.annotations.Nullable;
  * application sees the tag without the suffix, so its own conditional handling can answer 304; that 304 then gets
  * the same header treatment (suffixed {@code ETag}, {@code Vary}, {@code Cache-Control}). A tag of another variant
  * keeps its suffix and therefore never matches.
+ *
+ * <p>{@link Audience#EVERYONE} ({@code render-consented=client}): the body is the same for every visitor, so only the
+ * {@code ETag} gets a suffix (the fixed variant {@link ConsentRuntime#SHARED_VARIANT}); {@code Vary} and
+ * {@code Cache-Control} stay the application's. {@link Audience#ONE_VISIT} (a client-mode page rendered for one
+ * visitor, {@code ec-render}): as {@code VISITOR}, but {@code Cache-Control} is {@code private, no-store}.
  */
 final class CacheHeaders {
+    /** Whom a rewritten page's body is good for, which decides its caching headers. */
+    enum Audience {
+        /** Rendered for the visitor's consent ({@code render-consented=server}): {@code Vary: Cookie}, private. */
+        VISITOR,
+        /** The same for every visitor ({@code render-consented=client}): the application's caching headers. */
+        EVERYONE,
+        /** Rendered for this visitor on this one visit ({@code ec-render}): {@code private, no-store}. */
+        ONE_VISIT
+    }
+
     /** Between the application's tag and the consent variant. */
     static final String SUFFIX = "-ec";
     private static final Pattern VARIANT_TAG = Pattern.compile("(?:W/)?\".*-ec[0-9a-f]{8}\"");
@@ -35,6 +51,11 @@ final class CacheHeaders {
     static void personal(HttpServletResponse response) {
         response.setHeader("Cache-Control", "private, no-store");
         response.setHeader("Vary", "Cookie");
+    }
+
+    /** The new {@code Cache-Control} of a rewritten page for {@code audience}, given the existing values. */
+    static String cacheControl(Audience audience, List<String> existing) {
+        return audience == Audience.ONE_VISIT ? "private, no-store" : cacheControl(existing);
     }
 
     /** The new {@code Vary} value given the existing ones (each possibly a list). */

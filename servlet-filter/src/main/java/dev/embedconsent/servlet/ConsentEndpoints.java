@@ -13,6 +13,7 @@ import dev.embedconsent.record.Decision;
 import dev.embedconsent.record.Scope;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.StoreException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -44,8 +47,13 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code 200 {"recordId","subject","provider","decision","scope","state"}} or, for a form, {@code 303} to
  *       {@code return} (a same-origin path, else the context root). A form "load once" grant also sets
  *       {@code ec_once}, a signed cookie valid for two minutes on the returned-to path, which the next render of
- *       that page consumes.</li>
+ *       that page consumes. With {@code render-consented=client} a form grant's {@code 303} goes to {@code return}
+ *       with a fresh {@code ec-render} parameter ({@link RenderParameter}). The JSON answer also carries
+ *       {@code "announce"}, the words the activation script reads out ({@link Announcements}) in the post's
+ *       {@code language}.</li>
  *   <li>{@code GET {base}/consent}: {@code {"subject", "state"}}, the visitor's standing decisions.</li>
+ *   <li>Both keep the readable {@code ec_hint} cookie ({@link ConsentRuntime#HINT_COOKIE}) in step with the standing
+ *       grants: set or deleted only when the request's copy differs.</li>
  *   <li>{@code GET {base}/settings}: {@link SettingsPage}.</li>
  *   <li>{@code GET {base}/embed-consent.js} and {@code .css}: {@link StaticAsset}.</li>
  *   <li>{@code GET {base}/preview/...}: {@link PreviewEndpoint}, when previews are on.</li>
@@ -71,6 +79,8 @@ final class ConsentEndpoints {
     static final Duration ONCE_LIFETIME = Duration.ofMinutes(2);
 
     private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
+    /** Provider ids that go into {@code ec_hint} as they are (every built-in and {@code host:} id does). */
+    private static final Pattern HINT_ID = Pattern.compile("[a-z0-9][a-z0-9.:_-]*");
     private static final List<String> FIELDS = List.of("provider", "decision", "scope", "page", "return", "language",
             "method");
 
@@ -286,8 +296,11 @@ final class ConsentEndpoints {
         Instant now = runtime.config().clock().instant();
         ConsentCookie cookie = runtime.consent().cookieFor(subject);
         String cookiePath = CookieHeaders.contextPath(request);
+        Duration lifetime = Duration.between(now, cookie.expires());
         response.addHeader("Set-Cookie", CookieHeaders.set(ConsentRuntime.CONSENT_COOKIE,
-                runtime.codec().encodeFitting(cookie), cookiePath, Duration.between(now, cookie.expires()), request));
+                runtime.codec().encodeFitting(cookie), cookiePath, lifetime, request));
+        ConsentState state = runtime.consent().state(subject);
+        hint(request, response, state.providers(), lifetime);
         CacheHeaders.personal(response);
         boolean once = decision == Decision.GIVEN && scope == Scope.ONCE;
         if (isForm && once) {
@@ -298,7 +311,10 @@ final class ConsentEndpoints {
         }
         if (isForm) {
             response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-            response.setHeader("Location", returnPath);
+            // client mode: a grant returns to a copy of the page rendered for this visitor, which caches key apart
+            response.setHeader("Location", decision == Decision.GIVEN
+                    && runtime.config().renderConsented() == RenderConsented.CLIENT
+                    ? RenderParameter.add(returnPath) : returnPath);
             return;
         }
         ObjectNode out = json.createObjectNode();
@@ -307,8 +323,39 @@ final class ConsentEndpoints {
         out.put("provider", provider.id());
         out.put("decision", record.decision().jsonName());
         out.put("scope", record.scope().jsonName());
-        out.set("state", stateJson(runtime.consent().state(subject)));
+        out.set("state", stateJson(state));
+        out.put("announce", Announcements.BUNDLED.text(decision == Decision.GIVEN ? "granted" : "withdrawn",
+                language));
         writeJson(response, 200, out);
+    }
+
+    /**
+     * {@code ec_hint}: the providers the visitor allowed, for the activation script ({@link ConsentRuntime#HINT_COOKIE});
+     * deleted when there are none. Set only when it differs from the one the request carried.
+     */
+    private static void hint(HttpServletRequest request, HttpServletResponse response,
+            Map<String, ProviderConsent> providers, Duration lifetime) {
+        StringBuilder ids = new StringBuilder();
+        for (Map.Entry<String, ProviderConsent> entry : new TreeMap<>(providers).entrySet()) {
+            if (entry.getValue().granted() && HINT_ID.matcher(entry.getKey()).matches()) {
+                ids.append(ids.isEmpty() ? "" : "|").append(entry.getKey());
+            }
+        }
+        String value = ids.toString();
+        String sent = null;
+        Cookie[] cookies = request.getCookies();
+        for (Cookie c : cookies == null ? new Cookie[0] : cookies) {
+            if (ConsentRuntime.HINT_COOKIE.equals(c.getName())) {
+                sent = c.getValue();
+            }
+        }
+        if (value.equals(sent == null ? "" : sent)) {
+            return;
+        }
+        String path = CookieHeaders.contextPath(request);
+        response.addHeader("Set-Cookie", value.isEmpty()
+                ? CookieHeaders.delete(ConsentRuntime.HINT_COOKIE, path, request)
+                : CookieHeaders.readable(ConsentRuntime.HINT_COOKIE, value, path, lifetime, request));
     }
 
     /** {@code ec_once}: a signed "load once" grant for the next render of {@code page} within two minutes. */
@@ -325,11 +372,15 @@ final class ConsentEndpoints {
         ObjectNode out = json.createObjectNode();
         Optional<ConsentCookie> cookie = runtime.consentCookie(request);
         if (cookie.isPresent()) {
+            ConsentState state = runtime.consent().state(cookie.get().subject());
             out.put("subject", cookie.get().subject().value());
-            out.set("state", stateJson(runtime.consent().state(cookie.get().subject())));
+            out.set("state", stateJson(state));
+            hint(request, response, state.providers(), Duration.between(runtime.config().clock().instant(),
+                    cookie.get().expires()));
         } else {
             out.putNull("subject");
             out.set("state", json.createObjectNode());
+            hint(request, response, Map.of(), Duration.ZERO);
         }
         CacheHeaders.personal(response);
         writeJson(response, 200, out);

@@ -42,11 +42,23 @@ final class ConsentRuntime implements AutoCloseable {
     static final String CONSENT_COOKIE = ConsentCookieCodec.DEFAULT_COOKIE_NAME;
     /** Short-lived cookie carrying a "load once" grant from a form post to the page it redirects to. */
     static final String ONCE_COOKIE = "ec_once";
+    /**
+     * Readable by the activation script, and no secret: the ids of the providers the visitor allowed, so the script
+     * knows which placeholders to hold back while it asks {@code GET {base}/consent}, which checks the signed cookie.
+     */
+    static final String HINT_COOKIE = "ec_hint";
+    /**
+     * Query parameter of a client-mode page rendered for one visitor: a form post's {@code 303} adds it to the page
+     * it returns to, so a shared cache keys that copy apart (its value is fresh each time) and never keeps it.
+     */
+    static final String RENDER_PARAMETER = "ec-render";
 
     private static final Logger LOG = System.getLogger(EmbedConsentFilter.class.getName());
     /** Variants by consent set: few sets occur (most visitors have none), and a digest per response adds up. */
     private static final int MAX_VARIANTS = 1024;
     private static final String NO_CONSENT_VARIANT = digestVariant(Set.of());
+    /** The ETag variant of a page that is the same for every visitor ({@code render-consented=client}). */
+    static final String SHARED_VARIANT = digestVariant(Set.of("render-consented=client"));
     private final java.util.concurrent.ConcurrentHashMap<Set<String>, String> variants =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -148,7 +160,8 @@ final class ConsentRuntime implements AutoCloseable {
             ProviderCatalogue catalogue, @Nullable PreviewService previews) {
         PlaceholderRenderer.Builder placeholders = PlaceholderRenderer.builder()
                 .basePath(contextPath + config.basePath())
-                .defaultLanguage(config.defaultLanguage());
+                .defaultLanguage(config.defaultLanguage())
+                .blockingScript(config.renderConsented() == RenderConsented.CLIENT);
         if (previews != null) {
             placeholders.previews(previews);
         }
@@ -217,17 +230,37 @@ final class ConsentRuntime implements AutoCloseable {
     }
 
     /**
-     * What the rewriter needs for this page: the providers the cookie proves consent for, plus a "load once" grant
-     * for this page (which is consumed here: its cookie is deleted in the same response).
+     * Whom this request's rewritten page is for: with {@code render-consented=server} the visitor; with
+     * {@code client} every visitor, unless the query carries {@link #RENDER_PARAMETER} (then this one visit).
      */
-    PageContext pageContext(HttpServletRequest request, HttpServletResponse response, @Nullable Charset transport) {
-        // Looked up only when the rewriter finds an embed: a page without one costs no cookie check or store query.
-        Set<String> consented = PageContext.lazyConsent(() -> consentedProviders(request));
-        if (decodeCookie(request, ONCE_COOKIE).isPresent()) {
-            response.addHeader("Set-Cookie", CookieHeaders.delete(ONCE_COOKIE,
-                    CookieHeaders.pathOr(request.getRequestURI(), request), request));
+    CacheHeaders.Audience audience(HttpServletRequest request) {
+        if (config.renderConsented() == RenderConsented.SERVER) {
+            return CacheHeaders.Audience.VISITOR;
         }
-        String query = request.getQueryString();
+        return RenderParameter.isIn(request.getQueryString())
+                ? CacheHeaders.Audience.ONE_VISIT : CacheHeaders.Audience.EVERYONE;
+    }
+
+    /**
+     * What the rewriter needs for this page: for a page rendered per visitor, the providers the cookie proves
+     * consent for, plus a "load once" grant for this page (which is consumed here: its cookie is deleted in the same
+     * response); for a page the same for everyone, no consent at all (and no cookie is read or set). The path the
+     * placeholders post back as {@code return} never carries {@link #RENDER_PARAMETER}.
+     */
+    PageContext pageContext(HttpServletRequest request, HttpServletResponse response, @Nullable Charset transport,
+            CacheHeaders.Audience audience) {
+        Set<String> consented;
+        if (audience == CacheHeaders.Audience.EVERYONE) {
+            consented = Set.of();
+        } else {
+            // Looked up only when the rewriter finds an embed: a page without one costs no cookie check or store query.
+            consented = PageContext.lazyConsent(() -> consentedProviders(request));
+            if (decodeCookie(request, ONCE_COOKIE).isPresent()) {
+                response.addHeader("Set-Cookie", CookieHeaders.delete(ONCE_COOKIE,
+                        CookieHeaders.pathOr(request.getRequestURI(), request), request));
+            }
+        }
+        String query = RenderParameter.remove(request.getQueryString());
         String path = request.getRequestURI() + (query == null ? "" : "?" + query);
         String nonce = null;
         String nonceAttribute = config.cspNonceAttribute();
@@ -263,6 +296,16 @@ final class ConsentRuntime implements AutoCloseable {
             LOG.log(Level.WARNING, "consent state could not be read; embeds stay behind placeholders", e);
             return Set.of();
         }
+    }
+
+    /** The providers a rewritten page for {@code audience} is rendered with: none when it is for everyone. */
+    Set<String> renderedConsent(HttpServletRequest request, CacheHeaders.Audience audience) {
+        return audience == CacheHeaders.Audience.EVERYONE ? Set.of() : consentedProviders(request);
+    }
+
+    /** The ETag variant of a page for {@code audience} rendered with {@code consentedProviders}. */
+    String variant(CacheHeaders.Audience audience, Set<String> consentedProviders) {
+        return audience == CacheHeaders.Audience.EVERYONE ? SHARED_VARIANT : variant(consentedProviders);
     }
 
     /** A short stable name of the consent variant of a page, for the ETag suffix. */

@@ -7,7 +7,8 @@ import java.time.Duration;
  * {@code Set-Cookie} values for the consent cookies, written by hand so every container emits the same attributes:
  * {@code HttpOnly} (the activation script never needs to read them), {@code SameSite=Lax} (sent on the top-level
  * redirect back after a form post, never on cross-site subresource requests), {@code Secure} when the request came
- * over HTTPS, and {@code Path} = the context path (or {@code /}).
+ * over HTTPS, and {@code Path} = the context path (or {@code /}). The one exception is {@link #readable}, for the
+ * {@code ec_hint} cookie the script reads, which holds no secret.
  */
 final class CookieHeaders {
     private CookieHeaders() {}
@@ -15,6 +16,11 @@ final class CookieHeaders {
     static String set(String name, String value, String path, Duration maxAge, HttpServletRequest request) {
         return name + "=" + value + "; Path=" + path + "; Max-Age=" + Math.max(0, maxAge.toSeconds())
                 + "; HttpOnly; SameSite=Lax" + (request.isSecure() ? "; Secure" : "");
+    }
+
+    /** As {@link #set}, without {@code HttpOnly}: for a value the activation script reads and that proves nothing. */
+    static String readable(String name, String value, String path, Duration maxAge, HttpServletRequest request) {
+        return set(name, value, path, maxAge, request).replace("; HttpOnly", "");
     }
 
     static String delete(String name, String path, HttpServletRequest request) {

@@ -79,6 +79,11 @@ import org.jspecify.annotations.Nullable;
  *     <td>bytes of a rewritten page held before its headers are committed (at most {@code 1MB}, {@code off} for
  *     none): a page that ends within them without an embed keeps the application's headers, {@code Content-Length}
  *     included, and gets no {@code Vary: Cookie}</td></tr>
+ * <tr><td>{@code render-consented}</td><td>{@code renderConsented}</td><td>{@code server}</td>
+ *     <td>{@code client}: every embed is a placeholder for every visitor, so rewritten pages carry neither
+ *     {@code Vary: Cookie} nor {@code private} and shared caches may keep them; the activation script activates what
+ *     the visitor allowed (see {@link RenderConsented}). With {@code csp}, the policy is then the same for every
+ *     visitor too (it names no unknown host a visitor allowed)</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code previewClient}, {@code seedPreview}</td><td>none</td>
  *     <td>the upstream client (resolver, TLS; tests), and pictures the site made itself seeded as previews</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code rewritePolicy}</td><td>{@link RewritePolicy#DEFAULT}</td>
@@ -120,7 +125,7 @@ public final class EmbedConsentConfig {
             "base-path", "data-dir", "jdbc-url", "jdbc-user", "jdbc-password", "hmac-key", "languages",
             "default-language", "providers-file", "consent-lifetime", "exclude", "rate-limit", "csp-nonce-attribute",
             "trusted-hosts", "block-unknown-frames", "csp", "previews", "preview-cache-size", "preview-disk-size",
-            "preview-lifetime", "preview-failure-lifetime", "preview-timeout", "look-ahead");
+            "preview-lifetime", "preview-failure-lifetime", "preview-timeout", "look-ahead", "render-consented");
 
     private final String basePath;
     private final Path dataDirectory;
@@ -148,6 +153,7 @@ public final class EmbedConsentConfig {
     private final @Nullable UpstreamClient previewClient;
     private final List<PreviewSeed> previewSeeds;
     private final int lookAhead;
+    private final RenderConsented renderConsented;
     private final RewritePolicy rewritePolicy;
     private final Clock clock;
 
@@ -184,6 +190,7 @@ public final class EmbedConsentConfig {
                     + ahead + " bytes");
         }
         this.lookAhead = (int) ahead;
+        this.renderConsented = b.renderConsented == null ? RenderConsented.SERVER : b.renderConsented;
         if (previewCacheSize < MIN_PREVIEW_CACHE) {
             throw new IllegalArgumentException("preview-cache-size must be at least 64KB, got " + previewCacheSize
                     + " bytes");
@@ -403,6 +410,11 @@ public final class EmbedConsentConfig {
         return lookAhead;
     }
 
+    /** Who renders the embeds a visitor allowed; {@link RenderConsented#SERVER} by default. */
+    public RenderConsented renderConsented() {
+        return renderConsented;
+    }
+
     public RewritePolicy rewritePolicy() {
         return rewritePolicy;
     }
@@ -433,6 +445,7 @@ public final class EmbedConsentConfig {
                 + ", block-unknown-frames=" + blockUnknownFrames
                 + ", csp=" + csp
                 + ", look-ahead=" + lookAhead
+                + ", render-consented=" + renderConsented
                 + ", previews=" + (previews ? "on, preview-cache-size=" + previewCacheSize + ", preview-disk-size="
                         + previewDiskSize + ", preview-lifetime=" + previewLifetime + ", preview-failure-lifetime="
                         + previewFailureLifetime + ", preview-timeout=" + previewTimeout : "off")
@@ -462,6 +475,7 @@ public final class EmbedConsentConfig {
         private @Nullable UpstreamClient previewClient;
         private final List<PreviewSeed> previewSeeds = new ArrayList<>();
         private @Nullable Long lookAhead;
+        private @Nullable RenderConsented renderConsented;
         private @Nullable String basePath;
         private @Nullable Path dataDirectory;
         private @Nullable String jdbcUrl;
@@ -516,6 +530,7 @@ public final class EmbedConsentConfig {
                     return previewFailureLifetime(OptionValues.parseDuration(name, value));
                 case "preview-timeout": return previewTimeout(OptionValues.parseDuration(name, value));
                 case "look-ahead": return lookAhead(OptionValues.parseSize(name, value, true));
+                case "render-consented": return renderConsented(RenderConsented.parse(value));
                 default:
                     throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
                             + String.join(", ", OPTION_NAMES));
@@ -741,6 +756,19 @@ public final class EmbedConsentConfig {
             }
             lookAhead = bytes;
             return this;
+        }
+
+        /** Who renders the embeds a visitor allowed; default {@link RenderConsented#SERVER}. */
+        public Builder renderConsented(RenderConsented mode) {
+            Objects.requireNonNull(mode, "renderConsented");
+            options.claim("render-consented");
+            renderConsented = mode;
+            return this;
+        }
+
+        /** The same as {@code renderConsented(RenderConsented.parse(mode))}: {@code server} or {@code client}. */
+        public Builder renderConsented(String mode) {
+            return renderConsented(RenderConsented.parse(mode));
         }
 
         /**

@@ -53,8 +53,9 @@ import org.jspecify.annotations.Nullable;
  * The configured {@link RewritePolicy} decides; by default GET and HEAD with a 2xx status other than 206, no
  * {@code Content-Encoding}, no {@code Content-Range}, and a {@code text/html} type. A rewritten response loses its
  * {@code Content-Length}, gains {@code Vary: Cookie} and {@code Cache-Control: private}, and its {@code ETag} gets a
- * consent-variant suffix (see {@code CacheHeaders}). Paths matching {@code exclude} and requests marked with
- * {@link #skip} are left alone.
+ * consent-variant suffix (see {@code CacheHeaders}); with {@code render-consented=client} ({@link RenderConsented})
+ * the page is the same for every visitor and keeps the application's {@code Vary} and {@code Cache-Control}. Paths
+ * matching {@code exclude} and requests marked with {@link #skip} are left alone.
  *
  * <p>Dispatches: the filter wraps on REQUEST (or the first FORWARD/ASYNC it sees); a request attribute stops it from
  * wrapping twice. Forwards and includes write into the wrapped response; map the filter for FORWARD too (as above),

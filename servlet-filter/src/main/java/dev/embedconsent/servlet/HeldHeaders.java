@@ -14,12 +14,24 @@ import org.jspecify.annotations.Nullable;
  * held.passed(container);                 // or: Content-Length: 4096, ETag "v1", as the application set them
  * }</pre>
  * A 304 that answers a tag the application saw without its variant suffix ({@link #revalidating}) confirms the
- * rewritten copy, so it gets the rewritten page's headers. The header values come from {@link CacheHeaders}.
+ * rewritten copy, so it gets the rewritten page's headers. The header values come from {@link CacheHeaders}, for the
+ * page's {@link CacheHeaders.Audience}: a page the same for every visitor keeps its {@code Vary} and
+ * {@code Cache-Control}.
  */
 final class HeldHeaders {
+    private final CacheHeaders.Audience audience;
     private @Nullable Long length;
     private @Nullable String etag;
     private @Nullable String revalidatedVariant;
+
+    /** For a page rendered for the visitor's consent ({@link CacheHeaders.Audience#VISITOR}). */
+    HeldHeaders() {
+        this(CacheHeaders.Audience.VISITOR);
+    }
+
+    HeldHeaders(CacheHeaders.Audience audience) {
+        this.audience = audience;
+    }
 
     void length(long value) {
         length = value;
@@ -68,9 +80,11 @@ final class HeldHeaders {
     }
 
     private void consentHeaders(HttpServletResponse container, String variant) {
-        container.setHeader("Vary", CacheHeaders.vary(List.copyOf(container.getHeaders("Vary"))));
-        container.setHeader("Cache-Control",
-                CacheHeaders.cacheControl(List.copyOf(container.getHeaders("Cache-Control"))));
+        if (audience != CacheHeaders.Audience.EVERYONE) {
+            container.setHeader("Vary", CacheHeaders.vary(List.copyOf(container.getHeaders("Vary"))));
+            container.setHeader("Cache-Control",
+                    CacheHeaders.cacheControl(audience, List.copyOf(container.getHeaders("Cache-Control"))));
+        }
         String tag = etag != null ? etag : container.getHeader("ETag");
         if (tag != null) {
             container.setHeader("ETag", CacheHeaders.etag(tag, variant));

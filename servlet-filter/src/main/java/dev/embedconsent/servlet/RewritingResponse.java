@@ -54,7 +54,8 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     private final HttpServletRequest request;
     private final ConsentRuntime runtime;
     private final RewritingOutputStream out;
-    private final HeldHeaders held = new HeldHeaders();
+    private final CacheHeaders.Audience audience;
+    private final HeldHeaders held;
     private Mode mode = Mode.UNDECIDED;
     private @Nullable PageContext page;
     /** The {@link FramePolicy} value this rewritten page carries; an application's {@code setHeader} keeps it. */
@@ -71,6 +72,8 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         this.request = request;
         this.runtime = runtime;
         this.out = new RewritingOutputStream(this, runtime);
+        this.audience = runtime.audience(request);
+        this.held = new HeldHeaders(audience);
     }
 
     HttpServletResponse container() {
@@ -84,7 +87,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
             if (runtime.config().rewritePolicy().rewrites(request, r)) {
                 EncodingWriter e = encoder;
                 Charset transport = e != null ? e.charset() : ContentTypes.charset(r.getContentType());
-                page = runtime.pageContext(request, r, transport);
+                page = runtime.pageContext(request, r, transport, audience);
                 if (runtime.config().lookAhead() > 0) {
                     mode = Mode.LOOKAHEAD;
                 } else {
@@ -98,11 +101,14 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         return mode == Mode.REWRITE || mode == Mode.LOOKAHEAD ? page : null;
     }
 
-    /** The headers of a page that differs by visitor: consent-variant ETag, {@code Vary: Cookie}, private. */
+    /**
+     * The headers of a rewritten page: consent-variant ETag and, unless it is the same for every visitor
+     * ({@link CacheHeaders.Audience}), {@code Vary: Cookie} and private.
+     */
     private void rewrittenHeaders(HttpServletResponse r) {
         mode = Mode.REWRITE;
         PageContext context = Objects.requireNonNull(page);
-        held.rewritten(r, runtime.variant(context.consentedProviders()));
+        held.rewritten(r, runtime.variant(audience, context.consentedProviders()));
         FramePolicy policy = runtime.framePolicy();
         if (policy != null) {
             String value = policy.value(context.consentedProviders());
@@ -231,7 +237,7 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         } else {
             PageContext context = page;
             super.setHeader("ETag", CacheHeaders.etag(value,
-                    runtime.variant(Objects.requireNonNull(context).consentedProviders())));
+                    runtime.variant(audience, Objects.requireNonNull(context).consentedProviders())));
         }
     }
 
@@ -291,14 +297,18 @@ final class RewritingResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** {@code Vary} or {@code Cache-Control} on a rewritten page: set after the decision, they keep our terms. */
+    /**
+     * {@code Vary} or {@code Cache-Control} on a rewritten page that differs by visitor: set after the decision, they
+     * keep our terms.
+     */
     private boolean isCachingHeader(String name) {
-        return mode == Mode.REWRITE && ("Vary".equalsIgnoreCase(name) || "Cache-Control".equalsIgnoreCase(name));
+        return mode == Mode.REWRITE && audience != CacheHeaders.Audience.EVERYONE
+                && ("Vary".equalsIgnoreCase(name) || "Cache-Control".equalsIgnoreCase(name));
     }
 
     private void cachingHeader(String name, List<String> values) {
         super.setHeader(name, "Vary".equalsIgnoreCase(name)
-                ? CacheHeaders.vary(values) : CacheHeaders.cacheControl(values));
+                ? CacheHeaders.vary(values) : CacheHeaders.cacheControl(audience, values));
     }
 
     @Override

@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
 
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +24,29 @@ class CacheHeadersTest {
                 CacheHeaders.vary(List.of("Accept-Encoding", "Accept-Language")));
         assertEquals("cookie, Origin", CacheHeaders.vary(List.of("cookie, Origin")));
         assertEquals("*", CacheHeaders.vary(List.of("*")));
+    }
+
+    @Test
+    void cacheControlByAudience() {
+        List<String> app = List.of("public, max-age=600, s-maxage=3600");
+        assertEquals("private, max-age=600", CacheHeaders.cacheControl(CacheHeaders.Audience.VISITOR, app));
+        assertEquals("private, no-store", CacheHeaders.cacheControl(CacheHeaders.Audience.ONE_VISIT, app));
+    }
+
+    @Test
+    void aPageForEveryoneKeepsTheApplicationsVaryAndCacheControl() {
+        HttpServletResponse container = mock(HttpServletResponse.class);
+        when(container.getHeader("ETag")).thenReturn(null);
+        HeldHeaders held = new HeldHeaders(CacheHeaders.Audience.EVERYONE);
+        held.etag("\"v1\"");
+        held.length(42);
+        held.rewritten(container, ConsentRuntime.SHARED_VARIANT);
+        verify(container).setHeader("ETag", "\"v1-ec" + ConsentRuntime.SHARED_VARIANT + "\"");
+        verify(container, never()).setHeader(
+                eq("Vary"), anyString());
+        verify(container, never()).setHeader(
+                eq("Cache-Control"), anyString());
+        verify(container, never()).setContentLengthLong(42);
     }
 
     @Test

@@ -149,7 +149,9 @@ class EmbedConsentConfigTest {
         "block-unknown-frames=yes|block-unknown-frames 'yes' must be true or false",
         "trusted-hosts=https://a.example|trusted-hosts: trusted host \"https://a.example\" is not a host name",
         "trusted-hosts=*|trusted-hosts: trusted host \"*\" is not a host name",
-        "csp=enforce; block-unknown-frames=false|csp=enforce would block the frames"})
+        "csp=enforce; block-unknown-frames=false|csp=enforce would block the frames",
+        "render-consented=cdn|render-consented 'cdn' must be server (consented embeds rendered per visitor) or client",
+        "render-consented=client; render-consented=server|render-consented"})
     void badValuesAreClearErrors(String spec, String message) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> EmbedConsentConfig.parse(spec));
         assertTrue(e.getMessage().contains(message), () -> "'" + e.getMessage() + "' lacks '" + message + "'");
@@ -397,5 +399,22 @@ class EmbedConsentConfigTest {
         assertEquals(1, config.previewSeeds().get(0).image()[3]);
         assertEquals("A title", config.previewSeeds().get(0).title());
         assertNull(config.previewSeeds().get(1).title());
+    }
+
+    @Test
+    void renderConsentedDefaultsToServerAndIsSetInEveryForm() {
+        assertEquals(RenderConsented.SERVER, EmbedConsentConfig.defaults().renderConsented());
+        List<EmbedConsentConfig> clients = List.of(
+                EmbedConsentConfig.parse("render-consented=client"),
+                EmbedConsentConfig.fromInitParameters(Map.of("render-consented", " Client ")::get),
+                EmbedConsentFilter.builder().renderConsented(RenderConsented.CLIENT).buildConfig(),
+                EmbedConsentFilter.builder().renderConsented("client").buildConfig(),
+                EmbedConsentFilter.builder().option("render-consented", "CLIENT").buildConfig(),
+                EmbedConsentConfig.parse("render-consented=client; csp=enforce"));
+        for (EmbedConsentConfig config : clients) {
+            assertEquals(RenderConsented.CLIENT, config.renderConsented());
+            assertTrue(config.toString().contains("render-consented=client"), config.toString());
+        }
+        assertEquals(RenderConsented.SERVER, EmbedConsentConfig.parse("render-consented=server").renderConsented());
     }
 }

@@ -6,6 +6,7 @@ import static dev.embedconsent.servlet.TestSite.PAGE;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -64,6 +66,15 @@ abstract class FilterContainerContract {
     /** {@code jetty} or {@code tomcat}. */
     abstract String containerName();
 
+    /** The {@code render-consented} mode both sites run in; the client-mode subclasses override it. */
+    RenderConsented mode() {
+        return RenderConsented.SERVER;
+    }
+
+    boolean clientMode() {
+        return mode() == RenderConsented.CLIENT;
+    }
+
     @BeforeAll
     void start() throws Exception {
         work = Files.createTempDirectory("embed-consent-" + containerName());
@@ -73,12 +84,13 @@ abstract class FilterContainerContract {
                 .hmacKeys(KEY)
                 .exclude("/excluded")
                 .rateLimit(RateLimit.OFF)
+                .renderConsented(mode())
                 .build();
         base = container.start(new TestSite(filter), ERROR_PAGES, work);
         enforcing = ServletContainer.named(containerName());
         enforcingBase = enforcing.start(new TestSite(Map.of("config", "data-dir=" + work.resolve("enforcing")
                 + "; hmac-key=" + KEY + "; csp=enforce; trusted-hosts=*.partner.example, player.example.net"
-                + "; exclude=/excluded",
+                + "; exclude=/excluded; render-consented=" + mode(),
                 "rate-limit", "4/1m")), ERROR_PAGES, work.resolve("enforcing-work"));
     }
 
@@ -144,7 +156,40 @@ abstract class FilterContainerContract {
         assertTrue(body.endsWith(TestSite.TAIL) || body.contains("end of page"), () -> "page end lost:\n" + body);
     }
 
-    static void assertConsentHeaders(HttpResponse<?> response) {
+    /**
+     * The caching headers of a rewritten page: it varies by cookie and is private; in client mode it is the same for
+     * every visitor (neither), except a page rendered for one visitor ({@code ec-render}): private and no-store.
+     */
+    void assertConsentHeaders(HttpResponse<?> response) {
+        String query = response.uri().getRawQuery();
+        if (query != null && query.contains("ec-render")) {
+            assertPersonal(response);
+        } else if (clientMode()) {
+            assertSharedHeaders(response);
+        } else {
+            assertVariesByCookie(response);
+        }
+    }
+
+    /** Page headers that let a shared cache keep the page for everyone: no {@code Vary: Cookie}, no private. */
+    static void assertSharedHeaders(HttpResponse<?> response) {
+        String vary = String.join(",", response.headers().allValues("Vary"));
+        String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
+        assertFalse(vary.toLowerCase().contains("cookie"), "Vary: " + vary);
+        assertFalse(cacheControl.contains("private") || cacheControl.contains("no-store"),
+                "Cache-Control: " + cacheControl);
+        assertTrue(response.headers().allValues("Set-Cookie").isEmpty(), "a shared page sets no cookie");
+    }
+
+    /**
+     * The path as the test asks for a page rendered with the visitor's consent: as it is in server mode, with
+     * {@code ec-render} (the no-JavaScript return from a form post) in client mode.
+     */
+    String rendered(String path) {
+        return clientMode() ? path + (path.contains("?") ? "&" : "?") + "ec-render=t" : path;
+    }
+
+    static void assertVariesByCookie(HttpResponse<?> response) {
         String vary = String.join(",", response.headers().allValues("Vary"));
         String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
         assertTrue(vary.toLowerCase().contains("cookie"), "Vary: " + vary);
@@ -154,7 +199,7 @@ abstract class FilterContainerContract {
 
     /** An endpoint answer about one visitor: never stored, never shared. */
     static void assertPersonal(HttpResponse<?> response) {
-        assertConsentHeaders(response);
+        assertVariesByCookie(response);
         String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
         assertTrue(cacheControl.contains("no-store"), "Cache-Control: " + cacheControl);
     }
@@ -326,8 +371,7 @@ abstract class FilterContainerContract {
     void aSmallPageWithAnEmbedVariesByCookieAndKnowsItsLength() throws Exception {
         HttpResponse<String> response = get("/t/writer");
         assertTrue(response.body().contains("data-consent-provider=\"youtube\""), response.body());
-        assertTrue(String.join(",", response.headers().allValues("Vary")).toLowerCase().contains("cookie"));
-        assertTrue(response.headers().firstValue("Cache-Control").orElse("").contains("private"));
+        assertConsentHeaders(response);
         assertEquals(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length),
                 response.headers().firstValue("Content-Length").orElse(null),
                 "a whole page within the look-ahead is sent with its length");
@@ -348,7 +392,7 @@ abstract class FilterContainerContract {
                     + " ms, the last after " + last / 1_000_000 + " ms: the page did not stream");
             assertTrue(new String(rest, StandardCharsets.UTF_8).contains("data-consent-provider=\"youtube\""));
         }
-        assertTrue(String.join(",", response.headers().allValues("Vary")).toLowerCase().contains("cookie"));
+        assertConsentHeaders(response);
     }
 
     @Test
@@ -392,7 +436,8 @@ abstract class FilterContainerContract {
         assertTrue(response.headers().firstValue("Cache-Control").orElseThrow().contains("max-age=60"));
 
         String consented = cookie(grant("youtube", "provider"), "ec_consent");
-        String etagConsented = get("/t/etag", "Cookie", consented).headers().firstValue("ETag").orElseThrow();
+        String etagConsented = get(rendered("/t/etag"), "Cookie", consented).headers().firstValue("ETag")
+                .orElseThrow();
         assertFalse(etag.equals(etagConsented), "the consent variant changes the ETag");
     }
 
@@ -402,7 +447,8 @@ abstract class FilterContainerContract {
         assertPlaceholder(response.body());
         assertConsentHeaders(response);
         String cacheControl = String.join(",", response.headers().allValues("Cache-Control"));
-        assertFalse(cacheControl.contains("s-maxage"), cacheControl);
+        assertEquals(!clientMode(), !cacheControl.contains("s-maxage"),
+                "dropped from a page that differs by visitor, kept on one the same for all: " + cacheControl);
         assertTrue(cacheControl.contains("max-age=600"), "the application's own directives stay: " + cacheControl);
         assertTrue(String.join(",", response.headers().allValues("Vary")).contains("Accept-Language"));
     }
@@ -421,7 +467,7 @@ abstract class FilterContainerContract {
                 "for anything else an unsuffixed tag is the application's business");
         assertEquals(200, get("/t/etag", "If-None-Match", "\"v1-ec00000000\"").statusCode());
         String consented = cookie(grant("youtube", "provider"), "ec_consent");
-        HttpResponse<String> otherVariant = get("/t/etag", "If-None-Match", etag, "Cookie", consented);
+        HttpResponse<String> otherVariant = get(rendered("/t/etag"), "If-None-Match", etag, "Cookie", consented);
         assertEquals(200, otherVariant.statusCode(), "a copy rendered without consent must not be revalidated");
         assertTrue(otherVariant.body().contains(EMBED));
     }
@@ -536,7 +582,7 @@ abstract class FilterContainerContract {
     void consentedProviderRendersTheOriginalEmbed() throws Exception {
         HttpResponse<String> granted = grant("youtube", "provider");
         String cookie = cookie(granted, "ec_consent");
-        HttpResponse<String> page = get("/t/writer", "Cookie", cookie);
+        HttpResponse<String> page = get(rendered("/t/writer"), "Cookie", cookie);
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains(EMBED), page.body());
         assertFalse(page.body().contains("data-consent-provider=\"youtube\""), page.body());
@@ -555,14 +601,14 @@ abstract class FilterContainerContract {
         assertEquals(200, withdrawn.statusCode(), withdrawn.body());
         assertTrue(withdrawn.body().contains("\"decision\":\"withdrawn\""), withdrawn.body());
         String after = cookie(withdrawn, "ec_consent");
-        assertPlaceholder(get("/t/writer", "Cookie", after).body());
+        assertPlaceholder(get(rendered("/t/writer"), "Cookie", after).body());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ec_consent=garbage", "ec_consent=1.k1.AAAA.BBBB", "ec_consent=", "ec_consent=\"x\"",
         "ec_once=forged; ec_consent=1.t1.x.y"})
     void badCookiesCountAsNoConsent(String cookie) throws Exception {
-        HttpResponse<String> page = get("/t/writer", "Cookie", cookie);
+        HttpResponse<String> page = get(rendered("/t/writer"), "Cookie", cookie);
         assertEquals(200, page.statusCode());
         assertPlaceholder(page.body());
         HttpResponse<String> state = get("/embed-consent/consent", "Cookie", cookie);
@@ -578,8 +624,9 @@ abstract class FilterContainerContract {
         int dot = value.lastIndexOf('.');
         String forgedValue = value.substring(0, dot + 1) + (value.charAt(dot + 1) == 'A' ? 'B' : 'A')
                 + value.substring(dot + 2);
-        assertPlaceholder(get("/t/writer", "Cookie", "ec_consent=" + forgedValue).body());
-        assertTrue(get("/t/writer", "Cookie", cookie).body().contains(EMBED), "the unforged cookie still works");
+        assertPlaceholder(get(rendered("/t/writer"), "Cookie", "ec_consent=" + forgedValue).body());
+        assertTrue(get(rendered("/t/writer"), "Cookie", cookie).body().contains(EMBED),
+                "the unforged cookie still works");
     }
 
     // ---- endpoints ----
@@ -645,14 +692,21 @@ abstract class FilterContainerContract {
         HttpResponse<String> response = post("/embed-consent/consent", "application/x-www-form-urlencoded",
                 "provider=youtube&decision=grant&scope=provider&return=%2Ft%2Fwriter%3Fa%3D1", "Origin", origin());
         assertEquals(303, response.statusCode(), response.body());
-        assertEquals("/t/writer?a=1", response.headers().firstValue("Location").orElseThrow());
+        String location = response.headers().firstValue("Location").orElseThrow();
+        if (clientMode()) {
+            assertTrue(location.matches("/t/writer\\?a=1&ec-render=[0-9a-z]+"), "a copy caches key apart: " + location);
+        } else {
+            assertEquals("/t/writer?a=1", location);
+        }
         String cookie = cookie(response, "ec_consent");
-        assertTrue(get("/t/writer", "Cookie", cookie).body().contains(EMBED));
+        assertTrue(get(location, "Cookie", cookie).body().contains(EMBED));
 
         HttpResponse<String> offsite = post("/embed-consent/consent", "application/x-www-form-urlencoded",
                 "provider=youtube&decision=grant&return=https%3A%2F%2Fevil.example%2F", "Origin", origin());
         assertEquals(303, offsite.statusCode());
-        assertEquals("/", offsite.headers().firstValue("Location").orElseThrow());
+        URI offsiteLocation = URI.create(offsite.headers().firstValue("Location").orElseThrow());
+        assertEquals("/", offsiteLocation.getPath());
+        assertEquals(null, offsiteLocation.getHost());
     }
 
     @Test
@@ -663,12 +717,12 @@ abstract class FilterContainerContract {
         String consent = cookie(response, "ec_consent");
         String once = cookie(response, "ec_once");
         assertTrue(setCookie(response, "ec_once").orElseThrow().contains("Path=/t/writer"));
-        HttpResponse<String> first = get("/t/writer", "Cookie", consent + "; " + once);
+        HttpResponse<String> first = get(rendered("/t/writer"), "Cookie", consent + "; " + once);
         assertTrue(first.body().contains(EMBED), first.body());
         assertFalse(first.body().contains("data-consent-provider=\"youtube\""));
         assertTrue(setCookie(first, "ec_once").orElseThrow().contains("Max-Age=0"), "the grant is consumed");
-        assertPlaceholder(get("/t/writer", "Cookie", consent).body());
-        assertPlaceholder(get("/t/writer", "Cookie", once).body());
+        assertPlaceholder(get(rendered("/t/writer"), "Cookie", consent).body());
+        assertPlaceholder(get(rendered("/t/writer"), "Cookie", once).body());
     }
 
     @Test
@@ -676,7 +730,7 @@ abstract class FilterContainerContract {
         HttpResponse<String> response = post("/embed-consent/consent", "application/x-www-form-urlencoded",
                 "provider=youtube&decision=grant&scope=once&return=%2Ft%2Fwriter", "Origin", origin());
         String cookies = cookie(response, "ec_consent") + "; " + cookie(response, "ec_once");
-        HttpResponse<String> page = get("/t/writer;Domain=evil.example;Max-Age=99999", "Cookie", cookies);
+        HttpResponse<String> page = get(rendered("/t/writer;Domain=evil.example;Max-Age=99999"), "Cookie", cookies);
         assertEquals(200, page.statusCode(), page.body());
         String deletion = setCookie(page, "ec_once").orElseThrow();
         assertFalse(deletion.contains("Domain") || deletion.contains("99999"), deletion);
@@ -978,7 +1032,7 @@ abstract class FilterContainerContract {
     void theVisitorsConsentedUnknownHostsJoinThePolicy() throws Exception {
         HttpResponse<String> granted = grantUnknownHostOnEnforcing("provider");
         assertEquals(200, granted.statusCode(), granted.body());
-        HttpResponse<String> page = send(at(enforcingBase, "/t/writer")
+        HttpResponse<String> page = send(at(enforcingBase, rendered("/t/writer"))
                 .header("Cookie", cookie(granted, "ec_consent")));
         String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertTrue(policy.contains(" https://player.example.net https://videos.example.org; child-src"), policy);
@@ -991,7 +1045,7 @@ abstract class FilterContainerContract {
         HttpResponse<String> once = grantUnknownHostOnEnforcing("once");
         assertEquals(200, once.statusCode(), once.body());
         assertTrue(setCookie(once, "ec_once").orElseThrow().contains("Path=/t/unknown-frame"));
-        HttpResponse<String> reload = send(at(enforcingBase, "/t/unknown-frame")
+        HttpResponse<String> reload = send(at(enforcingBase, rendered("/t/unknown-frame"))
                 .header("Cookie", cookie(once, "ec_consent") + "; " + cookie(once, "ec_once")));
         assertTrue(reload.headers().firstValue("Content-Security-Policy").orElseThrow()
                 .contains(" https://videos.example.org;"), "the reload lists the host");
@@ -1007,7 +1061,7 @@ abstract class FilterContainerContract {
         assertTrue(page.body().contains("data-consent-provider=\"host:videos.example.org\""), page.body());
         assertTrue(page.body().indexOf("<template") < page.body().indexOf("<iframe"), page.body());
         String cookie = cookie(grant("host:videos.example.org", "provider"), "ec_consent");
-        HttpResponse<String> consented = get("/t/unknown-frame", "Cookie", cookie);
+        HttpResponse<String> consented = get(rendered("/t/unknown-frame"), "Cookie", cookie);
         assertTrue(consented.body().contains(TestSite.UNKNOWN_FRAME), consented.body());
         assertFalse(consented.body().contains("data-consent-provider=\"host:"), consented.body());
     }
@@ -1099,5 +1153,100 @@ abstract class FilterContainerContract {
         HttpResponse<String> consent = send(at(enforcingBase, "/embed-consent/consent").header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString("{\"provider\":\"vimeo\",\"decision\":\"grant\"}")));
         assertEquals(200, consent.statusCode(), "reports never use up the consent posts: " + consent.body());
+    }
+
+    // ---- render-consented=client, and the hint cookie of both modes ----
+
+    @Test
+    void inClientModeEveryVisitorGetsTheSameSharedPage() throws Exception {
+        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
+        String consent = cookie(grant("youtube", "provider"), "ec_consent");
+        HttpResponse<String> anonymous = settledPage("/t/etag");
+        HttpResponse<String> consented = get("/t/etag", "Cookie", consent + "; ec_hint=youtube");
+        HttpResponse<String> forged = get("/t/etag", "Cookie", "ec_hint=youtube|vimeo; ec_consent=1.t1.x.y");
+        for (HttpResponse<String> page : List.of(anonymous, consented, forged)) {
+            assertEquals(200, page.statusCode());
+            assertPlaceholder(page.body());
+            assertEquals(anonymous.body(), page.body(), "the same bytes with and without consent");
+            assertEquals(anonymous.headers().firstValue("ETag"), page.headers().firstValue("ETag"));
+            assertSharedHeaders(page);
+            assertTrue(page.headers().firstValue("Cache-Control").orElseThrow().contains("max-age=60"),
+                    "the application's own caching directives stay");
+        }
+        assertTrue(anonymous.body().contains("<script src=\"/embed-consent/embed-consent.js\">"),
+                "the activation script runs before the placeholders are painted (no defer): " + anonymous.body());
+        String etag = anonymous.headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, get("/t/etag", "If-None-Match", etag, "Cookie", consent).statusCode(),
+                "a consenting visitor revalidates the shared copy too");
+    }
+
+    /**
+     * A page once its placeholder's preview still is settled: the first render asks the preview proxy in the
+     * background, and whether later renders show a still changes once that fetch has succeeded or failed.
+     */
+    private HttpResponse<String> settledPage(String path) throws Exception {
+        HttpResponse<String> previous = get(path);
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(200);
+            HttpResponse<String> next = get(path);
+            if (next.body().equals(previous.body())) {
+                return next;
+            }
+            previous = next;
+        }
+        throw new AssertionError("the page kept changing: " + previous.body());
+    }
+
+    @Test
+    void inClientModeTheRenderParameterGivesOneVisitorTheirOwnUncachedPage() throws Exception {
+        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
+        String consent = cookie(grant("youtube", "provider"), "ec_consent");
+        HttpResponse<String> page = get("/t/etag?a=1&ec-render=k3x9", "Cookie", consent);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains(EMBED), page.body());
+        assertEquals("private, no-store", page.headers().firstValue("Cache-Control").orElseThrow());
+        assertTrue(String.join(",", page.headers().allValues("Vary")).contains("Cookie"));
+        assertNotEquals(get("/t/etag").headers().firstValue("ETag"), page.headers().firstValue("ETag"));
+
+        HttpResponse<String> placeholders = get("/t/writer?a=1&ec-render=k3x9");
+        assertPlaceholder(placeholders.body());
+        assertTrue(placeholders.body().contains("name=\"return\" value=\"/t/writer?a=1\""), placeholders.body());
+        assertFalse(placeholders.body().contains("ec-render"), "the parameter never reaches a return path");
+
+        HttpResponse<String> posted = post("/embed-consent/consent", "application/x-www-form-urlencoded",
+                "provider=vimeo&decision=grant&scope=once&return=%2Ft%2Fwriter%3Fec-render%3Dold%23v", "Origin", origin());
+        String location = posted.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.matches("/t/writer\\?ec-render=[0-9a-z]+#v") && !location.contains("=old"), location);
+        HttpResponse<String> withdrawn = post("/embed-consent/consent", "application/x-www-form-urlencoded",
+                "provider=vimeo&decision=withdraw&return=%2Ft%2Fwriter", "Origin", origin());
+        assertEquals("/t/writer", withdrawn.headers().firstValue("Location").orElseThrow(),
+                "after a withdrawal the shared page is right for the visitor");
+    }
+
+    @Test
+    void theHintCookieFollowsTheVisitorsStandingDecisions() throws Exception {
+        HttpResponse<String> first = grant("youtube", "provider");
+        String hint = setCookie(first, "ec_hint").orElseThrow();
+        assertTrue(hint.startsWith("ec_hint=youtube; Path=/;"), hint);
+        assertFalse(hint.contains("HttpOnly"), "the activation script reads it: " + hint);
+        assertTrue(first.body().contains("\"announce\":\"loaded\""), first.body());
+        String consent = cookie(first, "ec_consent");
+        assertTrue(setCookie(grant("vimeo", "once", consent + "; ec_hint=youtube"), "ec_hint").isEmpty(),
+                "a once grant is no standing consent: the hint stays");
+        HttpResponse<String> second = grant("vimeo", "provider", consent + "; ec_hint=youtube");
+        assertTrue(setCookie(second, "ec_hint").orElseThrow().startsWith("ec_hint=vimeo|youtube;"));
+        HttpResponse<String> withdrawn = post("/embed-consent/consent", "application/json",
+                "{\"provider\":\"youtube\",\"decision\":\"withdraw\",\"language\":\"de\"}",
+                "Sec-Fetch-Site", "same-origin", "Cookie", consent);
+        assertTrue(setCookie(withdrawn, "ec_hint").orElseThrow().startsWith("ec_hint=vimeo;"));
+        assertTrue(withdrawn.body().contains("\"announce\":\"Einwilligung widerrufen\""), withdrawn.body());
+
+        HttpResponse<String> state = get("/embed-consent/consent", "Cookie", consent + "; ec_hint=youtube|x");
+        assertTrue(setCookie(state, "ec_hint").orElseThrow().startsWith("ec_hint=vimeo;"), "a wrong hint is put right");
+        assertTrue(setCookie(get("/embed-consent/consent", "Cookie", consent + "; ec_hint=vimeo"), "ec_hint")
+                .isEmpty(), "a right one is left alone");
+        HttpResponse<String> forged = get("/embed-consent/consent", "Cookie", "ec_hint=youtube");
+        assertTrue(forged.body().contains("\"state\":{}"), forged.body());
+        assertTrue(setCookie(forged, "ec_hint").orElseThrow().contains("Max-Age=0"), "a hint without consent goes");
     }
 }

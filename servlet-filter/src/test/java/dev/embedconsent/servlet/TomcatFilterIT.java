@@ -1,6 +1,6 @@
 package dev.embedconsent.servlet;
 
-/** The container suite on Tomcat 11. */
+/** The container suite on Tomcat 11, {@code render-consented=server}. */
 class TomcatFilterIT extends FilterContainerContract {
     @Override
     String containerName() {

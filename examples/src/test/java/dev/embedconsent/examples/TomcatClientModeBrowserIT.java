@@ -1,0 +1,17 @@
+package dev.embedconsent.examples;
+
+import dev.embedconsent.servlet.RenderConsented;
+import java.nio.file.Path;
+
+/** The browser end-to-end suite on Tomcat with {@code render-consented=client}: one cached page for every visitor. */
+class TomcatClientModeBrowserIT extends DemoSiteBrowserContract {
+    @Override
+    RunningSite startSite(Path dataDirectory) throws Exception {
+        return TomcatSite.start(dataDirectory, RenderConsented.CLIENT);
+    }
+
+    @Override
+    RenderConsented mode() {
+        return RenderConsented.CLIENT;
+    }
+}
