@@ -128,10 +128,16 @@ public final class EmbedConsentFilter implements Filter {
             throw new ServletException("embed-consent: " + e.getMessage(), e);
         }
         try {
-            ConsentRuntime started = ConsentRuntime.start(c, filterConfig.getServletContext());
+            ServletContext context = filterConfig.getServletContext();
+            ConsentRuntime started = ConsentRuntime.start(c, context);
+            try {
+                EmbedConsent.publish(context, started);
+            } catch (RuntimeException e) {
+                started.close();
+                throw e;
+            }
+            servletContext = context;
             runtime = started;
-            servletContext = filterConfig.getServletContext();
-            EmbedConsent.publish(filterConfig.getServletContext(), started);
         } catch (RuntimeException e) {
             throw new ServletException("embed-consent could not start with " + c + " (data-dir resolves to "
                     + c.dataDirectory().toAbsolutePath() + "): " + e.getMessage(), e);
