@@ -260,16 +260,29 @@ final class ConsentRuntime implements AutoCloseable {
                         CookieHeaders.pathOr(request.getRequestURI(), request), request));
             }
         }
+        return new PageContext(transport, null, consented, pagePath(request), EmbedListener.NONE, cspNonce(request),
+                siteHost(request));
+    }
+
+    /** The request's path and query, without {@link #RENDER_PARAMETER}: where a placeholder's form returns to. */
+    static String pagePath(HttpServletRequest request) {
         String query = RenderParameter.remove(request.getQueryString());
-        String path = request.getRequestURI() + (query == null ? "" : "?" + query);
-        String nonce = null;
+        return request.getRequestURI() + (query == null ? "" : "?" + query);
+    }
+
+    /** The page's CSP nonce from the configured request attribute; {@code null} when there is none. */
+    @Nullable String cspNonce(HttpServletRequest request) {
         String nonceAttribute = config.cspNonceAttribute();
         if (nonceAttribute != null && request.getAttribute(nonceAttribute) instanceof String n && !n.isBlank()) {
-            nonce = n;
+            return n;
         }
+        return null;
+    }
+
+    /** The host the request is served from, lower case: its frames are never blocked. */
+    static @Nullable String siteHost(HttpServletRequest request) {
         String server = request.getServerName();
-        String siteHost = server == null ? null : server.toLowerCase(Locale.ROOT);
-        return new PageContext(transport, null, consented, path, EmbedListener.NONE, nonce, siteHost);
+        return server == null ? null : server.toLowerCase(Locale.ROOT);
     }
 
     /**

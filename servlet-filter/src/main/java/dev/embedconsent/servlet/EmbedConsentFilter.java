@@ -4,6 +4,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
@@ -74,6 +75,8 @@ public final class EmbedConsentFilter implements Filter {
 
     private volatile @Nullable EmbedConsentConfig config;
     private volatile @Nullable ConsentRuntime runtime;
+    /** Where {@link EmbedConsent} finds the runtime for requests this filter does not see. */
+    private volatile @Nullable ServletContext servletContext;
 
     /** For {@code web.xml}: the configuration is read from init-params in {@link #init}. */
     public EmbedConsentFilter() {
@@ -126,7 +129,16 @@ public final class EmbedConsentFilter implements Filter {
             throw new ServletException("embed-consent: " + e.getMessage(), e);
         }
         try {
-            runtime = ConsentRuntime.start(c, filterConfig.getServletContext());
+            ServletContext context = filterConfig.getServletContext();
+            ConsentRuntime started = ConsentRuntime.start(c, context);
+            try {
+                EmbedConsent.publish(context, started);
+            } catch (RuntimeException e) {
+                started.close();
+                throw e;
+            }
+            servletContext = context;
+            runtime = started;
         } catch (RuntimeException e) {
             throw new ServletException("embed-consent could not start with " + c + " (data-dir resolves to "
                     + c.dataDirectory().toAbsolutePath() + "): " + e.getMessage(), e);
@@ -139,6 +151,10 @@ public final class EmbedConsentFilter implements Filter {
         ConsentRuntime r = runtime;
         runtime = null;
         if (r != null) {
+            ServletContext context = servletContext;
+            if (context != null) {
+                EmbedConsent.unpublish(context, r);
+            }
             r.close();
         }
     }
@@ -151,6 +167,7 @@ public final class EmbedConsentFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        EmbedConsent.attach(request, rt);
         if (request.getAttribute(STATE_ATTRIBUTE) instanceof RewritingResponse state) {
             DispatcherType type = request.getDispatcherType();
             // an async context started with the container's own response dispatches with it: keep rewriting

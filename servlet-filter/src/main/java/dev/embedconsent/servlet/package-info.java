@@ -30,6 +30,9 @@
  *   <li>The endpoints: {@code ConsentEndpoints}, with {@code SameOriginCheck}, {@code ClientRateLimiter},
  *       {@code CookieHeaders}, {@code SettingsPage}, {@code StaticAsset} and {@code ViolationReports}
  *       ({@code POST {base}/csp-report}).</li>
+ *   <li>Application code: {@link dev.embedconsent.servlet.EmbedConsent} answers a controller or template which
+ *       providers the visitor allowed and renders placeholders for fragments the filter never sees, on the runtime
+ *       the filter leaves on each request and on the {@code ServletContext}.</li>
  *   <li>Frames: options {@code trusted-hosts} and {@code block-unknown-frames} go to the rewriter, the request's host
  *       into each {@code PageContext}; with {@link dev.embedconsent.servlet.CspMode} {@code report} or
  *       {@code enforce} a {@code FramePolicy} header is added to every rewritten page.</li>

@@ -1,6 +1,7 @@
 package dev.embedconsent.servlet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,10 +20,18 @@ class EmbedConsentFilterInitTest {
     Path data;
 
     static FilterConfig filterConfig(Map<String, String> params) {
+        return filterConfig(params, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
+    /** A filter configuration whose servlet context keeps its attributes in {@code attributes}. */
+    static FilterConfig filterConfig(Map<String, String> params, Map<String, Object> attributes) {
         ServletContext context = (ServletContext) Proxy.newProxyInstance(
                 EmbedConsentFilterInitTest.class.getClassLoader(), new Class<?>[] {ServletContext.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getContextPath" -> "/app";
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "setAttribute" -> attributes.put((String) args[0], args[1]);
+                    case "removeAttribute" -> attributes.remove((String) args[0]);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
         return (FilterConfig) Proxy.newProxyInstance(EmbedConsentFilterInitTest.class.getClassLoader(),
@@ -47,6 +56,16 @@ class EmbedConsentFilterInitTest {
         } finally {
             filter.destroy();
         }
+    }
+
+    @Test
+    void theStartedFilterIsReachableFromTheServletContextUntilItStops() throws ServletException {
+        Map<String, Object> attributes = new java.util.concurrent.ConcurrentHashMap<>();
+        EmbedConsentFilter filter = EmbedConsentFilter.builder().dataDirectory(data).build();
+        filter.init(filterConfig(Map.of(), attributes));
+        assertSame(filter.runtime(), attributes.get(EmbedConsent.RUNTIME_ATTRIBUTE));
+        filter.destroy();
+        assertEquals(Map.of(), attributes, "removed when the filter stops");
     }
 
     @Test
