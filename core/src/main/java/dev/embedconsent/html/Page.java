@@ -39,6 +39,7 @@ final class Page {
         this.sink = sink;
         this.observer = observer;
         this.insertion = new Insertion();
+        this.placeholders = context.firstIndex() - 1;
     }
 
     int nextIndex() {

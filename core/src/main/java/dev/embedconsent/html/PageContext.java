@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param cspNonce the page's CSP nonce, put on the activation script the rewriter adds; {@code null} when none
  * @param siteHost the host the page is served from (the request's own host): its frames are never blocked as
  *     unknown third parties; {@code null} when unknown (a file rewritten by the command line)
+ * @param firstIndex the number of the first placeholder (its {@code data-consent-index} and the middle of its element
+ *     ids, {@code ec-<n>-title}); 1 for a page, another start for a fragment that joins a page already numbered
  */
 public record PageContext(
         @Nullable Charset transportCharset,
@@ -27,9 +29,13 @@ public record PageContext(
         String path,
         EmbedListener listener,
         @Nullable String cspNonce,
-        @Nullable String siteHost) {
+        @Nullable String siteHost,
+        int firstIndex) {
 
     public PageContext {
+        if (firstIndex < 1) {
+            throw new IllegalArgumentException("firstIndex must be 1 or more, got " + firstIndex);
+        }
         if (!(consentedProviders instanceof LazyConsent)) {
             consentedProviders = Set.copyOf(consentedProviders);
         }
@@ -76,6 +82,18 @@ public record PageContext(
         public int size() {
             return value().size();
         }
+    }
+
+    /** A page's context: its placeholders are numbered from 1. */
+    public PageContext(@Nullable Charset transportCharset, @Nullable String language, Set<String> consentedProviders,
+            String path, EmbedListener listener, @Nullable String cspNonce, @Nullable String siteHost) {
+        this(transportCharset, language, consentedProviders, path, listener, cspNonce, siteHost, 1);
+    }
+
+    /** The same context with placeholders numbered from {@code first}. */
+    public PageContext numberedFrom(int first) {
+        return new PageContext(transportCharset, language, consentedProviders, path, listener, cspNonce, siteHost,
+                first);
     }
 
     /** A context without a site host. */

@@ -15,6 +15,8 @@ import java.util.Collections;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,9 +66,12 @@ public final class EmbedConsent {
     private final Set<String> granted;
     private final String page;
     private final @Nullable String language;
+    /** The number of this request's next fragment placeholder, shared by {@link #inLanguage}/{@link #forPage} copies. */
+    private final AtomicInteger nextIndex;
 
     private EmbedConsent(ConsentRuntime runtime, HttpServletRequest request, Set<String> granted, String page,
-            @Nullable String language) {
+            @Nullable String language, AtomicInteger nextIndex) {
+        this.nextIndex = nextIndex;
         this.runtime = runtime;
         this.request = request;
         this.granted = granted;
@@ -88,7 +93,7 @@ public final class EmbedConsent {
         }
         EmbedConsent consent = new EmbedConsent(runtime, request,
                 PageContext.lazyConsent(() -> runtime.consentedProviders(request)),
-                ConsentRuntime.pagePath(request), null);
+                ConsentRuntime.pagePath(request), null, new AtomicInteger(firstFragmentIndex()));
         request.setAttribute(INSTANCE_ATTRIBUTE, consent);
         return consent;
     }
@@ -136,7 +141,7 @@ public final class EmbedConsent {
      * is not a same-origin path ({@code /...}) is replaced by {@code /} in the placeholder, as in the filter.
      */
     public EmbedConsent forPage(String path) {
-        return new EmbedConsent(runtime, request, granted, Objects.requireNonNull(path, "path"), language);
+        return new EmbedConsent(runtime, request, granted, Objects.requireNonNull(path, "path"), language, nextIndex);
     }
 
     /**
@@ -145,7 +150,8 @@ public final class EmbedConsent {
      * {@code <html lang>}, gets the {@code default-language}.
      */
     public EmbedConsent inLanguage(String languageTag) {
-        return new EmbedConsent(runtime, request, granted, page, Objects.requireNonNull(languageTag, "languageTag"));
+        return new EmbedConsent(runtime, request, granted, page, Objects.requireNonNull(languageTag, "languageTag"),
+                nextIndex);
     }
 
     /**
@@ -157,20 +163,33 @@ public final class EmbedConsent {
      */
     public String placeholder(String embedHtml) {
         Objects.requireNonNull(embedHtml, "embedHtml");
+        int first = nextIndex.get();
         PageContext context = new PageContext(StandardCharsets.UTF_8, language, granted, page,
-                EmbedListener.NONE, runtime.cspNonce(request), ConsentRuntime.siteHost(request));
+                EmbedListener.NONE, runtime.cspNonce(request), ConsentRuntime.siteHost(request), first);
         byte[] fragment = (BODY + embedHtml).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(fragment.length + 4096);
-        try (RewriteSession session = runtime.open(out, context)) {
+        RewriteSession session = runtime.open(out, context);
+        try (session) {
             session.write(fragment);
         } catch (IOException e) {
             throw new UncheckedIOException("rewriting into memory cannot fail", e);
         }
+        // every placeholder takes one number: the next fragment of this request starts after them
+        nextIndex.compareAndSet(first, first + session.embedsFound());
         String rewritten = out.toString(StandardCharsets.UTF_8);
         if (!rewritten.startsWith(BODY)) {
             throw new IllegalStateException("the rewriter changed the bytes before the fragment: " + rewritten);
         }
         return rewritten.substring(BODY.length());
+    }
+
+    /**
+     * Where this request's fragment placeholders start numbering: a random number of at least 1,000,000, so the ids
+     * of fragments from different requests inserted into one page (which numbers its own from 1) do not clash, with
+     * odds of one in a billion per pair. Not a secret, so any random source will do.
+     */
+    private static int firstFragmentIndex() {
+        return 1_000_000 + ThreadLocalRandom.current().nextInt(1_000_000_000);
     }
 
     /** Makes the started filter's state reachable from this request (called by the filter on every dispatch). */

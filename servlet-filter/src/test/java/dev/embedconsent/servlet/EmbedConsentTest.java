@@ -16,7 +16,9 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jsoup.Jsoup;
@@ -211,6 +213,27 @@ class EmbedConsentTest {
         assertTrue(html.startsWith("<link rel=\"stylesheet\" href=\"/shop/embed-consent/embed-consent.css\">"
                 + "<script src=\"/shop/embed-consent/embed-consent.js\" defer></script>"), html);
         assertTrue(html.contains("Delegation visit"), html);
+    }
+
+    @Test
+    void fragmentsOfOneRequestNumberOnwardsAndApartFromThePage() {
+        EmbedConsent consent = consent();
+        String vimeo = "<iframe src=\"https://player.vimeo.com/video/76979871\"></iframe>";
+        List<Integer> numbers = new ArrayList<>();
+        for (String html : List.of(consent.placeholder(YOUTUBE + vimeo), consent.inLanguage("de").placeholder(YOUTUBE),
+                consent.forPage("/other").placeholder(vimeo))) {
+            for (Element placeholder : body(html).select("div.ec-placeholder")) {
+                int n = Integer.parseInt(placeholder.attr("data-consent-index"));
+                assertEquals("ec-" + n + "-title", placeholder.attr("aria-labelledby"));
+                assertTrue(placeholder.getElementById("ec-" + n + "-title") != null, html);
+                numbers.add(n);
+            }
+        }
+        assertEquals(4, numbers.size());
+        assertTrue(numbers.get(0) >= 1_000_000, "apart from the page's 1, 2, ...: " + numbers);
+        for (int i = 1; i < numbers.size(); i++) {
+            assertEquals(numbers.get(0) + i, numbers.get(i), "onwards across calls and copies: " + numbers);
+        }
     }
 
     @Test
