@@ -35,13 +35,15 @@ import org.springframework.context.annotation.Configuration;
  * <ul>
  *   <li>{@link ConsentStore} {@code embedConsentStore}: JSON Lines in {@code embed-consent.data-dir}, or with
  *       {@code embed-consent.store=jdbc} the PostgreSQL store on the application's {@code DataSource} bean (the pool is
- *       the application's; the store never opens connections of its own).</li>
+ *       the application's; the store never opens connections of its own). Not made when the application has its own
+ *       store or consent service.</li>
  *   <li>{@link ConsentService} {@code embedConsentService}: the one the filter records with, for controllers (export,
- *       erasure, state).</li>
+ *       erasure, state). An application's own {@code ConsentService} bean is used by the filter instead.</li>
  *   <li>{@code FilterRegistrationBean<EmbedConsentFilter>} {@code embedConsentFilter}: on {@code /*} for the
  *       REQUEST, ASYNC, FORWARD, INCLUDE and ERROR dispatches, at {@code embed-consent.filter-order}.</li>
- *   <li>with Actuator, {@link ConsentStoreHealthIndicator} {@code embedConsentHealthIndicator} (health component
- *       {@code embedConsent}; {@code management.health.embed-consent.enabled=false} switches it off).</li>
+ *   <li>with Actuator, {@link ConsentStoreHealthIndicator} {@code embedConsentHealthIndicator} over the consent
+ *       service's store (health component {@code embedConsent}; {@code management.health.embed-consent.enabled=false}
+ *       switches it off).</li>
  * </ul>
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
@@ -56,7 +58,7 @@ public class EmbedConsentAutoConfiguration {
     public static final String FILTER_NAME = "embedConsentFilter";
 
     @Bean(destroyMethod = "close")
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean({ConsentStore.class, ConsentService.class})
     ConsentStore embedConsentStore(EmbedConsentProperties properties, ObjectProvider<DataSource> dataSource) {
         if (properties.getStore() == EmbedConsentProperties.Store.JDBC) {
             if (properties.getKeys().isEmpty()) {
@@ -81,9 +83,13 @@ public class EmbedConsentAutoConfiguration {
         if (properties.getProvidersFile() != null) {
             providers.load(properties.getProvidersFile());
         }
-        return ConsentService.builder(store, providers.build())
-                .withValidity(properties.getConsentLifetime())
-                .build();
+        ConsentService.Builder service = ConsentService.builder(store, providers.build());
+        try {
+            service.withValidity(properties.getConsentLifetime());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("embed-consent.consent-lifetime: " + e.getMessage(), e);
+        }
+        return service.build();
     }
 
     @Bean(FILTER_NAME)
@@ -118,7 +124,11 @@ public class EmbedConsentAutoConfiguration {
                 .previewFailureLifetime(p.getPreviewFailureLifetime())
                 .previewTimeout(p.getPreviewTimeout());
         if (!p.getKeys().isEmpty()) {
-            b.option("hmac-key", String.join(",", p.getKeys()));
+            try {
+                b.option("hmac-key", String.join(",", p.getKeys()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("embed-consent.keys: " + e.getMessage(), e);
+            }
         }
         if (!p.getLanguages().isEmpty()) {
             b.languages(p.getLanguages());
@@ -148,8 +158,9 @@ public class EmbedConsentAutoConfiguration {
     static class HealthConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "embedConsentHealthIndicator")
-        ConsentStoreHealthIndicator embedConsentHealthIndicator(ConsentStore store,
+        ConsentStoreHealthIndicator embedConsentHealthIndicator(ConsentService consentService,
                 ObjectProvider<DataSource> dataSource, EmbedConsentProperties properties) {
+            ConsentStore store = consentService.store();
             boolean ours = properties.getStore() == EmbedConsentProperties.Store.JDBC
                     && store instanceof JdbcConsentStore;
             return new ConsentStoreHealthIndicator(store, ours ? dataSource.getIfUnique() : null);
