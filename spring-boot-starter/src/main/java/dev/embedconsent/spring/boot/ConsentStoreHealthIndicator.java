@@ -16,7 +16,7 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * Whether the consent store can take the next decision: the health component {@code embedConsent}. DOWN when the
  * store is closed or cannot be read, when the JSON Lines directory is not writable, or when the PostgreSQL table does
- * not answer within {@value #QUERY_TIMEOUT_SECONDS} seconds. Details name the kind of store and its directory or
+ * not answer within 5 seconds. Details name the kind of store and its directory or
  * table, never a key or a password.
  *
  * <p>It never walks the records: the check costs one look-up of a random, absent subject (JSON Lines: in memory),
