@@ -62,8 +62,8 @@ final class ConsentRuntime implements AutoCloseable {
     private final @Nullable PreviewService previews;
 
     private ConsentRuntime(EmbedConsentConfig config, ProviderCatalogue catalogue, EmbedRewriter rewriter,
-            @Nullable ConsentStore store, ConsentService consent, ConsentCookieCodec codec, @Nullable FramePolicy framePolicy,
-            @Nullable PreviewService previews) {
+            @Nullable ConsentStore store, ConsentService consent, ConsentCookieCodec codec,
+            @Nullable FramePolicy framePolicy, @Nullable PreviewService previews) {
         this.config = config;
         this.catalogue = catalogue;
         this.rewriter = rewriter;
