@@ -29,7 +29,8 @@ import org.springframework.context.annotation.Configuration;
  *
  * <p>Active when the application is a servlet web application and the filter is on the class path, unless
  * {@code embed-consent.enabled=false}, and backing off entirely (no store, no service, no filter) when the application
- * registers the filter itself: an {@code EmbedConsentFilter} bean or a {@code FilterRegistrationBean<EmbedConsentFilter>}.
+ * registers the filter itself: an {@code EmbedConsentFilter} bean or a
+ * {@code FilterRegistrationBean<EmbedConsentFilter>}.
  *
  * <p>Beans, each replaceable by the application's own:
  * <ul>

@@ -175,7 +175,8 @@ class EmbedConsentAutoConfigurationTest {
                     assertThat(c.exclusions()).containsExactly("/admin", "/api/**");
                     assertThat(c.rateLimit()).isEqualTo(RateLimit.parse("10/30s"));
                     assertThat(c.cspNonceAttribute()).isEqualTo("cspNonce");
-                    assertThat(c.trustedHosts().toString()).contains("*.example.org").contains("player.partner.example");
+                    assertThat(c.trustedHosts().toString()).contains("*.example.org")
+                            .contains("player.partner.example");
                     assertThat(c.blockUnknownFrames()).isTrue();
                     assertThat(c.csp()).isEqualTo(CspMode.REPORT);
                     assertThat(c.lookAhead()).isEqualTo(64 * 1024);
@@ -209,10 +210,12 @@ class EmbedConsentAutoConfigurationTest {
     @Test
     void badValuesFailStartupNamingTheOption() {
         web().withPropertyValues("embed-consent.consent-lifetime=P14M").run(context ->
-                assertThat(context).getFailure().hasStackTraceContaining("embed-consent.consent-lifetime: validity P14M"));
+                assertThat(context).getFailure()
+                        .hasStackTraceContaining("embed-consent.consent-lifetime: validity P14M"));
         web().withPropertyValues("embed-consent.keys=short:abc").run(context ->
                 assertThat(context).getFailure()
-                        .hasStackTraceContaining("embed-consent.keys: ").hasStackTraceContaining("cookie key 'short' has 2 bytes"));
+                        .hasStackTraceContaining("embed-consent.keys: ")
+                        .hasStackTraceContaining("cookie key 'short' has 2 bytes"));
     }
 
     @Test

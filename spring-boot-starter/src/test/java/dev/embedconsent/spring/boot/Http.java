@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** A small HTTP client for the tests: the JDK's, no cookie store, so every cookie is sent on purpose. */
 final class Http {
     static final String SECRET = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
-    /** A cookie key in the filter's {@code id:base64url-secret} form; the tests check that the secret is never logged. */
+    /** A cookie key in the filter's {@code id:base64url-secret} form; tests check that its secret is never logged. */
     static final String KEY = "t1:" + SECRET;
 
     private final HttpClient client = HttpClient.newHttpClient();

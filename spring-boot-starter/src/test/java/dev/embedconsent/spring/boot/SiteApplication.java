@@ -21,7 +21,8 @@ import org.springframework.web.filter.ShallowEtagHeaderFilter;
  */
 @SpringBootApplication
 class SiteApplication {
-    static final String EMBED = "<iframe width=\"560\" height=\"315\" src=\"https://www.youtube.com/embed/kU1_gDqGmQk\" "
+    static final String EMBED = "<iframe width=\"560\" height=\"315\" "
+            + "src=\"https://www.youtube.com/embed/kU1_gDqGmQk\" "
             + "title=\"Ukrainian representatives visit the ECMI in Flensburg\" frameborder=\"0\" allowfullscreen>"
             + "</iframe>";
     static final String PAGE = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Visit</title>"

@@ -101,7 +101,8 @@ class StarterBrowserIT {
             open(driver, "/");
             assertTrue(driver.findElements(By.cssSelector(".ec-placeholder")).isEmpty(), "no placeholder once allowed");
             assertTrue(driver.findElements(By.cssSelector(".ec-loaded")).isEmpty(), "rendered by the server, not JS");
-            assertEquals(1, driver.findElements(By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
+            assertEquals(1, driver.findElements(
+                    By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
         }
     }
 }

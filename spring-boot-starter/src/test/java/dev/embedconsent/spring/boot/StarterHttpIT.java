@@ -33,8 +33,9 @@ import org.springframework.util.DigestUtils;
 
 /**
  * The starter in a real Boot application on embedded Tomcat, driven over HTTP: the Embed Consent configuration is
- * {@code embed-consent.data-dir}, {@code embed-consent.keys} and {@code embed-consent.previews}. Spring Security guards {@code /private/**} with its
- * CSRF protection on, and a {@code ShallowEtagHeaderFilter} is ordered outside the consent filter.
+ * {@code embed-consent.data-dir}, {@code embed-consent.keys} and {@code embed-consent.previews}. Spring Security
+ * guards {@code /private/**} with its CSRF protection on, and a {@code ShallowEtagHeaderFilter} is ordered outside the
+ * consent filter.
  */
 @SpringBootTest(classes = SiteApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -87,7 +88,7 @@ class StarterHttpIT {
     @Test
     void consentPostIsRecordedInTheSharedServiceAndSetsTheCookie() throws Exception {
         Http http = new Http(port);
-        // No CSRF token: the consent filter answers before Spring Security's filter chain, with its own same-origin check.
+        // No CSRF token: the consent filter answers before Spring Security's chain, with its own same-origin check.
         HttpResponse<String> granted = http.postConsent(
                 "{\"provider\":\"youtube\",\"decision\":\"grant\",\"scope\":\"provider\",\"page\":\"/\"}",
                 "Sec-Fetch-Site", "same-origin");
@@ -128,7 +129,8 @@ class StarterHttpIT {
                 FilterRegistrationBean.class);
         assertTrue(ours.getFilter() instanceof EmbedConsentFilter);
         assertTrue(ours.getOrder() < SecurityFilterProperties.DEFAULT_FILTER_ORDER,
-                "order " + ours.getOrder() + " runs before Spring Security's " + SecurityFilterProperties.DEFAULT_FILTER_ORDER);
+                "order " + ours.getOrder() + " runs before Spring Security's "
+                        + SecurityFilterProperties.DEFAULT_FILTER_ORDER);
         var registered = servletContext.getFilterRegistrations().values().stream()
                 .filter(r -> EmbedConsentFilter.class.getName().equals(r.getClassName())).toList();
         assertEquals(1, registered.size(), "registered once in Tomcat");
