@@ -65,7 +65,8 @@ final class ConsentRuntime implements AutoCloseable {
     private final EmbedConsentConfig config;
     private final ProviderCatalogue catalogue;
     private final EmbedRewriter rewriter;
-    private final ConsentStore store;
+    /** The store this runtime opened and closes; null when the configuration gave a consent service. */
+    private final @Nullable ConsentStore store;
     private final ConsentService consent;
     private final ConsentCookieCodec codec;
     private final ConsentEndpoints endpoints;
@@ -73,8 +74,8 @@ final class ConsentRuntime implements AutoCloseable {
     private final @Nullable PreviewService previews;
 
     private ConsentRuntime(EmbedConsentConfig config, ProviderCatalogue catalogue, EmbedRewriter rewriter,
-            ConsentStore store, ConsentService consent, ConsentCookieCodec codec, @Nullable FramePolicy framePolicy,
-            @Nullable PreviewService previews) {
+            @Nullable ConsentStore store, ConsentService consent, ConsentCookieCodec codec,
+            @Nullable FramePolicy framePolicy, @Nullable PreviewService previews) {
         this.config = config;
         this.catalogue = catalogue;
         this.rewriter = rewriter;
@@ -92,10 +93,11 @@ final class ConsentRuntime implements AutoCloseable {
             providers.load(config.providersFile());
         }
         ProviderCatalogue catalogue = providers.build();
-        ConsentStore store = openStore(config);
+        ConsentService given = config.consentService();
+        ConsentStore store = given == null ? openStore(config) : null;
         PreviewService previews = null;
         try {
-            ConsentService consent = ConsentService.builder(store, catalogue)
+            ConsentService consent = given != null ? given : ConsentService.builder(store, catalogue)
                     .withValidity(config.consentLifetime())
                     .withClock(config.clock())
                     .build();
@@ -361,7 +363,10 @@ final class ConsentRuntime implements AutoCloseable {
         closeQuietly(store);
     }
 
-    private static void closeQuietly(ConsentStore store) {
+    private static void closeQuietly(@Nullable ConsentStore store) {
+        if (store == null) {
+            return;
+        }
         try {
             store.close();
         } catch (Exception e) {

@@ -86,6 +86,9 @@ import org.jspecify.annotations.Nullable;
  *     visitor too (it names no unknown host a visitor allowed)</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code previewClient}, {@code seedPreview}</td><td>none</td>
  *     <td>the upstream client (resolver, TLS; tests), and pictures the site made itself seeded as previews</td></tr>
+ * <tr><td>none (programmatic only)</td><td>{@code consentService}</td><td>none</td>
+ *     <td>a {@link ConsentService} the application shares with the filter (its store, validity and providers apply;
+ *     the filter neither opens nor closes a store); the Spring Boot starter uses it</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code rewritePolicy}</td><td>{@link RewritePolicy#DEFAULT}</td>
  *     <td>which responses are rewritten</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code clock}</td><td>system UTC</td>
@@ -133,6 +136,7 @@ public final class EmbedConsentConfig {
     private final @Nullable String jdbcUser;
     private final @Nullable String jdbcPassword;
     private final @Nullable DataSource dataSource;
+    private final @Nullable ConsentService consentService;
     private final @Nullable String hmacKeys;
     private final List<String> languages;
     private final String defaultLanguage;
@@ -164,6 +168,7 @@ public final class EmbedConsentConfig {
         this.jdbcUser = b.jdbcUser;
         this.jdbcPassword = b.jdbcPassword;
         this.dataSource = b.dataSource;
+        this.consentService = b.consentService;
         this.hmacKeys = b.hmacKeys;
         this.languages = b.languages == null ? List.of() : List.copyOf(b.languages);
         this.defaultLanguage = b.defaultLanguage == null ? "en" : b.defaultLanguage;
@@ -210,6 +215,10 @@ public final class EmbedConsentConfig {
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
         if (jdbcUrl != null && dataSource != null) {
             throw new IllegalArgumentException("set either jdbc-url or dataSource, not both");
+        }
+        if (consentService != null && (jdbcUrl != null || dataSource != null)) {
+            throw new IllegalArgumentException("a given consentService brings its own store: set neither jdbc-url "
+                    + "nor dataSource with it");
         }
         if ((jdbcUrl != null || dataSource != null) && hmacKeys == null) {
             throw new IllegalArgumentException("hmac-key is required with a JDBC store: every instance behind "
@@ -308,6 +317,11 @@ public final class EmbedConsentConfig {
 
     public @Nullable DataSource dataSource() {
         return dataSource;
+    }
+
+    /** The consent service shared with the application, when one was given; otherwise the filter builds its own. */
+    public @Nullable ConsentService consentService() {
+        return consentService;
     }
 
     /**
@@ -433,6 +447,7 @@ public final class EmbedConsentConfig {
         return "EmbedConsentConfig{base-path=" + basePath
                 + (usesJdbc() ? ", jdbc-url=" + (jdbcUrl == null ? "(DataSource)" : OptionValues.redacted(jdbcUrl))
                         : ", data-dir=" + dataDirectory)
+                + (consentService == null ? "" : ", consent-service=(given)")
                 + ", hmac-key=" + (hmacKeys == null ? "(data-dir)" : "(configured)")
                 + ", languages=" + (languages.isEmpty() ? "en,de,uk" : String.join(",", languages))
                 + ", default-language=" + defaultLanguage
@@ -482,6 +497,7 @@ public final class EmbedConsentConfig {
         private @Nullable String jdbcUser;
         private @Nullable String jdbcPassword;
         private @Nullable DataSource dataSource;
+        private @Nullable ConsentService consentService;
         private @Nullable String hmacKeys;
         private @Nullable List<String> languages;
         private @Nullable String defaultLanguage;
@@ -574,6 +590,18 @@ public final class EmbedConsentConfig {
         public Builder dataSource(DataSource source) {
             options.claim("dataSource");
             dataSource = Objects.requireNonNull(source, "dataSource");
+            return this;
+        }
+
+        /**
+         * The consent service the filter records decisions with and reads consent from, shared with the application
+         * (for example a Spring bean its controllers use too, so both see the same state cache). Its own store,
+         * validity, clock and provider look-up apply; the filter neither opens nor closes a store then, so
+         * {@code jdbc-url} and {@code dataSource} must not be set. Programmatic only.
+         */
+        public Builder consentService(ConsentService service) {
+            options.claim("consentService");
+            consentService = Objects.requireNonNull(service, "consentService");
             return this;
         }
 

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.embedconsent.consent.ConsentRequest;
+import dev.embedconsent.consent.ConsentService;
+import dev.embedconsent.provider.ProviderCatalogue;
+import dev.embedconsent.record.SubjectId;
+import dev.embedconsent.store.JsonLinesConsentStore;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -95,5 +100,33 @@ class EmbedConsentFilterInitTest {
         ServletException e = assertThrows(ServletException.class,
                 () -> filter.init(filterConfig(Map.of("consent-lifetime", "forever"))));
         assertTrue(e.getMessage().contains("consent-lifetime 'forever'"), e.getMessage());
+    }
+
+    @Test
+    void givenConsentServiceIsSharedAndItsStoreStaysOpen() throws ServletException {
+        try (JsonLinesConsentStore store = JsonLinesConsentStore.open(data.resolve("records"))) {
+            ConsentService shared = ConsentService.builder(store, ProviderCatalogue.builtIn()).build();
+            EmbedConsentFilter filter = EmbedConsentFilter.builder().dataDirectory(data).consentService(shared).build();
+            filter.init(filterConfig(Map.of()));
+            try {
+                assertTrue(filter.runtime().consent() == shared, "the filter records with the given service");
+            } finally {
+                filter.destroy();
+            }
+            SubjectId visitor = SubjectId.random();
+            shared.grant(ConsentRequest.of(visitor, "youtube"));
+            assertTrue(shared.state(visitor).granted("youtube"), "the store is still open after the filter stopped");
+        }
+    }
+
+    @Test
+    void givenConsentServiceExcludesAJdbcStore() {
+        try (JsonLinesConsentStore store = JsonLinesConsentStore.open(data)) {
+            ConsentService shared = ConsentService.builder(store, ProviderCatalogue.builtIn()).build();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EmbedConsentFilter
+                    .builder().consentService(shared).jdbc("jdbc:postgresql://localhost/x", null, null)
+                    .option("hmac-key", "k1:" + "A".repeat(43)).buildConfig());
+            assertTrue(e.getMessage().contains("consentService"), e.getMessage());
+        }
     }
 }

@@ -1,6 +1,6 @@
 /**
- * Registering {@link dev.embedconsent.servlet.EmbedConsentFilter} in a Spring Boot 4 application through a
- * {@code FilterRegistrationBean}; see {@link dev.embedconsent.examples.springboot.SpringBootExample}.
+ * A Spring Boot 4 application that gets {@link dev.embedconsent.servlet.EmbedConsentFilter} from the
+ * {@code embed-consent-spring-boot-starter} alone; see {@link dev.embedconsent.examples.springboot.SpringBootExample}.
  */
 @NullMarked
 package dev.embedconsent.examples.springboot;
