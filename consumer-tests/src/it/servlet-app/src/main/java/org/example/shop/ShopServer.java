@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Period;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apache.catalina.Context;
@@ -59,8 +60,11 @@ public final class ShopServer implements AutoCloseable {
     private record Setup(Path dataDirectory) implements ServletContainerInitializer {
         @Override
         public void onStartup(Set<Class<?>> classes, ServletContext servletContext) {
+            // The README's "Programmatic" block as written; only the data directory differs.
             EmbedConsentFilter filter = EmbedConsentFilter.builder()
                     .dataDirectory(dataDirectory)
+                    .consentLifetime(Period.ofMonths(6))
+                    .exclude("/admin", "/api/**")
                     .build();
             FilterRegistration.Dynamic registration = servletContext.addFilter("embedConsent", filter);
             registration.setAsyncSupported(true);
