@@ -199,8 +199,9 @@ public final class FilterLoadBenchmark {
             int port = server.start(servlet, prefixes, filters, work);
             System.out.printf(Locale.ROOT, "%n## %s%n%n", server.version());
             System.out.println("| page | unfiltered resp/s | p50 ms | p99 ms | p99.9 ms | filtered resp/s | p50 ms "
-                    + "| p99 ms | p99.9 ms | resp/s filtered/unfiltered | p50 ratio | p99 ratio | errors |");
-            System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+                    + "| p99 ms | p99.9 ms | resp/s filtered/unfiltered | p50 ratio | p99 ratio | errors "
+                    + "| server CPU µs/resp unfiltered | filtered | added |");
+            System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             String cookie = cases.stream().anyMatch(c -> c.endsWith("-cookie")) ? consentCookie(port) : null;
             for (String c : cases) {
                 String page = c.substring(0, c.indexOf('-') < 0 ? c.length() : c.indexOf('-'));
@@ -285,7 +286,10 @@ public final class FilterLoadBenchmark {
 
     private static String row(String page, LoadGenerator.Result plain, LoadGenerator.Result filtered) {
         long errors = (plain == null ? 0 : plain.errors()) + (filtered == null ? 0 : filtered.errors());
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |",
+        double cpuPlain = plain == null ? Double.NaN : plain.serverCpuMicros();
+        double cpuFiltered = filtered == null ? Double.NaN : filtered.serverCpuMicros();
+        return String.format(Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |",
                 page,
                 plain == null ? "-" : fmt(plain.perSecond(), 0), plain == null ? "-" : fmt(plain.p50(), 2),
                 plain == null ? "-" : fmt(plain.p99(), 2), plain == null ? "-" : fmt(plain.p999(), 2),
@@ -294,7 +298,7 @@ public final class FilterLoadBenchmark {
                 ratio(plain, filtered, LoadGenerator.Result::perSecond),
                 ratio(plain, filtered, LoadGenerator.Result::p50),
                 ratio(plain, filtered, LoadGenerator.Result::p99),
-                errors);
+                errors, fmt(cpuPlain, 0), fmt(cpuFiltered, 0), fmt(cpuFiltered - cpuPlain, 0));
     }
 
     private static String ratio(LoadGenerator.Result plain, LoadGenerator.Result filtered,
