@@ -13,15 +13,19 @@ import java.util.Locale;
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.embedconsent.benchmarks.FilterCost [--rounds 40] [--batch-ms 50] \
- *     [--warmup 10] [--pages embeds,plain]
+ *     [--warmup 10] [--pages embeds,plain] [--threads 1]
  * }</pre>
  *
  * JMH ({@code FilterBenchmark}) measures each path in a fork of its own, so a busy phase of the machine lands on one
- * path and not the others; here every round sees the same phase for all four. Allocation per operation is read from
+ * path and not the others; here every round sees the same phase for all four. Batches are timed in the thread's CPU
+ * time ({@code ThreadMXBean.getCurrentThreadCpuTime}), not wall-clock time, so time slices taken by other processes
+ * on a shared machine do not count (their effect on caches still does). Allocation per operation is read from
  * {@code ThreadMXBean.getThreadAllocatedBytes}.
  */
 public final class FilterCost {
     private static final String[] PATHS = {"unfiltered", "filtered", "rewrite", "rewriteChunked"};
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private FilterCost() {}
 
@@ -30,6 +34,7 @@ public final class FilterCost {
         long batchMillis = 50;
         int warmupSeconds = 10;
         List<String> pages = List.of("embeds", "plain");
+        int threads = 1;
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -37,6 +42,7 @@ public final class FilterCost {
                 case "--batch-ms" -> batchMillis = Long.parseLong(value);
                 case "--warmup" -> warmupSeconds = Integer.parseInt(value);
                 case "--pages" -> pages = List.of(value.split(","));
+                case "--threads" -> threads = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -44,12 +50,34 @@ public final class FilterCost {
                 System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
                 Runtime.getRuntime().availableProcessors(), warmupSeconds, rounds, batchMillis);
         System.out.println();
-        System.out.println("| page | unfiltered µs | filtered µs | rewrite µs | rewriteChunked µs "
+        System.out.println("| page (thread CPU time per response) | unfiltered µs | filtered µs | rewrite µs | rewriteChunked µs "
                 + "| added = filtered - unfiltered µs | added / rewrite (median of rounds, IQR) "
                 + "| added / rewriteChunked | B/op filtered - unfiltered | B/op rewrite |");
         System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         for (String page : pages) {
-            run(page, rounds, batchMillis, warmupSeconds);
+            if (threads == 1) {
+                run(page, rounds, batchMillis, warmupSeconds);
+                continue;
+            }
+            // Several threads at once, each its own filter and state (as concurrent requests in a container): shows
+            // what sharing the cores and caches does to each response's CPU time. One row per thread.
+            int r = rounds;
+            long b = batchMillis;
+            int w = warmupSeconds;
+            Thread[] running = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                running[t] = new Thread(() -> {
+                    try {
+                        run(page, r, b, w);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, "filter-cost-" + t);
+                running[t].start();
+            }
+            for (Thread t : running) {
+                t.join();
+            }
         }
     }
 
@@ -67,9 +95,9 @@ public final class FilterCost {
             // Batch sizes so that each batch takes about batchMillis.
             int[] ops = new int[PATHS.length];
             for (int p = 0; p < PATHS.length; p++) {
-                long t = System.nanoTime();
+                long t = THREADS.getCurrentThreadCpuTime();
                 batch(b, p, 50);
-                double perOp = Math.max(1, (System.nanoTime() - t) / 50.0);
+                double perOp = Math.max(1, (THREADS.getCurrentThreadCpuTime() - t) / 50.0);
                 ops[p] = (int) Math.max(10, batchMillis * 1e6 / perOp);
             }
             double[][] micros = new double[PATHS.length][rounds];
@@ -78,9 +106,9 @@ public final class FilterCost {
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < PATHS.length; k++) {
                     int p = (k + r) % PATHS.length;
-                    long t = System.nanoTime();
+                    long t = THREADS.getCurrentThreadCpuTime();
                     batch(b, p, ops[p]);
-                    micros[p][r] = (System.nanoTime() - t) / 1e3 / ops[p];
+                    micros[p][r] = (THREADS.getCurrentThreadCpuTime() - t) / 1e3 / ops[p];
                 }
                 double added = micros[1][r] - micros[0][r];
                 ratio[r] = added / micros[2][r];
@@ -92,8 +120,9 @@ public final class FilterCost {
             }
             double unfiltered = median(micros[0]);
             double filtered = median(micros[1]);
-            System.out.printf(Locale.ROOT, "| %s | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f (%.2f-%.2f) | %.2f | %d | %d |%n",
-                    page, unfiltered, filtered, median(micros[2]), median(micros[3]), filtered - unfiltered,
+            System.out.printf(Locale.ROOT, "| %s%s | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f (%.2f-%.2f) | %.2f | %d | %d |%n",
+                    page, Thread.currentThread().getName().startsWith("filter-cost-")
+                            ? " (" + Thread.currentThread().getName() + ")" : "", unfiltered, filtered, median(micros[2]), median(micros[3]), filtered - unfiltered,
                     median(ratio), quantile(ratio, 0.25), quantile(ratio, 0.75), median(ratioChunked),
                     bytes[1] - bytes[0], bytes[2]);
         } finally {
@@ -118,14 +147,12 @@ public final class FilterCost {
     }
 
     private static long allocatedPerOp(FilterBenchmark b, int path) throws Exception {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         int n = 200;
         batch(b, path, n);
-        long before = threads.getThreadAllocatedBytes(id);
+        long before = THREADS.getThreadAllocatedBytes(id);
         batch(b, path, n);
-        return (threads.getThreadAllocatedBytes(id) - before) / n;
+        return (THREADS.getThreadAllocatedBytes(id) - before) / n;
     }
 
     private static double median(double[] values) {
