@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>{@code
  * java -jar benchmarks/target/benchmarks.jar FilterBenchmark -prof gc
- * java -jar benchmarks/target/benchmarks.jar FilterBenchmark -p page=embeds -f 1 -wi 3 -w 1 -i 5 -r 1
+ * java -jar benchmarks/target/benchmarks.jar FilterBenchmark -p page=embeds -p length=declared -f 1 -wi 3 -w 1 -i 5 -r 1
  * }</pre>
  *
  * <ul>
@@ -70,6 +70,14 @@ public class FilterBenchmark {
     @Param({"embeds", "plain"})
     public String page;
 
+    /**
+     * {@code declared}: the servlet sets {@code Content-Length}, like a static file servlet (a page longer than the
+     * look-ahead then skips it); {@code unknown}: it does not, like most pages rendered by a template engine (the
+     * filter holds the first 32 KB in its look-ahead, then streams).
+     */
+    @Param({"declared", "unknown"})
+    public String length;
+
     private byte[] input;
     private Path data;
     private EmbedConsentFilter filter;
@@ -96,10 +104,17 @@ public class FilterBenchmark {
         request = new BenchServlets.Request("GET", "", PREFIX, "/" + page, "localhost");
         response = new BenchServlets.Response();
         byte[] body = input;
+        boolean declared = switch (length) {
+            case "declared" -> true;
+            case "unknown" -> false;
+            default -> throw new IllegalArgumentException("length is declared or unknown, not " + length);
+        };
         servlet = (req, res) -> {
             jakarta.servlet.http.HttpServletResponse r = (jakarta.servlet.http.HttpServletResponse) res;
             r.setContentType("text/html;charset=utf-8");
-            r.setContentLength(body.length);
+            if (declared) {
+                r.setContentLength(body.length);
+            }
             jakarta.servlet.ServletOutputStream o = r.getOutputStream();
             for (int off = 0; off < body.length; off += CHUNK) {
                 o.write(body, off, Math.min(CHUNK, body.length - off));

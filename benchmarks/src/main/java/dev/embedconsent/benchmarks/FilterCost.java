@@ -13,7 +13,7 @@ import java.util.Locale;
  *
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.embedconsent.benchmarks.FilterCost [--rounds 40] [--batch-ms 50] \
- *     [--warmup 10] [--pages embeds,plain] [--threads 1]
+ *     [--warmup 10] [--pages embeds,plain] [--lengths declared,unknown] [--threads 1]
  * }</pre>
  *
  * JMH ({@code FilterBenchmark}) measures each path in a fork of its own, so a busy phase of the machine lands on one
@@ -35,6 +35,7 @@ public final class FilterCost {
         int warmupSeconds = 10;
         List<String> pages = List.of("embeds", "plain");
         int threads = 1;
+        List<String> lengths = List.of("declared", "unknown");
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -43,6 +44,7 @@ public final class FilterCost {
                 case "--warmup" -> warmupSeconds = Integer.parseInt(value);
                 case "--pages" -> pages = List.of(value.split(","));
                 case "--threads" -> threads = Integer.parseInt(value);
+                case "--lengths" -> lengths = List.of(value.split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -55,35 +57,43 @@ public final class FilterCost {
                 + "| added / rewriteChunked | B/op filtered - unfiltered | B/op rewrite |");
         System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         for (String page : pages) {
-            if (threads == 1) {
-                run(page, rounds, batchMillis, warmupSeconds);
-                continue;
-            }
-            // Several threads at once, each its own filter and state (as concurrent requests in a container): shows
-            // what sharing the cores and caches does to each response's CPU time. One row per thread.
-            int r = rounds;
-            long b = batchMillis;
-            int w = warmupSeconds;
-            Thread[] running = new Thread[threads];
-            for (int t = 0; t < threads; t++) {
-                running[t] = new Thread(() -> {
-                    try {
-                        run(page, r, b, w);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, "filter-cost-" + t);
-                running[t].start();
-            }
-            for (Thread t : running) {
-                t.join();
+            for (String length : lengths) {
+                runThreads(page, length, threads, rounds, batchMillis, warmupSeconds);
             }
         }
     }
 
-    private static void run(String page, int rounds, long batchMillis, int warmupSeconds) throws Exception {
+    /**
+     * One row, or with several threads at once (each its own filter and state, as concurrent requests in a
+     * container) one row per thread: shows what sharing the cores and caches does to each response's CPU time.
+     */
+    private static void runThreads(String page, String length, int threads, int rounds, long batchMillis,
+            int warmupSeconds) throws Exception {
+        if (threads == 1) {
+            run(page, length, rounds, batchMillis, warmupSeconds);
+            return;
+        }
+        Thread[] running = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            running[t] = new Thread(() -> {
+                try {
+                    run(page, length, rounds, batchMillis, warmupSeconds);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "filter-cost-" + t);
+            running[t].start();
+        }
+        for (Thread t : running) {
+            t.join();
+        }
+    }
+
+    private static void run(String page, String length, int rounds, long batchMillis, int warmupSeconds)
+            throws Exception {
         FilterBenchmark b = new FilterBenchmark();
         b.page = page;
+        b.length = length;
         b.setUp();
         try {
             long warmEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
@@ -120,8 +130,8 @@ public final class FilterCost {
             }
             double unfiltered = median(micros[0]);
             double filtered = median(micros[1]);
-            System.out.printf(Locale.ROOT, "| %s%s | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f (%.2f-%.2f) | %.2f | %d | %d |%n",
-                    page, Thread.currentThread().getName().startsWith("filter-cost-")
+            System.out.printf(Locale.ROOT, "| %s, %s length%s | %.2f | %.1f | %.1f | %.1f | %.1f | %.2f (%.2f-%.2f) | %.2f | %d | %d |%n",
+                    page, length, Thread.currentThread().getName().startsWith("filter-cost-")
                             ? " (" + Thread.currentThread().getName() + ")" : "", unfiltered, filtered, median(micros[2]), median(micros[3]), filtered - unfiltered,
                     median(ratio), quantile(ratio, 0.25), quantile(ratio, 0.75), median(ratioChunked),
                     bytes[1] - bytes[0], bytes[2]);
