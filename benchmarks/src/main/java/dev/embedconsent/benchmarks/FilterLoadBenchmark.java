@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.embedconsent.benchmarks.FilterLoadBenchmark \
  *     [--container jetty|tomcat|both] [--connections 16] [--seconds 10] [--warmup 5] \
- *     [--pages embeds,plain,big[,embeds-previews,embeds-writer,embeds-cookie,plain-cookie]] \
+ *     [--pages embeds,plain,big[,embeds-previews,embeds-writer,embeds-cookie,plain-cookie,embeds-nolength,
+ *     plain-nolength]] \
  *     [--client auto|wrk|java] [--rounds 1] [--chunk 8192] [--ttfb 20] [--slow-pause 2] \
  *     [--only unfiltered|filtered] [--verbose]
  * }</pre>
@@ -54,7 +55,9 @@ import java.util.stream.Stream;
  *       nothing is fetched), mapped on {@code /previews/*}; {@code embeds-writer} the embeds page written through
  *       {@code getWriter()}; {@code embeds-cookie} and {@code plain-cookie} those pages requested with a consent
  *       cookie ("always allow" YouTube, taken from the filter's endpoint at start; both sides send it), so that
- *       every request verifies it and looks the consent up in the store; {@code none} for the time to first byte
+ *       every request verifies it and looks the consent up in the store; {@code embeds-nolength} and
+ *       {@code plain-nolength} those pages without {@code Content-Length} (the filter's look-ahead path, as for a
+ *       page rendered by a template engine); {@code none} for the time to first byte
  *       only.</li>
  *   <li>{@code --client}: {@code wrk} runs Debian's {@code wrk --latency} (its own process); {@code java} a load
  *       generator in this JVM (a thread per connection, {@link Http1Connection}); {@code auto} (default) wrk when it
@@ -79,7 +82,8 @@ public final class FilterLoadBenchmark {
     private static final String KEYS = "load:" + Base64.getUrlEncoder().withoutPadding()
             .encodeToString(new SecureRandom().generateSeed(32));
     private static final List<String> ALL_PAGES =
-            List.of("embeds", "plain", "big", "embeds-previews", "embeds-writer", "embeds-cookie", "plain-cookie");
+            List.of("embeds", "plain", "big", "embeds-previews", "embeds-writer", "embeds-cookie", "plain-cookie",
+                    "embeds-nolength", "plain-nolength");
 
     private final Map<String, String> options;
     private final LoadPages pages;
@@ -205,7 +209,7 @@ public final class FilterLoadBenchmark {
             String cookie = cases.stream().anyMatch(c -> c.endsWith("-cookie")) ? consentCookie(port) : null;
             for (String c : cases) {
                 String page = c.substring(0, c.indexOf('-') < 0 ? c.length() : c.indexOf('-'));
-                String query = c.equals("embeds-writer") ? "?writer" : "";
+                String query = c.equals("embeds-writer") ? "?writer" : c.endsWith("-nolength") ? "?nolength" : "";
                 String filteredPrefix = c.equals("embeds-previews") ? "/previews" : "/filtered";
                 String header = c.endsWith("-cookie") ? "Cookie: " + cookie : null;
                 List<LoadGenerator.Result> plain = new ArrayList<>();
