@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * <pre>{@code
  * java -cp benchmarks/target/benchmarks.jar dev.embedconsent.benchmarks.FilterLoadBenchmark \
  *     [--container jetty|tomcat|both] [--connections 16] [--seconds 10] [--warmup 5] \
- *     [--pages embeds,plain,big[,embeds-previews,embeds-writer,embeds-cookie,plain-cookie]] \
+ *     [--pages embeds,plain,big[,embeds-previews,embeds-writer,embeds-cookie,plain-cookie,embeds-nolength,
+ *     plain-nolength]] \
  *     [--client auto|wrk|java] [--rounds 1] [--chunk 8192] [--ttfb 20] [--slow-pause 2] \
  *     [--only unfiltered|filtered] [--verbose]
  * }</pre>
@@ -54,7 +55,9 @@ import java.util.stream.Stream;
  *       nothing is fetched), mapped on {@code /previews/*}; {@code embeds-writer} the embeds page written through
  *       {@code getWriter()}; {@code embeds-cookie} and {@code plain-cookie} those pages requested with a consent
  *       cookie ("always allow" YouTube, taken from the filter's endpoint at start; both sides send it), so that
- *       every request verifies it and looks the consent up in the store; {@code none} for the time to first byte
+ *       every request verifies it and looks the consent up in the store; {@code embeds-nolength} and
+ *       {@code plain-nolength} those pages without {@code Content-Length} (the filter's look-ahead path, as for a
+ *       page rendered by a template engine); {@code none} for the time to first byte
  *       only.</li>
  *   <li>{@code --client}: {@code wrk} runs Debian's {@code wrk --latency} (its own process); {@code java} a load
  *       generator in this JVM (a thread per connection, {@link Http1Connection}); {@code auto} (default) wrk when it
@@ -79,7 +82,8 @@ public final class FilterLoadBenchmark {
     private static final String KEYS = "load:" + Base64.getUrlEncoder().withoutPadding()
             .encodeToString(new SecureRandom().generateSeed(32));
     private static final List<String> ALL_PAGES =
-            List.of("embeds", "plain", "big", "embeds-previews", "embeds-writer", "embeds-cookie", "plain-cookie");
+            List.of("embeds", "plain", "big", "embeds-previews", "embeds-writer", "embeds-cookie", "plain-cookie",
+                    "embeds-nolength", "plain-nolength");
 
     private final Map<String, String> options;
     private final LoadPages pages;
@@ -199,12 +203,13 @@ public final class FilterLoadBenchmark {
             int port = server.start(servlet, prefixes, filters, work);
             System.out.printf(Locale.ROOT, "%n## %s%n%n", server.version());
             System.out.println("| page | unfiltered resp/s | p50 ms | p99 ms | p99.9 ms | filtered resp/s | p50 ms "
-                    + "| p99 ms | p99.9 ms | resp/s filtered/unfiltered | p50 ratio | p99 ratio | errors |");
-            System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+                    + "| p99 ms | p99.9 ms | resp/s filtered/unfiltered | p50 ratio | p99 ratio | errors "
+                    + "| server CPU µs/resp unfiltered | filtered | added |");
+            System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
             String cookie = cases.stream().anyMatch(c -> c.endsWith("-cookie")) ? consentCookie(port) : null;
             for (String c : cases) {
                 String page = c.substring(0, c.indexOf('-') < 0 ? c.length() : c.indexOf('-'));
-                String query = c.equals("embeds-writer") ? "?writer" : "";
+                String query = c.equals("embeds-writer") ? "?writer" : c.endsWith("-nolength") ? "?nolength" : "";
                 String filteredPrefix = c.equals("embeds-previews") ? "/previews" : "/filtered";
                 String header = c.endsWith("-cookie") ? "Cookie: " + cookie : null;
                 List<LoadGenerator.Result> plain = new ArrayList<>();
@@ -285,7 +290,10 @@ public final class FilterLoadBenchmark {
 
     private static String row(String page, LoadGenerator.Result plain, LoadGenerator.Result filtered) {
         long errors = (plain == null ? 0 : plain.errors()) + (filtered == null ? 0 : filtered.errors());
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |",
+        double cpuPlain = plain == null ? Double.NaN : plain.serverCpuMicros();
+        double cpuFiltered = filtered == null ? Double.NaN : filtered.serverCpuMicros();
+        return String.format(Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %s | %s | %s |",
                 page,
                 plain == null ? "-" : fmt(plain.perSecond(), 0), plain == null ? "-" : fmt(plain.p50(), 2),
                 plain == null ? "-" : fmt(plain.p99(), 2), plain == null ? "-" : fmt(plain.p999(), 2),
@@ -294,7 +302,7 @@ public final class FilterLoadBenchmark {
                 ratio(plain, filtered, LoadGenerator.Result::perSecond),
                 ratio(plain, filtered, LoadGenerator.Result::p50),
                 ratio(plain, filtered, LoadGenerator.Result::p99),
-                errors);
+                errors, fmt(cpuPlain, 0), fmt(cpuFiltered, 0), fmt(cpuFiltered - cpuPlain, 0));
     }
 
     private static String ratio(LoadGenerator.Result plain, LoadGenerator.Result filtered,

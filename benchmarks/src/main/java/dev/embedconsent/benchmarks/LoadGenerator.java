@@ -17,9 +17,22 @@ import java.util.regex.Pattern;
  */
 interface LoadGenerator {
 
-    /** What one measured period gave. Latencies in milliseconds; {@code NaN} when the generator does not tell. */
+    /**
+     * What one measured period gave. Latencies in milliseconds; {@code NaN} when the generator does not tell.
+     * {@code serverCpuMicros}: CPU time of this JVM (the server: container, filter, JIT and GC threads) per response
+     * in the measured period, in microseconds; {@code NaN} when the client runs in this JVM too.
+     */
     record Result(double perSecond, double p50, double p99, double p999, long responses, long errors,
-            long bodyBytes) {}
+            long bodyBytes, double serverCpuMicros) {}
+
+    /** CPU time of this whole process so far, in nanoseconds; -1 when the platform does not tell. */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
 
     /** Drives {@code path}, each request with the header line {@code header} too unless it is null. */
     Result run(int port, String path, String header, int connections, int warmupSeconds, int seconds)
@@ -85,7 +98,7 @@ interface LoadGenerator {
             }
             Arrays.sort(all);
             return new Result(responses / (double) seconds, percentile(all, 0.50), percentile(all, 0.99),
-                    percentile(all, 0.999), responses, errors, bodyBytes);
+                    percentile(all, 0.999), responses, errors, bodyBytes, Double.NaN);
         }
 
         static double percentile(long[] sortedNanos, double q) {
@@ -212,7 +225,9 @@ interface LoadGenerator {
             if (warmupSeconds > 0) {
                 wrk(url, header, connections, warmupSeconds);
             }
+            long cpuBefore = processCpuNanos();
             String out = wrk(url, header, connections, seconds);
+            long cpuAfter = processCpuNanos();
             double perSecond = Double.parseDouble(group(PER_SECOND, out, 1));
             long responses = Long.parseLong(group(REQUESTS, out, 1));
             long errors = 0;
@@ -226,8 +241,11 @@ interface LoadGenerator {
                     errors += Long.parseLong(socket.group(g));
                 }
             }
+            // wrk is its own process: this JVM's CPU time in the run is the server's (a few ms of wrk's start-up and
+            // exit fall outside the responses counted, so the figure errs on the high side for both sides alike)
+            double cpu = cpuBefore < 0 || responses == 0 ? Double.NaN : (cpuAfter - cpuBefore) / 1e3 / responses;
             return new Result(perSecond, latency(out, "50%"), latency(out, "99%"), Double.NaN, responses, errors,
-                    -1);
+                    -1, cpu);
         }
 
         private static String wrk(String url, String header, int connections, int seconds)

@@ -26,7 +26,8 @@ final class LoadPages {
     static final int BIG_BYTES = 5 * 1024 * 1024;
 
     private static final Pattern[] EMBEDS = {
-        Pattern.compile("(?is)<iframe\\b.*?</iframe>"),
+        // An iframe element has attributes; "<iframe>" alone occurs in the page's inline script, as a string.
+        Pattern.compile("(?is)<iframe\\s[^>]*>.*?</iframe>"),
         Pattern.compile("(?is)<blockquote\\s+class=\"(?:twitter-tweet|instagram-media)\".*?</blockquote>"),
         Pattern.compile("(?is)<script\\b[^>]*\\bsrc=\"(?:https?:)?//[^\"]*\"[^>]*>\\s*</script>"),
         Pattern.compile("(?is)<link\\b[^>]*\\brel=\"(?:preconnect|dns-prefetch)\"[^>]*>"),
@@ -51,6 +52,10 @@ final class LoadPages {
         if (!inPlain.isEmpty()) {
             throw new IllegalStateException("the plain page still has embeds: " + inPlain);
         }
+        if (count(plain, "<script") != count(plain, "</script>")) {
+            // a pattern cut into a script: the rest of the page would be script text, far cheaper to read
+            throw new IllegalStateException("the plain page has a script without its end tag");
+        }
         if (found(embeds).isEmpty()) {
             throw new IllegalStateException("the bundled page has no embeds");
         }
@@ -64,6 +69,15 @@ final class LoadPages {
             case "big", "slow" -> big;
             default -> throw new IllegalArgumentException("no page " + name);
         };
+    }
+
+    private static int count(byte[] page, String what) {
+        String text = new String(page, StandardCharsets.UTF_8);
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** The page without embeds, padded with copies of its longest paragraph to {@code length} bytes. */

@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * {@code Content-Length}, the bytes through {@code getOutputStream()} in {@code chunk}-sized writes (0: one write).
  * The page is the last path segment, under whatever prefix the servlet is mapped at:
  * <ul>
- *   <li>{@code /embeds}, {@code /plain}, {@code /big}; with {@code ?writer} through {@code getWriter()} instead;</li>
+ *   <li>{@code /embeds}, {@code /plain}, {@code /big}; with {@code ?writer} through {@code getWriter()} instead;
+ *       with {@code ?nolength} without {@code Content-Length}, as a page rendered by a template engine;</li>
  *   <li>{@code /slow}: the big page in 64 KB writes, each flushed and followed by a pause of {@code slowPauseMillis}
  *       (a page produced slowly, for time to first byte): a pause between writes, none after the last.</li>
  * </ul>
@@ -51,7 +52,9 @@ final class PageServlet extends HttpServlet {
             return;
         }
         response.setContentType("text/html;charset=utf-8");
-        response.setContentLength(page.length);
+        if (!"nolength".equals(request.getQueryString())) {
+            response.setContentLength(page.length);
+        }
         if (name.equals("slow")) {
             writeSlowly(page, response.getOutputStream());
         } else if ("writer".equals(request.getQueryString())) {

@@ -72,6 +72,7 @@ final class ConsentRuntime implements AutoCloseable {
     private final ConsentEndpoints endpoints;
     private final @Nullable FramePolicy framePolicy;
     private final @Nullable PreviewService previews;
+    private final LookaheadBuffers lookaheadBuffers;
 
     private ConsentRuntime(EmbedConsentConfig config, ProviderCatalogue catalogue, EmbedRewriter rewriter,
             @Nullable ConsentStore store, ConsentService consent, ConsentCookieCodec codec,
@@ -85,6 +86,7 @@ final class ConsentRuntime implements AutoCloseable {
         this.framePolicy = framePolicy;
         this.previews = previews;
         this.endpoints = new ConsentEndpoints(this);
+        this.lookaheadBuffers = new LookaheadBuffers(config.lookAhead());
     }
 
     static ConsentRuntime start(EmbedConsentConfig config, ServletContext servletContext) {
@@ -199,6 +201,11 @@ final class ConsentRuntime implements AutoCloseable {
     /** The preview proxy; {@code null} with {@code previews=off}. */
     @Nullable PreviewService previews() {
         return previews;
+    }
+
+    /** The look-ahead buffers the rewritten pages of this filter share, one at a time each. */
+    LookaheadBuffers lookaheadBuffers() {
+        return lookaheadBuffers;
     }
 
     /** The Content-Security-Policy backstop for rewritten pages; {@code null} with {@code csp=off}. */

@@ -2,6 +2,7 @@ package dev.embedconsent.servlet;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +54,15 @@ final class HeldHeaders {
 
     /** The body is rewritten for {@code variant}: the length is dropped, the caching headers set. */
     void rewritten(HttpServletResponse container, String variant) {
+        rewritten(container, () -> variant);
+    }
+
+    /**
+     * As {@link #rewritten(HttpServletResponse, String)}, with the variant computed only when there is an
+     * {@code ETag} to suffix: the variant needs the visitor's consent (cookie check, store look-up), which a page
+     * without an ETag and without embeds then never pays for.
+     */
+    void rewritten(HttpServletResponse container, Supplier<String> variant) {
         consentHeaders(container, variant);
         clear();
     }
@@ -66,7 +76,7 @@ final class HeldHeaders {
         String variant = revalidatedVariant;
         String tag = etag;
         if (variant != null && container.getStatus() == HttpServletResponse.SC_NOT_MODIFIED) {
-            consentHeaders(container, variant);
+            consentHeaders(container, () -> variant);
         } else if (tag != null) {
             container.setHeader("ETag", tag);
         }
@@ -79,7 +89,7 @@ final class HeldHeaders {
         etag = null;
     }
 
-    private void consentHeaders(HttpServletResponse container, String variant) {
+    private void consentHeaders(HttpServletResponse container, Supplier<String> variant) {
         if (audience != CacheHeaders.Audience.EVERYONE) {
             container.setHeader("Vary", CacheHeaders.vary(List.copyOf(container.getHeaders("Vary"))));
             container.setHeader("Cache-Control",
@@ -87,7 +97,7 @@ final class HeldHeaders {
         }
         String tag = etag != null ? etag : container.getHeader("ETag");
         if (tag != null) {
-            container.setHeader("ETag", CacheHeaders.etag(tag, variant));
+            container.setHeader("ETag", CacheHeaders.etag(tag, variant.get()));
         }
     }
 }

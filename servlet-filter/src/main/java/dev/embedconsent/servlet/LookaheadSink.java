@@ -2,17 +2,17 @@ package dev.embedconsent.servlet;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a rewrite session writes a page: the first {@code limit} bytes are held in memory, so that a page which ends
  * within them can get headers that fit what it turned out to hold (a page without embeds keeps the application's
  * {@code Content-Length}, {@code Cache-Control} and no {@code Vary: Cookie}). When the page grows past the limit, or
  * the application flushes, the headers are committed as for a rewritten page and the bytes stream on; memory per
- * response stays at most {@code limit}.
+ * response stays at most {@code limit}, in a buffer reused across responses ({@link LookaheadBuffers}).
  */
 final class LookaheadSink extends OutputStream {
-    private static final int INITIAL = 4096;
+    private static final byte[] NONE = new byte[0];
 
     /** What the response does when the headers must be decided. */
     interface Commit {
@@ -24,29 +24,33 @@ final class LookaheadSink extends OutputStream {
         OutputStream commit(boolean whole, long length) throws IOException;
     }
 
+    private final LookaheadBuffers buffers;
     private final int limit;
     private final Commit commit;
-    private byte[] buffer = new byte[0];
+    /** Taken from {@link #buffers} at the first write, given back once its bytes went to the container. */
+    private byte[] buffer = NONE;
     private int count;
-    private OutputStream target;
+    private @Nullable OutputStream target;
     /** While the session ends the document: its closing flush is not the application's. */
     private boolean ending;
 
-    /**
-     * @param expected the body length the application announced (0 if none): the buffer starts at about that size,
-     *     so a page is not copied while the buffer grows
-     */
-    LookaheadSink(int limit, int expected, Commit commit) {
-        this.limit = limit;
+    /** Holds up to {@code buffers.size()} bytes, in a buffer of {@code buffers}. */
+    LookaheadSink(LookaheadBuffers buffers, Commit commit) {
+        this.buffers = buffers;
+        this.limit = buffers.size();
         this.commit = commit;
-        if (expected > 0) {
-            this.buffer = new byte[Math.min(limit, expected + expected / 8 + 1024)];
-        }
     }
 
     @Override
     public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+        OutputStream t = target;
+        if (t != null) {
+            t.write(b);
+        } else if (count < limit) {
+            held()[count++] = (byte) b;
+        } else {
+            streaming().write(b);
+        }
     }
 
     @Override
@@ -57,11 +61,7 @@ final class LookaheadSink extends OutputStream {
             return;
         }
         if (count + len <= limit) {
-            if (count + len > buffer.length) {
-                buffer = Arrays.copyOf(buffer, Math.min(limit, Math.max(INITIAL, Math.max(count + len,
-                        buffer.length * 2))));
-            }
-            System.arraycopy(b, off, buffer, count, len);
+            System.arraycopy(b, off, held(), count, len);
             count += len;
             return;
         }
@@ -90,7 +90,7 @@ final class LookaheadSink extends OutputStream {
             t = commit.commit(true, count);
             target = t;
             t.write(buffer, 0, count);
-            buffer = new byte[0];
+            release();
         }
         t.flush();
     }
@@ -98,6 +98,15 @@ final class LookaheadSink extends OutputStream {
     /** Whether the headers were decided before the end (the page outgrew the look-ahead, or was flushed). */
     boolean streamed() {
         return target != null;
+    }
+
+    private byte[] held() {
+        byte[] b = buffer;
+        if (b == NONE) {
+            b = buffers.take();
+            buffer = b;
+        }
+        return b;
     }
 
     private OutputStream streaming() throws IOException {
@@ -108,9 +117,18 @@ final class LookaheadSink extends OutputStream {
             if (count > 0) {
                 t.write(buffer, 0, count);
             }
-            buffer = new byte[0];
-            count = 0;
+            release();
         }
         return t;
+    }
+
+    /** The held bytes are with the container (a blocking write keeps no reference): the buffer can serve another. */
+    private void release() {
+        byte[] b = buffer;
+        buffer = NONE;
+        count = 0;
+        if (b != NONE) {
+            buffers.give(b);
+        }
     }
 }

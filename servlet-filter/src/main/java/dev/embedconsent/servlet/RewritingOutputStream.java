@@ -42,7 +42,8 @@ final class RewritingOutputStream extends ServletOutputStream {
                 int limit = response.openLookAhead();
                 OutputStream sink;
                 if (limit > 0) {
-                    LookaheadSink held = new LookaheadSink(limit, response.expectedLength(), response::commit);
+                    // the limit is the configured look-ahead, the size of the runtime's buffers
+                    LookaheadSink held = new LookaheadSink(runtime.lookaheadBuffers(), response::commit);
                     lookahead = held;
                     sink = held;
                 } else {

@@ -108,7 +108,8 @@ final class RewritingResponse extends HttpServletResponseWrapper {
     private void rewrittenHeaders(HttpServletResponse r) {
         mode = Mode.REWRITE;
         PageContext context = Objects.requireNonNull(page);
-        held.rewritten(r, runtime.variant(audience, context.consentedProviders()));
+        // the variant, and with it the visitor's consent, only if there is an ETag to suffix
+        held.rewritten(r, () -> runtime.variant(audience, context.consentedProviders()));
         FramePolicy policy = runtime.framePolicy();
         if (policy != null) {
             String value = policy.value(context.consentedProviders());
@@ -130,12 +131,6 @@ final class RewritingResponse extends HttpServletResponseWrapper {
             return 0;
         }
         return mode == Mode.LOOKAHEAD ? limit : 0;
-    }
-
-    /** The body length the application announced, as a first guess of the look-ahead buffer's size. */
-    int expectedLength() {
-        Long declared = held.length();
-        return declared == null ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, declared));
     }
 
     /** The number of embeds the finished document held ({@link RewritingOutputStream#endDocument()}). */

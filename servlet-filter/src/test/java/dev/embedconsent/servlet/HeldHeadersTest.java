@@ -43,6 +43,26 @@ class HeldHeadersTest {
     }
 
     @Test
+    void theVariantIsComputedOnlyForAnEtag() {
+        held.clear();
+        held.rewritten(container, () -> {
+            throw new AssertionError("no ETag: the visitor's consent variant is not needed");
+        });
+        verify(container).setHeader("Vary", "Accept-Encoding, Cookie");
+        verify(container).setHeader("Cache-Control", "private, max-age=60");
+        verify(container, never()).setHeader(org.mockito.ArgumentMatchers.eq("ETag"), anyString());
+
+        int[] asked = {0};
+        held.etag("\"v2\"");
+        held.rewritten(container, () -> {
+            asked[0]++;
+            return VARIANT;
+        });
+        verify(container).setHeader("ETag", "\"v2-ec1a2b3c4d\"");
+        org.junit.jupiter.api.Assertions.assertEquals(1, asked[0]);
+    }
+
+    @Test
     void rewrittenSuffixesATagSetBeforeTheWrapper() {
         held.clear();
         when(container.getHeader("ETag")).thenReturn("\"early\"");
