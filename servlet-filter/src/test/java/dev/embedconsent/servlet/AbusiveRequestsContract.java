@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,9 +141,9 @@ abstract class AbusiveRequestsContract {
                 new Case(400, "{\"x\":" + "[".repeat(1000) + "]".repeat(1000)
                         + ",\"provider\":\"youtube\",\"decision\":\"grant\"}"),
                 new Case(400, "{\"provider\":\"youtube\",\"decision\":\"grant\",\"x\":" + "9".repeat(3900) + "}"),
-                new Case(413, "{\"provider\":\"youtube\",\"decision\":\"grant\",\"x\":\"" + "a".repeat(200_000)
+                new Case(413, "{\"provider\":\"youtube\",\"decision\":\"grant\",\"x\":\"" + "a".repeat(60_000)
                         + "\"}"),
-                new Case(413, "[" + "{},".repeat(100_000) + "{}]"));
+                new Case(413, "[" + "{},".repeat(15_000) + "{}]"));
         List<Executable> checks = new ArrayList<>();
         for (Case c : cases) {
             HttpResponse<String> response = post("/embed-consent/consent", "application/json", c.body(),
@@ -154,21 +155,14 @@ abstract class AbusiveRequestsContract {
 
     @Test
     void thousandsOfCookiesAndForgedConsentCookiesAreNoConsent() throws Exception {
-        StringBuilder junk = new StringBuilder();
-        for (int i = 0; i < 1000; i++) {
-            junk.append(i == 0 ? "" : "; ").append('c').append(Integer.toString(i, 36)).append("=1");
-        }
-        StringBuilder forged = new StringBuilder();
-        for (int i = 0; i < 60; i++) {
-            forged.append(i == 0 ? "" : "; ").append("ec_consent=t1.").append("A".repeat(40)).append(i)
-                    .append(".sig");
-        }
-        String forgedAfterReal = forged + "; ec_once=t1.forged.sig; ec_consent=" + "%".repeat(50);
-        for (String cookies : List.of(junk.toString(), forged.toString(), forgedAfterReal)) {
+        String forged = cookies(60, i -> "ec_consent=t1." + "A".repeat(40) + i + ".sig");
+        String forgedAndJunk = forged + "; ec_once=t1.forged.sig; ec_consent=" + "%".repeat(50) + "; "
+                + cookies(100, i -> "c" + i + "=\"" + i + "\"");
+        // Tomcat refuses more than 200 cookies itself (400); below that, and in Jetty, the filter sees them all.
+        for (String cookies : List.of(cookies(190, i -> "c" + i + "=1"), forged, forgedAndJunk)) {
             HttpResponse<String> page = get("/t/writer", "Cookie", cookies);
             assertEquals(200, page.statusCode(), cookies.substring(0, 40));
-            assertTrue(page.body().contains("embed-consent") && !page.body().contains(TestSite.EMBED),
-                    "placeholder, not the embed");
+            FilterContainerContract.assertPlaceholder(page.body());
             HttpResponse<String> state = get("/embed-consent/consent", "Cookie", cookies);
             assertEquals(200, state.statusCode(), state.body());
             assertTrue(state.body().contains("\"state\":{}"), state.body());
@@ -177,6 +171,22 @@ abstract class AbusiveRequestsContract {
                     "Cookie", cookies);
             assertEquals(200, grant.statusCode(), grant.body());
         }
+        for (int count : new int[] {1000, 3000}) {
+            HttpResponse<String> page = get("/t/writer", "Cookie", cookies(count, i -> "c" + i + "=1"));
+            assertTrue(page.statusCode() == 200 || page.statusCode() == 400 || page.statusCode() == 431,
+                    count + " cookies: " + page.statusCode());
+            if (page.statusCode() == 200) {
+                FilterContainerContract.assertPlaceholder(page.body());
+            }
+        }
+    }
+
+    private static String cookies(int count, IntFunction<String> cookie) {
+        StringBuilder header = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            header.append(i == 0 ? "" : "; ").append(cookie.apply(i));
+        }
+        return header.toString();
     }
 
     /** Refused by the container before the filter runs: its own 4xx, never a 5xx or a hang. */

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  * Clients that leave in the middle of a large rewritten response ({@code /t/big}: 100 MB with an embed in every
  * megabyte), half with a normal close and half with a reset, and clients that read it very slowly (a 4 KB receive
  * window, 1 KB every 10 ms, for a second) and then leave, in a real container ({@code *IT} per container). After a
- * warm-up round and after 400 such clients, no request thread is left inside the filter or the application, the
- * container's threads are no more than after the warm-up, and the heap after GC has not grown by more than a few
+ * warm-up round and after 320 such clients, no request thread is left inside the filter or the application, the
+ * container's threads grew by fewer than the 20 concurrent clients, and the heap after GC has not grown by more than a few
  * megabytes, so no thread or buffer is kept per client.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -73,24 +73,25 @@ abstract class ClientFaultsContract {
     @Test
     void clientsThatLeaveMidResponseOrReadSlowlyLeakNoThreadOrBuffer() throws Exception {
         long started = System.nanoTime();
-        round(40, 20);
+        round(40, 10);
         awaitNoRequestThreads();
         long heapBefore = heapAfterGc();
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
         long directBefore = direct();
 
-        int[] received = round(300, 100);
+        int[] received = round(240, 80);
         List<String> stuck = awaitNoRequestThreads();
         long heapAfter = heapAfterGc();
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
         long directAfter = direct();
-        System.out.printf("ClientFaults (%s): 300 clients left mid-response, 100 read slowly (%d KB to %d KB "
+        System.out.printf("ClientFaults (%s): 240 clients left mid-response, 80 read slowly (%d KB to %d KB "
                 + "each); heap after GC %d -> %d KB, threads %d -> %d, direct buffers %d -> %d KB, %.1f s%n",
                 containerName(), received[0] >> 10, received[1] >> 10, heapBefore >> 10, heapAfter >> 10,
                 threadsBefore, threadsAfter, directBefore >> 10, directAfter >> 10,
                 (System.nanoTime() - started) / 1e9);
         assertEquals(List.of(), stuck, "request threads still inside the filter or the application");
-        assertTrue(threadsAfter <= threadsBefore + 5, "threads " + threadsBefore + " -> " + threadsAfter);
+        // The container's pool may grow by a thread per concurrent client; a leak would keep one per client (320).
+        assertTrue(threadsAfter < threadsBefore + CONCURRENT, "threads " + threadsBefore + " -> " + threadsAfter);
         assertTrue(heapAfter - heapBefore < HEAP_SLACK, "heap after GC grew by " + (heapAfter - heapBefore));
         assertTrue(directAfter - directBefore < HEAP_SLACK, "direct buffers grew by " + (directAfter - directBefore));
     }
