@@ -45,6 +45,12 @@ import org.jspecify.annotations.Nullable;
  *       second process (or a second instance in this JVM) fails with a {@link StoreException} that says so.</li>
  * </ul>
  *
+ * <p>Faults: a write that fails, for example on a full disk, is cut back off the segment and the record refused with a
+ * {@link StoreException}; the store stays usable. After a failed fsync, or a write that could not be undone (a
+ * read-only file system), the next append first cuts the chain back to its last fsynced entry (nothing acknowledged
+ * is past it) and then goes on, so the store recovers without a restart once the disk takes writes again; until then
+ * each append fails. Only a failed erasure or purge needs the store reopened.
+ *
  * <p>Durability: with {@link Durability#FSYNC_EACH} every append fsyncs the segment and the head before it returns;
  * with {@link Durability#GROUP_COMMIT} concurrent appenders share one fsync, each still returning only once its
  * own record is on disk. On open, an incomplete last line (a crash mid-write, never acknowledged) is cut off with a
@@ -122,6 +128,10 @@ public final class JsonLinesConsentStore implements ConsentStore {
         Objects.requireNonNull(draft, "draft");
         ConsentRecord record;
         long entry;
+        long generation;
+        if (!appender.isUsable()) {
+            heal();
+        }
         rw.writeLock().lock();
         try {
             requireUsable();
@@ -132,10 +142,12 @@ public final class JsonLinesConsentStore implements ConsentStore {
                 return record;
             }
             entry = appender.last().entries();
+            generation = appender.generation();
         } finally {
             rw.writeLock().unlock();
         }
         groupCommit.awaitDurable(entry, this::syncWritten);
+        appender.requireKept(entry, generation);
         return record;
     }
 
@@ -243,6 +255,36 @@ public final class JsonLinesConsentStore implements ConsentStore {
 
     public Durability durability() {
         return durability;
+    }
+
+    /**
+     * After a failed fsync or a write that could not be undone: cuts the chain back to its last fsynced entry and takes
+     * writes again, if the disk lets it; otherwise the append that follows fails as before.
+     */
+    private void heal() {
+        groupCommit.exclusive(() -> {
+            rw.writeLock().lock();
+            try {
+                if (closed || appender.isUsable()) {
+                    return;
+                }
+                long kept;
+                try {
+                    kept = appender.heal();
+                } catch (StoreException stillFailing) {
+                    return;
+                }
+                try {
+                    index.rebuild(segments.list());
+                } catch (IOException e) {
+                    appender.fail("rebuilding the index after recovery failed: " + e);
+                    return;
+                }
+                groupCommit.markDurable(kept);
+            } finally {
+                rw.writeLock().unlock();
+            }
+        });
     }
 
     /** The group fsync: makes everything written so far durable and says how many entries that is. */

@@ -34,6 +34,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -93,7 +94,8 @@ final class ConsentEndpoints {
     private final @Nullable StaticAsset stylesheet;
     private final SettingsPage settings;
     private final @Nullable PreviewEndpoint previews;
-    private final JsonMapper json = JsonMapper.builder().build();
+    /** A key given twice is malformed, as a repeated form field is: no silent "last one wins". */
+    private final JsonMapper json = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     ConsentEndpoints(ConsentRuntime runtime) {
         this.runtime = runtime;
