@@ -24,7 +24,6 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,9 +54,9 @@ abstract class DemoSiteBrowserContract {
 
     @TempDir
     static Path temp;
-    private RunningSite site;
-    private LoggingProxy proxy;
-    private List<String> providerHosts;
+    RunningSite site;
+    LoggingProxy proxy;
+    List<String> providerHosts;
 
     abstract RunningSite startSite(Path dataDirectory) throws Exception;
 
@@ -93,12 +92,12 @@ abstract class DemoSiteBrowserContract {
         proxy.clear();
     }
 
-    private List<String> hostsOf(String providerId) {
+    List<String> hostsOf(String providerId) {
         Provider provider = ProviderCatalogue.builtIn().get(providerId).orElseThrow();
         return provider.hosts();
     }
 
-    private void open(ChromeDriver driver, String path) {
+    void open(ChromeDriver driver, String path) {
         driver.get(site.uri(path).toString());
         settle(driver);
     }
@@ -123,25 +122,25 @@ abstract class DemoSiteBrowserContract {
                 ".//form[.//input[@name='scope' and @value='" + scope + "']]//button[@type='submit' or not(@type)]"));
     }
 
-    private void awaitContact(String providerId) {
+    void awaitContact(String providerId) {
         List<String> hosts = hostsOf(providerId);
         awaitProxy(hosts, () -> "the proxy never saw " + providerId + " " + hosts + "; it saw " + proxy.hosts());
     }
 
-    private void awaitProxy(List<String> hosts, Supplier<String> message) {
+    void awaitProxy(List<String> hosts, Supplier<String> message) {
         new FluentWait<>(proxy).withTimeout(WAIT).pollingEvery(Duration.ofMillis(100)).withMessage(message)
                 .until(p -> !p.contacted(hosts).isEmpty());
     }
 
-    private static <T> T await(WebDriver driver, String what, Function<WebDriver, T> condition) {
+    static <T> T await(WebDriver driver, String what, Function<WebDriver, T> condition) {
         return new WebDriverWait(driver, WAIT).withMessage(what).until(condition::apply);
     }
 
-    private static Object js(WebDriver driver, String script, Object... args) {
+    static Object js(WebDriver driver, String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    private static String text(WebDriver driver, String id) {
+    static String text(WebDriver driver, String id) {
         return driver.findElement(By.id(id)).getText();
     }
 
@@ -282,7 +281,7 @@ abstract class DemoSiteBrowserContract {
         }
     }
 
-    private String origin() {
+    String origin() {
         URI home = site.uri("/");
         return home.getScheme() + "://" + home.getAuthority();
     }
@@ -400,97 +399,6 @@ abstract class DemoSiteBrowserContract {
                     + "embedConsent.grant('youtube', {scope: 'once'}).then(r => done([r.scope, "
                     + "document.querySelectorAll('.ec-placeholder[data-consent-provider=\"youtube\"]').length]));");
             assertEquals(List.of("once", 1L), once, "a once grant leaves the app to load its own embed");
-        }
-    }
-
-    // ---- render-consented=client ----
-
-    /**
-     * Marks every animation frame in which a YouTube placeholder would be painted visibly: rAF callbacks run just
-     * before the frame is rendered, from the first frame of the document on (the script is added before any of the
-     * page's own). Also records when the first paint happened and when the embed appeared.
-     */
-    private static final String PAINT_PROBE = """
-            window.ecProbe = {visibleFrames: 0, frames: 0, loadedAtFrame: -1};
-            (function frame() {
-              const probe = window.ecProbe;
-              probe.frames++;
-              for (const p of document.querySelectorAll('.ec-placeholder[data-consent-provider="youtube"]')) {
-                if (getComputedStyle(p).visibility !== 'hidden') { probe.visibleFrames++; break; }
-              }
-              if (probe.loadedAtFrame < 0 && document.querySelector('.ec-loaded iframe')) {
-                probe.loadedAtFrame = probe.frames;
-              }
-              requestAnimationFrame(frame);
-            })();""";
-
-    @Test
-    void inClientModeAnAllowedProviderIsActiveOnLoadWithoutAFlashOfItsPlaceholder() {
-        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
-            ChromeDriver driver = chromium.driver();
-            open(driver, "/");
-            button(placeholders(driver, "youtube").get(0), "provider").click();
-            await(driver, "youtube allowed", d -> placeholders(d, "youtube").isEmpty());
-            assertEquals("youtube", driver.manage().getCookieNamed("ec_hint").getValue());
-            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PAINT_PROBE));
-
-            proxy.clear();
-            open(driver, "/");
-            assertTrue(placeholders(driver, "youtube").isEmpty());
-            assertEquals(1, driver.findElements(By.cssSelector(".ec-loaded iframe[src^='https://www.youtube.com/embed/']"))
-                    .size(), "activated on load");
-            awaitContact("youtube");
-            Map<?, ?> probe = (Map<?, ?>) js(driver, "return window.ecProbe");
-            assertTrue(((Number) probe.get("loadedAtFrame")).intValue() > 0, "the probe ran: " + probe);
-            assertEquals(0L, probe.get("visibleFrames"), "frames that showed the YouTube placeholder: " + probe);
-            System.out.println(site.container() + " client mode, allowed YouTube on load: " + probe);
-
-            driver.manage().deleteCookieNamed("ec_hint");
-            open(driver, "/");
-            Map<?, ?> control = (Map<?, ?>) js(driver, "return window.ecProbe");
-            assertTrue(((Number) control.get("visibleFrames")).intValue() > 0,
-                    "control: without the hint the placeholder is painted, and the probe sees it: " + control);
-            assertEquals(1, placeholders(driver, "youtube").size(), "without the hint nothing is asked or activated");
-            System.out.println(site.container() + " client mode, control without the hint: " + control);
-        }
-    }
-
-    @Test
-    void inClientModeAForgedHintActivatesNothing() {
-        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
-            ChromeDriver driver = chromium.driver();
-            open(driver, "/embed-consent/settings");
-            driver.manage().addCookie(new Cookie("ec_hint", "youtube|x|vimeo", "/"));
-            proxy.clear();
-            open(driver, "/gallery");
-            assertEquals(1, placeholders(driver, "youtube").size());
-            assertTrue(driver.findElements(By.cssSelector(".ec-loaded, .ec-pending")).isEmpty(),
-                    "nothing activated, nothing left hidden");
-            assertEquals(List.of(), proxy.contacted(providerHosts), "provider hosts contacted with a forged hint");
-            assertEquals(null, driver.manage().getCookieNamed("ec_hint"), "the server took the forged hint back");
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"once", "provider"})
-    void inClientModeLoadOnceAndAlwaysAllowWorkWithoutJavaScript(String scope) {
-        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy, HeadlessChromium.JAVASCRIPT_OFF)) {
-            ChromeDriver driver = chromium.driver();
-            open(driver, "/");
-            assertEquals(List.of(), proxy.contacted(providerHosts));
-            button(placeholders(driver, "youtube").get(0), scope).click();
-            await(driver, "back on a copy of the page rendered for this visitor", d -> URI.create(d.getCurrentUrl())
-                    .getQuery() != null && d.getCurrentUrl().contains("ec-render=") && placeholders(d, "youtube").isEmpty());
-            assertEquals("/", URI.create(driver.getCurrentUrl()).getPath());
-            assertEquals(1, driver.findElements(By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
-            awaitContact("youtube");
-            assertEquals("", text(driver, "consent-log"), "JavaScript really was off");
-
-            open(driver, "/");
-            assertEquals(1, placeholders(driver, "youtube").size(), "the shared page: without JavaScript a placeholder");
         }
     }
 }

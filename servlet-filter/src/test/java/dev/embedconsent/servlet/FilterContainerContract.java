@@ -6,7 +6,6 @@ import static dev.embedconsent.servlet.TestSite.PAGE;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,10 +16,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -1155,73 +1153,7 @@ abstract class FilterContainerContract {
         assertEquals(200, consent.statusCode(), "reports never use up the consent posts: " + consent.body());
     }
 
-    // ---- render-consented=client, and the hint cookie of both modes ----
-
-    @Test
-    void inClientModeEveryVisitorGetsTheSameSharedPage() throws Exception {
-        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
-        String consent = cookie(grant("youtube", "provider"), "ec_consent");
-        HttpResponse<String> anonymous = settledPage("/t/etag");
-        HttpResponse<String> consented = get("/t/etag", "Cookie", consent + "; ec_hint=youtube");
-        HttpResponse<String> forged = get("/t/etag", "Cookie", "ec_hint=youtube|vimeo; ec_consent=1.t1.x.y");
-        for (HttpResponse<String> page : List.of(anonymous, consented, forged)) {
-            assertEquals(200, page.statusCode());
-            assertPlaceholder(page.body());
-            assertEquals(anonymous.body(), page.body(), "the same bytes with and without consent");
-            assertEquals(anonymous.headers().firstValue("ETag"), page.headers().firstValue("ETag"));
-            assertSharedHeaders(page);
-            assertTrue(page.headers().firstValue("Cache-Control").orElseThrow().contains("max-age=60"),
-                    "the application's own caching directives stay");
-        }
-        assertTrue(anonymous.body().contains("<script src=\"/embed-consent/embed-consent.js\">"),
-                "the activation script runs before the placeholders are painted (no defer): " + anonymous.body());
-        String etag = anonymous.headers().firstValue("ETag").orElseThrow();
-        assertEquals(304, get("/t/etag", "If-None-Match", etag, "Cookie", consent).statusCode(),
-                "a consenting visitor revalidates the shared copy too");
-    }
-
-    /**
-     * A page once its placeholder's preview still is settled: the first render asks the preview proxy in the
-     * background, and whether later renders show a still changes once that fetch has succeeded or failed.
-     */
-    private HttpResponse<String> settledPage(String path) throws Exception {
-        HttpResponse<String> previous = get(path);
-        for (int i = 0; i < 50; i++) {
-            Thread.sleep(200);
-            HttpResponse<String> next = get(path);
-            if (next.body().equals(previous.body())) {
-                return next;
-            }
-            previous = next;
-        }
-        throw new AssertionError("the page kept changing: " + previous.body());
-    }
-
-    @Test
-    void inClientModeTheRenderParameterGivesOneVisitorTheirOwnUncachedPage() throws Exception {
-        Assumptions.assumeTrue(clientMode(), "render-consented=client only");
-        String consent = cookie(grant("youtube", "provider"), "ec_consent");
-        HttpResponse<String> page = get("/t/etag?a=1&ec-render=k3x9", "Cookie", consent);
-        assertEquals(200, page.statusCode());
-        assertTrue(page.body().contains(EMBED), page.body());
-        assertEquals("private, no-store", page.headers().firstValue("Cache-Control").orElseThrow());
-        assertTrue(String.join(",", page.headers().allValues("Vary")).contains("Cookie"));
-        assertNotEquals(get("/t/etag").headers().firstValue("ETag"), page.headers().firstValue("ETag"));
-
-        HttpResponse<String> placeholders = get("/t/writer?a=1&ec-render=k3x9");
-        assertPlaceholder(placeholders.body());
-        assertTrue(placeholders.body().contains("name=\"return\" value=\"/t/writer?a=1\""), placeholders.body());
-        assertFalse(placeholders.body().contains("ec-render"), "the parameter never reaches a return path");
-
-        HttpResponse<String> posted = post("/embed-consent/consent", "application/x-www-form-urlencoded",
-                "provider=vimeo&decision=grant&scope=once&return=%2Ft%2Fwriter%3Fec-render%3Dold%23v", "Origin", origin());
-        String location = posted.headers().firstValue("Location").orElseThrow();
-        assertTrue(location.matches("/t/writer\\?ec-render=[0-9a-z]+#v") && !location.contains("=old"), location);
-        HttpResponse<String> withdrawn = post("/embed-consent/consent", "application/x-www-form-urlencoded",
-                "provider=vimeo&decision=withdraw&return=%2Ft%2Fwriter", "Origin", origin());
-        assertEquals("/t/writer", withdrawn.headers().firstValue("Location").orElseThrow(),
-                "after a withdrawal the shared page is right for the visitor");
-    }
+    // ---- the hint cookie of both modes (the client-only cases are in ClientModeFilterContract) ----
 
     @Test
     void theHintCookieFollowsTheVisitorsStandingDecisions() throws Exception {

@@ -1,14 +1,9 @@
 package dev.embedconsent.servlet;
 
 /** The container suite on Jetty with {@code render-consented=client}. */
-class JettyClientModeFilterIT extends FilterContainerContract {
+class JettyClientModeFilterIT extends ClientModeFilterContract {
     @Override
     String containerName() {
         return "jetty";
-    }
-
-    @Override
-    RenderConsented mode() {
-        return RenderConsented.CLIENT;
     }
 }

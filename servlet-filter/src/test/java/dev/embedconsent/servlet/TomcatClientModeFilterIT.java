@@ -1,14 +1,9 @@
 package dev.embedconsent.servlet;
 
 /** The container suite on Tomcat with {@code render-consented=client}. */
-class TomcatClientModeFilterIT extends FilterContainerContract {
+class TomcatClientModeFilterIT extends ClientModeFilterContract {
     @Override
     String containerName() {
         return "tomcat";
-    }
-
-    @Override
-    RenderConsented mode() {
-        return RenderConsented.CLIENT;
     }
 }
