@@ -79,13 +79,18 @@ class PreviewSignatureFuzzTest {
         }
     }
 
+    private static final String ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=./+%~ ";
+
     /** Up to four edits: a character replaced, inserted or removed at a place the fuzzer picks. */
     private static String edit(String value, FuzzedDataProvider data) {
         StringBuilder b = new StringBuilder(value);
         int edits = data.consumeInt(1, 4);
         for (int i = 0; i < edits; i++) {
             int at = data.consumeInt(0, b.length());
-            char c = data.consumeChar();
+            // mostly characters that can occur in the value (so edits stay well-formed), sometimes any character
+            char c = data.consumeBoolean() ? ALPHABET.charAt(data.consumeInt(0, ALPHABET.length() - 1))
+                    : data.consumeChar();
             switch (data.consumeInt(0, 2)) {
                 case 0 -> {
                     if (at < b.length()) {
