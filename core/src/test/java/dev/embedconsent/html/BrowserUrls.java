@@ -15,7 +15,9 @@ import org.jsoup.parser.Parser;
  * A second opinion for {@link Loads}: the host a loading attribute's URL names when read the way the WHATWG URL
  * parser reads it (C0 controls and spaces stripped at the ends, tabs and line breaks removed, {@code \} as {@code /}
  * in special URLs, a scheme only when it starts with an ASCII letter, any number of slashes after a special scheme,
- * userinfo and port dropped, the host percent-decoded and IDNA-mapped), relative URLs against {@code <base href>}.
+ * userinfo and port dropped, the host percent-decoded and IDNA-mapped), relative URLs against {@code <base href>};
+ * a {@code <param>} only inside an {@code <object>}, which is what reads it (the fuzzer's second finding,
+ * {@code crash-479e36e3...}: a stray {@code <param value=...>} in the body, which loads nothing).
  */
 final class BrowserUrls {
     private static final Map<String, List<String>> LOADING = Map.ofEntries(
@@ -34,7 +36,10 @@ final class BrowserUrls {
         String base = baseElement == null ? null : hostOf(baseElement.attr("href"), null);
         for (Element e : doc.getAllElements()) {
             List<String> attributes = LOADING.get(e.normalName());
-            if (attributes == null || !Parser.NamespaceHtml.equals(e.tag().namespace()) || insideTemplate(e)) {
+            if (attributes == null || !Parser.NamespaceHtml.equals(e.tag().namespace()) || insideTemplate(e)
+                    || (e.normalName().equals("param") && (e.parent() == null
+                            || !e.parent().normalName().equals("object")))
+                    || (e.normalName().equals("input") && !e.attr("type").equalsIgnoreCase("image"))) {
                 continue;
             }
             for (String attr : attributes) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Tag;
  * where jsoup says the input loads from YouTube, the output does not; and the output never loads from YouTube where
  * the input did not. {@link Loads} counts any {@code //youtube.com} inside a URL, also in a relative one such as
  * {@code src=XYps://www.youtube.com/...} that a browser resolves against the page (the fuzzer's first finding, kept
- * as {@code crash-595ef0b5...}); a remaining load is a leak only if {@link BrowserUrls}, which reads the URL as
+ * as {@code crash-595ef0b5...}) and a {@code <param>} outside any {@code <object>}; a remaining load is a leak only if {@link BrowserUrls}, which reads the URL as
  * browsers do, agrees.
  */
 @Tag("fuzz")
