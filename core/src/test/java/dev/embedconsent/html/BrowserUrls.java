@@ -16,8 +16,10 @@ import org.jsoup.parser.Parser;
  * parser reads it (C0 controls and spaces stripped at the ends, tabs and line breaks removed, {@code \} as {@code /}
  * in special URLs, a scheme only when it starts with an ASCII letter, any number of slashes after a special scheme,
  * userinfo and port dropped, the host percent-decoded and IDNA-mapped), relative URLs against {@code <base href>};
- * a {@code <param>} only inside an {@code <object>}, which is what reads it (the fuzzer's second finding,
- * {@code crash-479e36e3...}: a stray {@code <param value=...>} in the body, which loads nothing).
+ * a {@code <param>} only inside an {@code <object>} and named {@code src}, {@code movie}, {@code code} or {@code url},
+ * the names a browser takes a URL from (the fuzzer's second and third findings, {@code crash-479e36e3...}: a stray
+ * {@code <param value=...>} in the body, and {@code crash-dadd5480...}: a param whose name the fuzzer garbled; both
+ * load nothing).
  */
 final class BrowserUrls {
     private static final Map<String, List<String>> LOADING = Map.ofEntries(
@@ -27,6 +29,8 @@ final class BrowserUrls {
             Map.entry("script", List.of("src")), Map.entry("link", List.of("href")),
             Map.entry("source", List.of("src", "srcset")), Map.entry("video", List.of("src", "poster")),
             Map.entry("audio", List.of("src")), Map.entry("track", List.of("src")), Map.entry("input", List.of("src")));
+    /** The {@code <param>} names whose value Chromium takes as the object's URL when it has no {@code data}. */
+    private static final Set<String> PARAM_URL_NAMES = Set.of("src", "movie", "code", "url");
     private static final Set<String> SPECIAL = Set.of("http", "https", "ws", "wss", "ftp", "file");
 
     private BrowserUrls() {}
@@ -38,7 +42,8 @@ final class BrowserUrls {
             List<String> attributes = LOADING.get(e.normalName());
             if (attributes == null || !Parser.NamespaceHtml.equals(e.tag().namespace()) || insideTemplate(e)
                     || (e.normalName().equals("param") && (e.parent() == null
-                            || !e.parent().normalName().equals("object")))
+                            || !e.parent().normalName().equals("object") || !PARAM_URL_NAMES.contains(
+                                    e.attr("name").strip().toLowerCase(Locale.ROOT))))
                     || (e.normalName().equals("input") && !e.attr("type").equalsIgnoreCase("image"))) {
                 continue;
             }
