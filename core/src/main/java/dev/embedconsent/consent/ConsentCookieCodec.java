@@ -43,7 +43,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>{@link #decode} never throws: a missing, malformed, oversized, expired, forged or unknown-key cookie is
- * {@link Optional#empty()}, which callers treat as "no consent". Signatures are compared in constant time
+ * {@link Optional#empty()}, which callers treat as "no consent". Signatures are compared, in their one canonical
+ * spelling (no padding, unused bits zero), in constant time
  * ({@link MessageDigest#isEqual}). Key rotation: configure the new key to sign and keep the old one for verifying
  * until every cookie signed with it has expired.
  *
@@ -204,8 +205,11 @@ public final class ConsentCookieCodec {
         if (key == null) {
             return null;
         }
-        byte[] expected = mac(key, value.substring(0, lastDot));
-        byte[] actual = B64D.decode(value.substring(lastDot + 1));
+        // The signature is compared as the canonical text: the decoder also takes '=' padding and ignores the unused
+        // low bits of the last character, so comparing decoded bytes would accept several spellings of one cookie.
+        byte[] expected = B64.encodeToString(mac(key, value.substring(0, lastDot)))
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] actual = value.substring(lastDot + 1).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, actual)) {
             return null;
         }

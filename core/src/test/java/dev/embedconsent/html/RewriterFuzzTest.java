@@ -74,7 +74,7 @@ class RewriterFuzzTest {
         assertTrue(runs[0] > 100, "too few fuzz runs: " + runs[0]);
     }
 
-    private static void check(EmbedRewriter rewriter, byte[] input, PageContext context, long chunkSeed, long seed,
+    static void check(EmbedRewriter rewriter, byte[] input, PageContext context, long chunkSeed, long seed,
             String assets) {
         String what = "seed " + seed + ", input: " + new String(input, StandardCharsets.UTF_8);
         Rewrites.Recorder recorder = new Rewrites.Recorder();
