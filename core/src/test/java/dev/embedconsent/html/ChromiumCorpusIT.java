@@ -442,8 +442,11 @@ class ChromiumCorpusIT {
         Map<String, Integer> perReason = new java.util.HashMap<>();
         for (Input input : shuffled) {
             String reason = NEEDLESS.get(input.key());
+            if (reason == null || sample.contains(input)) {
+                continue;
+            }
             int limit = Set.of("frameset", "template").contains(reason) ? 5 : 20;
-            if (reason != null && !sample.contains(input) && perReason.merge(reason, 1, Integer::sum) <= limit) {
+            if (perReason.merge(reason, 1, Integer::sum) <= limit) {
                 sample.add(input);
             }
         }
