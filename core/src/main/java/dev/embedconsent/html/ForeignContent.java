@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Where HTML elements that we do not track would decide (an end tag in foreign content that names no open foreign
  * element), it assumes the end tag closes an HTML ancestor and leaves foreign content: tags are then read as HTML,
- * which errs on the side of finding embeds.
+ * which errs on the side of finding embeds. The exceptions are {@code </body>} and {@code </html>}, which the HTML
+ * rules never answer by popping an element (they only switch the insertion mode, or are ignored): foreign content
+ * stays open, as in browsers ({@code <math></html><iframe>} is a MathML element that loads nothing).
  */
 final class ForeignContent {
     private static final int SVG = 1;
@@ -33,6 +35,8 @@ final class ForeignContent {
     private static final byte[][] NO_NAMES = new byte[0][];
 
     private final ElementNames names;
+    /** {@code </body>} and {@code </html>}: the HTML rules only switch the insertion mode for them, never pop. */
+    private final int body;
 
     private int size;
     /** Elements pushed beyond {@link #MAX_DEPTH}: only counted. */
@@ -46,6 +50,7 @@ final class ForeignContent {
 
     ForeignContent(ElementNames names) {
         this.names = names;
+        this.body = names.id("body");
     }
 
     private static byte[] ascii(String s) {
@@ -166,8 +171,12 @@ final class ForeignContent {
             return;
         }
         int top = size - 1;
+        boolean popsNothingInHtml = id == body || id == names.html;
         if (htmlOpen[top] > 0) {
             // The current node is an HTML element inside an integration point.
+            if (popsNothingInHtml) {
+                return;
+            }
             if (tableScoped) {
                 size = 0;
             } else {
@@ -186,11 +195,15 @@ final class ForeignContent {
             }
             if (k < top && htmlOpen[k] > 0) {
                 // HTML elements sit above entry k: the foreign walk ends there, the HTML rules take over.
-                popToHtml(k, tableScoped);
+                if (!popsNothingInHtml) {
+                    popToHtml(k, tableScoped);
+                }
                 return;
             }
         }
-        popToHtml(-1, tableScoped);
+        if (!popsNothingInHtml) {
+            popToHtml(-1, tableScoped);
+        }
     }
 
     /** The HTML rules handle an end tag whose walk reached HTML elements above {@code k} (-1: below everything). */
