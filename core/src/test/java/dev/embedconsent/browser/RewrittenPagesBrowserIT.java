@@ -205,7 +205,13 @@ class RewrittenPagesBrowserIT {
         if (!buttons.isEmpty()) {
             ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView(); arguments[0].click();",
                     buttons.get(0));
-            pause(1500);
+            // the click's first new contact usually comes within a few hundred ms: wait for it (at most 3 s), then
+            // let the embed's own follow-up requests arrive
+            long until = System.nanoTime() + 3_000_000_000L;
+            while (providersContacted().equals(before) && System.nanoTime() < until) {
+                pause(50);
+            }
+            pause(300);
             after = providersContacted();
         }
         driver.get("about:blank");
