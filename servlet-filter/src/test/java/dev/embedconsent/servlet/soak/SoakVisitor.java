@@ -1,7 +1,7 @@
 package dev.embedconsent.servlet.soak;
 
 import java.net.http.HttpResponse;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -11,11 +11,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * One simulated visitor, as a browser keeps it: its cookies (set and deleted by the nodes' {@code Set-Cookie}), and
  * what the visitor was last told it allowed: the providers {@code granted} in the state of the last acknowledged
- * consent post, each with the time of the acknowledgement that granted it. Used by one thread at a time.
+ * consent post. A post that got no answer (cut off by a fault) may still have been recorded, so its provider is
+ * {@linkplain #unsure(String) unsure} until the next acknowledged post answers the whole state again. Used by one
+ * thread at a time.
  */
 final class SoakVisitor {
     private final Map<String, String> cookies = new LinkedHashMap<>();
-    private final Map<String, Long> grantedAt = new HashMap<>();
+    private final Set<String> granted = new HashSet<>();
+    private final Set<String> unsure = new HashSet<>();
     private @Nullable String subject;
 
     /** The {@code Cookie} header to send, or null when the visitor holds no cookie. */
@@ -45,13 +48,21 @@ final class SoakVisitor {
         }
     }
 
-    /** Takes the state an acknowledged post answered: {@code granted} now, acknowledged at {@code ackedAt}. */
-    void acknowledged(String subject, Set<String> granted, long ackedAt) {
+    /** Takes the state an acknowledged post answered: the providers {@code granted} now. */
+    void acknowledged(String subject, Set<String> granted) {
         this.subject = subject;
-        grantedAt.keySet().retainAll(granted);
-        for (String provider : granted) {
-            grantedAt.putIfAbsent(provider, ackedAt);
-        }
+        this.granted.clear();
+        this.granted.addAll(granted);
+        unsure.clear();
+    }
+
+    /** A post for {@code provider} got no acknowledgement, but may have been recorded. */
+    void postUnanswered(String provider) {
+        unsure.add(provider);
+    }
+
+    boolean unsure(String provider) {
+        return unsure.contains(provider);
     }
 
     @Nullable String subject() {
@@ -59,23 +70,15 @@ final class SoakVisitor {
     }
 
     boolean granted(String provider) {
-        return grantedAt.containsKey(provider);
-    }
-
-    /** When the acknowledgement that granted {@code provider} arrived ({@link System#nanoTime()}). */
-    long grantedAt(String provider) {
-        Long at = grantedAt.get(provider);
-        if (at == null) {
-            throw new IllegalStateException(provider + " is not granted");
-        }
-        return at;
+        return granted.contains(provider);
     }
 
     /** A copy of this visitor's cookie jar as another browser would hold it (same subject, same cookies). */
     SoakVisitor copy() {
         SoakVisitor copy = new SoakVisitor();
         copy.cookies.putAll(cookies);
-        copy.grantedAt.putAll(grantedAt);
+        copy.granted.addAll(granted);
+        copy.unsure.addAll(unsure);
         copy.subject = subject;
         return copy;
     }

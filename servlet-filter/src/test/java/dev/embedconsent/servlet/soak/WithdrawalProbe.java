@@ -25,6 +25,10 @@ import java.util.stream.Collectors;
  * </ul>
  */
 final class WithdrawalProbe {
+    /** The state cache's lifetime, {@code expireAfterWrite} of {@code ConsentService.DEFAULT_CACHE_SPEC}. */
+    static final Duration STATE_CACHE_LIFETIME = Duration.ofSeconds(30);
+    /** Time for the look-up that filled a cache entry, and for scheduling. */
+    static final Duration SLACK = Duration.ofSeconds(2);
     private static final SoakPage.Embed YOUTUBE = SoakPage.EMBEDS.get(0);
     private static final Duration POLL = Duration.ofMillis(250);
 
@@ -65,7 +69,7 @@ final class WithdrawalProbe {
         check(!view(before, a).live(YOUTUBE), "with the older cookie, node " + a.name() + ", which recorded the "
                 + "withdrawal, shows the placeholder at once");
 
-        long bound = SoakLoad.STATE_CACHE_LIFETIME.plus(SoakLoad.SLACK).toNanos();
+        long bound = STATE_CACHE_LIFETIME.plus(SLACK).toNanos();
         Map<String, Boolean> staleAtFirst = new LinkedHashMap<>();
         Map<String, Double> blockedAfter = new LinkedHashMap<>();
         while (blockedAfter.size() < others.size()) {
@@ -81,8 +85,8 @@ final class WithdrawalProbe {
                 } else {
                     check(x.start() - withdrawn <= bound, "the withdrawal made on node " + a.name() + " takes effect "
                             + "on node " + node.name() + " for the older cookie within "
-                            + SoakLoad.STATE_CACHE_LIFETIME.toSeconds() + " s (the state cache's lifetime) + "
-                            + SoakLoad.SLACK.toSeconds() + " s");
+                            + STATE_CACHE_LIFETIME.toSeconds() + " s (the state cache's lifetime) + "
+                            + SLACK.toSeconds() + " s");
                 }
             }
             Thread.sleep(POLL.toMillis());
