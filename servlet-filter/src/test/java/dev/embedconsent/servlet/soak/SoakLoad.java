@@ -45,8 +45,8 @@ final class SoakLoad {
     private static final int PAGES = 20;
     private static final int EXAMPLES = 20;
 
-    /** One acknowledged consent post: {@code 200} with this record id, arrived at {@code at}. */
-    record Ack(String recordId, String subject, String provider, String decision, String node, long at) {
+    /** One acknowledged consent post: {@code 200} with this record id, for a post sent at {@code sentAt}. */
+    record Ack(String recordId, String subject, String provider, String decision, String node, long sentAt) {
     }
 
     /** One request and its outcome: a response, or the exception that ended it. */
@@ -273,7 +273,7 @@ final class SoakLoad {
         if (response.headers().allValues("Set-Cookie").stream().noneMatch(c -> c.startsWith("ec_consent="))) {
             return "200 without a consent cookie";
         }
-        Ack ack = new Ack(recordId, subject, provider, recorded, node.name(), x.end());
+        Ack ack = new Ack(recordId, subject, provider, recorded, node.name(), x.start());
         if (acknowledged.putIfAbsent(recordId, ack) != null) {
             return "record id " + recordId + " acknowledged twice";
         }
