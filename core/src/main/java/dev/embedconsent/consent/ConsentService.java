@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>After a write returns, {@link #state} and {@link #history} on this instance reflect it: the cache entry is
  *       invalidated before the call returns. Writes made through <em>other</em> instances (other nodes sharing a
  *       database) show up when this instance's cache entry expires ({@code expireAfterWrite} in the cache spec);
- *       use {@link Builder#withoutCache()} where that is not acceptable.</li>
+ *       use {@link Builder#withoutCache()} where that is not acceptable. {@link #consentedProviders} does not wait
+ *       for a grant that the visitor's cookie already carries: it reads the store again at once.</li>
  *   <li>Consent counts only for the provider's current notice version and until its expiry; the {@code Sec-GPC}
  *       signal is recorded with the decision and never treated as consent.</li>
  * </ul>
@@ -230,12 +231,25 @@ public final class ConsentService {
      * provider's current notice version, and still standing in the store. The store check means a withdrawal or an
      * erasure made elsewhere (another device, {@code records erase}) ends consent even while an older cookie is valid;
      * it goes through the state cache, so it costs a look-up only after a write or when the cache entry expired.
+     *
+     * <p>A cookie can be newer than this instance's cached state: the grant it carries was recorded through another
+     * instance (another node) after the state was cached. Then the store is read again at once instead of when the
+     * entry expires, so a grant counts on every node from the next request on. (A cookie whose grant the store no
+     * longer holds, after an erasure, or replaced by a withdrawal within the same second, costs that look-up on each
+     * request it comes with.)
      */
     public Set<String> consentedProviders(ConsentCookie cookie) {
-        Set<String> out = new LinkedHashSet<>(signedGrants(cookie));
-        if (!out.isEmpty()) {
-            out.retainAll(state(cookie.subject()).consentedProviders());
+        Set<String> granted = signedGrants(cookie);
+        if (granted.isEmpty()) {
+            return Set.of();
         }
+        ConsentState state = state(cookie.subject());
+        if (cache != null && olderThan(state, cookie, granted)) {
+            cache.invalidate(cookie.subject());
+            state = state(cookie.subject());
+        }
+        Set<String> out = new LinkedHashSet<>(granted);
+        out.retainAll(state.consentedProviders());
         return Set.copyOf(out);
     }
 
@@ -265,6 +279,29 @@ public final class ConsentService {
 
     public ConsentStore store() {
         return store;
+    }
+
+    /**
+     * Whether {@code state} may lack a grant of {@code granted} that the cookie carries: it holds no decision for the
+     * provider, or one made earlier (its expiry is earlier; every instance has the same validity), or, within the same
+     * second (the cookie keeps whole seconds), one that does not count as a grant. A later decision, or the same grant,
+     * is served as cached.
+     */
+    private static boolean olderThan(ConsentState state, ConsentCookie cookie, Set<String> granted) {
+        for (CookieDecision decision : cookie.decisions()) {
+            if (decision.decision() == Decision.GIVEN && granted.contains(decision.provider())) {
+                ProviderConsent known = state.providers().get(decision.provider());
+                if (known == null) {
+                    return true;
+                }
+                long knownSecond = known.expiry().getEpochSecond();
+                long cookieSecond = decision.expiry().getEpochSecond();
+                if (knownSecond < cookieSecond || knownSecond == cookieSecond && !known.granted()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Decision effective(ConsentRecord record, Instant now) {

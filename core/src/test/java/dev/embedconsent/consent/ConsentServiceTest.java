@@ -225,6 +225,52 @@ class ConsentServiceTest {
         assertEquals(Set.of(), service.consentedProviders(cookie), "erased: no proof, no consent");
     }
 
+    @Test
+    void aGrantMadeThroughAnotherInstanceCountsAtOnceWithTheCookieThatCarriesIt() {
+        ConsentService nodeA = ConsentService.builder(store, id -> Optional.ofNullable(providers.get(id)))
+                .withClock(clock).build();
+        ChainCountingStore readsOfB = new ChainCountingStore(store);
+        ConsentService nodeB = ConsentService.builder(readsOfB, id -> Optional.ofNullable(providers.get(id)))
+                .withClock(clock).build();
+        nodeA.grant(ConsentRequest.of(visitor, "vimeo"));
+        assertEquals(Set.of("vimeo"), nodeB.consentedProviders(nodeA.cookieFor(visitor)), "B caches the state");
+
+        nodeA.grant(ConsentRequest.of(visitor, "youtube"));
+        ConsentCookie granted = nodeA.cookieFor(visitor);
+        int reads = readsOfB.historyReads();
+        assertEquals(Set.of("vimeo", "youtube"), nodeB.consentedProviders(granted),
+                "B's cached state is older than the cookie, so B reads the store again instead of waiting for expiry");
+        assertEquals(reads + 1, readsOfB.historyReads());
+        assertEquals(Set.of("vimeo", "youtube"), nodeB.consentedProviders(granted));
+        assertEquals(reads + 1, readsOfB.historyReads(), "then B's cache answers again");
+
+        nodeA.withdraw(ConsentRequest.of(visitor, "youtube"));
+        assertEquals(Set.of("vimeo"), nodeB.consentedProviders(nodeA.cookieFor(visitor)),
+                "the cookie the withdrawal set holds no grant for youtube");
+        nodeB.consentedProviders(granted);
+        assertEquals(reads + 1, readsOfB.historyReads(), "a cookie no newer than B's cached state costs no look-up");
+    }
+
+    @Test
+    void aGrantMadeAfterACachedWithdrawalIsReadAgainAlsoWithinTheSameSecond() {
+        ConsentService nodeA = ConsentService.builder(store, id -> Optional.ofNullable(providers.get(id)))
+                .withClock(clock).build();
+        ConsentService nodeB = ConsentService.builder(store, id -> Optional.ofNullable(providers.get(id)))
+                .withClock(clock).build();
+        nodeA.grant(ConsentRequest.of(visitor, "youtube"));
+        nodeA.withdraw(ConsentRequest.of(visitor, "youtube"));
+        assertFalse(nodeB.state(visitor).granted("youtube"), "B caches the withdrawal");
+        clock.advance(Duration.ofSeconds(3));
+        nodeA.grant(ConsentRequest.of(visitor, "youtube"));
+        assertEquals(Set.of("youtube"), nodeB.consentedProviders(nodeA.cookieFor(visitor)), "a later grant");
+
+        nodeB.withdraw(ConsentRequest.of(visitor, "youtube"));
+        assertFalse(nodeB.state(visitor).granted("youtube"), "B caches its own withdrawal");
+        nodeA.grant(ConsentRequest.of(visitor, "youtube"));
+        assertEquals(Set.of("youtube"), nodeB.consentedProviders(nodeA.cookieFor(visitor)),
+                "the cookie keeps whole seconds, so a withdrawal of the same second may be the older decision");
+    }
+
     static Provider provider(String id, String recipient, String noticeVersion) {
         return new Provider(id, id, recipient, "https://example.com/privacy", List.of("Video playback", "Advertising"),
                 List.of("IP address"), true, noticeVersion, List.of(id + ".com"), List.of());
