@@ -12,7 +12,9 @@ import dev.embedconsent.record.RecordFormat;
 import dev.embedconsent.record.Scope;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ConsentStore;
+import dev.embedconsent.store.StoreException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
@@ -27,6 +29,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -70,19 +80,46 @@ public final class ConsentService {
     /** The default cache spec (Caffeine syntax). */
     public static final String DEFAULT_CACHE_SPEC = "maximumSize=10000,expireAfterWrite=30s";
 
+    /** How long {@link #consentedProviders} waits for the store by default before it answers without it. */
+    public static final Duration DEFAULT_LOOKUP_WAIT = Duration.ofSeconds(1);
+
     private static final LocalDate REFERENCE_DAY = LocalDate.of(2001, 1, 1);
+
+    /**
+     * Runs the store reads of {@link #consentedProviders}, so that a caller can stop waiting while the read goes on
+     * (and fills the cache when the store answers). Shared by all instances; its threads end when idle. While the
+     * store is away each read may take the store's whole retry time, so the queue is bounded: beyond it a look-up
+     * fails at once instead of holding a request.
+     */
+    private static final ThreadPoolExecutor LOOKUPS = lookupExecutor();
+
+    private static ThreadPoolExecutor lookupExecutor() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 10, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1024), task -> {
+                    Thread thread = new Thread(task, "embed-consent-lookup");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
 
     private final ConsentStore store;
     private final Function<String, Optional<Provider>> providers;
     private final Period validity;
     private final Clock clock;
     private final @Nullable Cache<SubjectId, List<ConsentRecord>> cache;
+    private final Duration lookupWait;
+    /** Reads of {@link #consentedProviders} in progress, one per subject, shared by the requests waiting for it. */
+    private final ConcurrentHashMap<SubjectId, CompletableFuture<List<ConsentRecord>>> lookups =
+            new ConcurrentHashMap<>();
 
     private ConsentService(Builder b) {
         this.store = b.store;
         this.providers = b.providers;
         this.validity = b.validity == null ? DEFAULT_VALIDITY : b.validity;
         this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+        this.lookupWait = b.lookupWait == null ? DEFAULT_LOOKUP_WAIT : b.lookupWait;
         if (b.noCache) {
             this.cache = null;
         } else {
@@ -148,9 +185,13 @@ public final class ConsentService {
     /** The subject's standing decisions as they read now (notice versions and expiry applied). */
     public ConsentState state(SubjectId subject) {
         Objects.requireNonNull(subject, "subject");
+        return stateOf(subject, history(subject));
+    }
+
+    private ConsentState stateOf(SubjectId subject, List<ConsentRecord> history) {
         Instant now = clock.instant();
         Map<String, ConsentRecord> latest = new HashMap<>();
-        for (ConsentRecord record : history(subject)) {
+        for (ConsentRecord record : history) {
             if (record.decision() == Decision.GIVEN && record.scope() == Scope.ONCE) {
                 continue;
             }
@@ -237,20 +278,78 @@ public final class ConsentService {
      * entry expires, so a grant counts on every node from the next request on. (A cookie whose grant the store no
      * longer holds, after an erasure, or replaced by a withdrawal within the same second, costs that look-up on each
      * request it comes with.)
+     *
+     * <p>It is meant for rendering a page, so it never holds the page long: when the state must be read and the store
+     * does not answer within the look-up wait ({@link Builder#withLookupWait}, default 1 s), it throws a
+     * {@link StoreException} and the read goes on in the background, filling the cache once the store answers. A
+     * caller then renders as without consent (placeholders), which is what the filter does.
+     *
+     * @throws StoreException if the store failed, or did not answer within the look-up wait
      */
     public Set<String> consentedProviders(ConsentCookie cookie) {
         Set<String> granted = signedGrants(cookie);
         if (granted.isEmpty()) {
             return Set.of();
         }
-        ConsentState state = state(cookie.subject());
-        if (cache != null && olderThan(state, cookie, granted)) {
-            cache.invalidate(cookie.subject());
-            state = state(cookie.subject());
-        }
+        ConsentState state = standingState(cookie, granted);
         Set<String> out = new LinkedHashSet<>(granted);
         out.retainAll(state.consentedProviders());
         return Set.copyOf(out);
+    }
+
+    /** The subject's state as cached, unless the cookie may be newer; else as read now, waiting at most the wait. */
+    private ConsentState standingState(ConsentCookie cookie, Set<String> granted) {
+        SubjectId subject = cookie.subject();
+        if (cache != null) {
+            List<ConsentRecord> cached = cache.getIfPresent(subject);
+            if (cached != null) {
+                ConsentState state = stateOf(subject, cached);
+                if (!olderThan(state, cookie, granted)) {
+                    return state;
+                }
+                cache.invalidate(subject);
+            }
+        }
+        CompletableFuture<List<ConsentRecord>> mine = new CompletableFuture<>();
+        CompletableFuture<List<ConsentRecord>> lookup = lookups.putIfAbsent(subject, mine);
+        if (lookup == null) {
+            lookup = mine;
+            startLookup(subject, mine);
+        }
+        try {
+            return stateOf(subject, lookup.get(lookupWait.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            throw new StoreException("the consent store did not answer within " + lookupWait.toMillis()
+                    + " ms; the look-up goes on in the background");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreException("reading the consent state failed", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while reading the consent state", e);
+        }
+    }
+
+    /** Reads the subject's history into {@code result} on the look-up threads; it is in {@link #lookups} already. */
+    private void startLookup(SubjectId subject, CompletableFuture<List<ConsentRecord>> result) {
+        try {
+            LOOKUPS.execute(() -> {
+                try {
+                    result.complete(history(subject));
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                } finally {
+                    lookups.remove(subject, result);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            lookups.remove(subject, result);
+            result.completeExceptionally(new StoreException(
+                    "too many consent look-ups are waiting for the store; answering without it", e));
+        }
     }
 
     /**
@@ -344,6 +443,7 @@ public final class ConsentService {
         private @Nullable Clock clock;
         private @Nullable String cacheSpec;
         private boolean noCache;
+        private @Nullable Duration lookupWait;
         private final SetOnce options = new SetOnce("ConsentService.Builder");
 
         private Builder(ConsentStore store, Function<String, Optional<Provider>> providers) {
@@ -388,6 +488,22 @@ public final class ConsentService {
         public Builder withoutCache() {
             options.claim("cache");
             this.noCache = true;
+            return this;
+        }
+
+        /**
+         * How long {@link ConsentService#consentedProviders} waits for the store before it gives up for that call
+         * (the page then shows placeholders); default 1 s.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder withLookupWait(Duration wait) {
+            Objects.requireNonNull(wait, "wait");
+            if (wait.isNegative() || wait.isZero()) {
+                throw new IllegalArgumentException("lookup wait must be positive, got " + wait);
+            }
+            options.claim("lookupWait");
+            this.lookupWait = wait;
             return this;
         }
 

@@ -6,22 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embedconsent.provider.Provider;
+import dev.embedconsent.record.ChainEntry;
 import dev.embedconsent.record.ConsentMethod;
 import dev.embedconsent.record.ConsentRecord;
 import dev.embedconsent.record.Decision;
 import dev.embedconsent.record.Scope;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ChainCountingStore;
+import dev.embedconsent.store.ConsentStore;
 import dev.embedconsent.store.InMemoryConsentStore;
+import dev.embedconsent.store.StoreException;
+import dev.embedconsent.store.VerificationResult;
 import dev.embedconsent.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.Period;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -269,6 +279,112 @@ class ConsentServiceTest {
         nodeA.grant(ConsentRequest.of(visitor, "youtube"));
         assertEquals(Set.of("youtube"), nodeB.consentedProviders(nodeA.cookieFor(visitor)),
                 "the cookie keeps whole seconds, so a withdrawal of the same second may be the older decision");
+    }
+
+    @Test
+    void aStoreThatDoesNotAnswerHoldsARenderingLookUpOnlyForTheLookUpWait() throws Exception {
+        service.grant(ConsentRequest.of(visitor, "youtube"));
+        ConsentCookie cookie = service.cookieFor(visitor);
+        StallingStore stalling = new StallingStore(store);
+        ConsentService otherNode = ConsentService.builder(stalling, id -> Optional.ofNullable(providers.get(id)))
+                .withClock(clock).withLookupWait(Duration.ofMillis(200)).build();
+        stalling.stall();
+        List<Long> elapsed = new CopyOnWriteArrayList<>();
+        List<Thread> requests = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread request = new Thread(() -> {
+                long start = System.nanoTime();
+                assertThrows(StoreException.class, () -> otherNode.consentedProviders(cookie));
+                elapsed.add(System.nanoTime() - start);
+            });
+            request.start();
+            requests.add(request);
+        }
+        for (Thread request : requests) {
+            request.join(10_000);
+        }
+        assertEquals(3, elapsed.size(), "every page look-up ended: " + elapsed);
+        for (long nanos : elapsed) {
+            assertTrue(nanos >= Duration.ofMillis(150).toNanos() && nanos < Duration.ofSeconds(3).toNanos(),
+                    "waited about the look-up wait, not for the store: " + nanos / 1_000_000 + " ms");
+        }
+        assertEquals(1, stalling.reads.get(), "the requests waiting for one visitor share one read");
+
+        stalling.answer();
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        Set<String> consented = Set.of();
+        while (consented.isEmpty() && System.nanoTime() < until) {
+            try {
+                consented = otherNode.consentedProviders(cookie);
+            } catch (StoreException e) {
+                Thread.sleep(20);
+            }
+        }
+        assertEquals(Set.of("youtube"), consented, "the read that went on in the background filled the cache");
+        assertEquals(1, stalling.reads.get(), "and later requests use it");
+    }
+
+    /** A store whose history reads hang, as a database that is away does, until it answers again. */
+    private static final class StallingStore implements ConsentStore {
+        private final ConsentStore delegate;
+        private final AtomicInteger reads = new AtomicInteger();
+        private volatile CountDownLatch away = new CountDownLatch(0);
+
+        StallingStore(ConsentStore delegate) {
+            this.delegate = delegate;
+        }
+
+        void stall() {
+            away = new CountDownLatch(1);
+        }
+
+        void answer() {
+            away.countDown();
+        }
+
+        @Override
+        public ConsentRecord append(ConsentRecord.Draft draft) {
+            return delegate.append(draft);
+        }
+
+        @Override
+        public List<ConsentRecord> history(SubjectId subject) {
+            reads.incrementAndGet();
+            try {
+                if (!away.await(30, TimeUnit.SECONDS)) {
+                    throw new StoreException("still away");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("interrupted", e);
+            }
+            return delegate.history(subject);
+        }
+
+        @Override
+        public void forEach(Consumer<? super ChainEntry> action) {
+            delegate.forEach(action);
+        }
+
+        @Override
+        public int erase(SubjectId subject, Instant now) {
+            return delegate.erase(subject, now);
+        }
+
+        @Override
+        public int purge(Instant cutoff, Instant now) {
+            return delegate.purge(cutoff, now);
+        }
+
+        @Override
+        public VerificationResult verify() {
+            return delegate.verify();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     static Provider provider(String id, String recipient, String noticeVersion) {

@@ -31,6 +31,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -298,6 +301,10 @@ final class ConsentRuntime implements AutoCloseable {
      * The providers whose embeds this request may see: those the consent cookie proves, plus a "load once" grant
      * signed for the same subject. Reads only; the grant is consumed by {@link #pageContext}.
      */
+    private static final long LOOKUP_WARNING_INTERVAL = TimeUnit.MINUTES.toNanos(1);
+    private final AtomicLong lastLookupWarning = new AtomicLong();
+    private final AtomicInteger lookupFailures = new AtomicInteger();
+
     Set<String> consentedProviders(HttpServletRequest request) {
         Set<String> consented = new TreeSet<>();
         Optional<ConsentCookie> cookie = consentCookie(request);
@@ -315,7 +322,15 @@ final class ConsentRuntime implements AutoCloseable {
         try {
             return consent.consentedProviders(cookie);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "consent state could not be read; embeds stay behind placeholders", e);
+            // While the store is away this happens on every page of a consenting visitor: one warning a minute.
+            long now = System.nanoTime();
+            long last = lastLookupWarning.get();
+            int missed = lookupFailures.incrementAndGet();
+            if ((last == 0 || now - last >= LOOKUP_WARNING_INTERVAL) && lastLookupWarning.compareAndSet(last, now)) {
+                lookupFailures.set(0);
+                LOG.log(Level.WARNING, "consent state could not be read (" + missed + " time(s) since the last "
+                        + "warning); embeds stay behind placeholders until the store answers", e);
+            }
             return Set.of();
         }
     }

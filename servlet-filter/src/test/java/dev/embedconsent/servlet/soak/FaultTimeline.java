@@ -1,5 +1,6 @@
 package dev.embedconsent.servlet.soak;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +70,20 @@ final class FaultTimeline {
     synchronized boolean databaseAwayDuring(long start, long end) {
         for (Window w : databaseAway) {
             if (w.overlaps(start, end)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a request that started at {@code start} began within {@code grace} after PostgreSQL came back: a node's
+     * store may still be in its retry back-off (up to 2 s) and its pool reconnecting, and a page does not wait for
+     * that longer than the consent look-up wait (1 s).
+     */
+    synchronized boolean databaseRecovering(long start, Duration grace) {
+        for (Window w : databaseAway) {
+            if (w.to() != Long.MAX_VALUE && start >= w.to() && start - w.to() < grace.toNanos()) {
                 return true;
             }
         }

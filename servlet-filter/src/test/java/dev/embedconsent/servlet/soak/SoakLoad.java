@@ -202,6 +202,8 @@ final class SoakLoad {
             } else if (!live && visitor.granted(embed.provider())) {
                 if (databaseAway) {
                     expected("page view: consented embed behind its placeholder while PostgreSQL was away");
+                } else if (faults.databaseRecovering(x.start(), STORE_RECOVERY)) {
+                    expected("page view: consented embed behind its placeholder while the store reconnected");
                 } else if (visitor.unsure(embed.provider())) {
                     expected("page view: consented embed behind its placeholder after a post whose answer was lost");
                 } else {
@@ -373,6 +375,9 @@ final class SoakLoad {
     }
 
     /** Latencies of one kind of request, in nanoseconds, with when each request started. Thread-safe. */
+    /** How long after PostgreSQL is back a node may still render placeholders for a consenting visitor. */
+    static final Duration STORE_RECOVERY = Duration.ofSeconds(5);
+
     static final class Latencies {
         private record Sample(long start, long nanos) {
         }
