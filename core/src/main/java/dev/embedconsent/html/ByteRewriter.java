@@ -51,7 +51,7 @@ final class ByteRewriter implements TokenHandler {
         this.lines = new LineCounter(window, page.context.listener() != EmbedListener.NONE, lineBase);
         this.tree = new TreeBuilderSimulator(names, tag, noscriptContent, inHead);
         this.matcher = new EmbedMatcher(page, names, tag, lines);
-        this.held = new HeldEmbed(page, window, names);
+        this.held = new HeldEmbed(page, window, names, tree);
         tokenizer.setTagCap(page.rewriter.maxTagBytes());
         tokenizer.trackText(inHead && !noscriptContent);
     }
@@ -112,6 +112,10 @@ final class ByteRewriter implements TokenHandler {
     }
 
     private void noteworthyStartTag(int id, int flags, long start, long end, boolean bytesAvailable) {
+        if (id == names.template && held.active() && !held.keepTemplateStart(start, end)) {
+            // Written as text: nothing changes for the tree builder or the tokenizer.
+            return;
+        }
         boolean selfClosing = tokenizer.selfClosing();
         int feedback = tree.startTag(id, flags, selfClosing, start, end, bytesAvailable, tokenizer.sawText());
         boolean html = (feedback & TreeBuilderSimulator.HTML_RULES) != 0;
@@ -119,7 +123,7 @@ final class ByteRewriter implements TokenHandler {
             documentFacts(id, start, end);
         }
         if (held.active()) {
-            held.startTag(id, flags);
+            held.startTag(id, flags, feedback, start, end);
         } else if (bytesAvailable && (flags & ElementNames.CANDIDATE) != 0) {
             feedback = html ? htmlCandidate(id, flags, start, end, selfClosing, feedback)
                     : foreignCandidate(id, flags, start, end, selfClosing, feedback);
@@ -139,12 +143,16 @@ final class ByteRewriter implements TokenHandler {
             return;
         }
         int id = t.tagNameId();
+        if (id == names.template && held.active() && !held.keepTemplateEnd(start, end)) {
+            // Written as text: nothing changes for the tree builder or the tokenizer.
+            return;
+        }
         int feedback = tree.endTag(id);
         if (noscript != null && (feedback & TreeBuilderSimulator.NOSCRIPT_CLOSED) != 0) {
             emitTo(start);
             endNoscript();
         }
-        if (held.active() && held.endTag(id, start)) {
+        if (held.active() && held.endTag(id, start, end)) {
             held.finish(end);
             feedback = released(end, feedback);
         }
