@@ -12,10 +12,13 @@ import org.jspecify.annotations.Nullable;
  * and whether {@code <![CDATA[} opens a CDATA section.
  *
  * <p>Where HTML elements that we do not track would decide (an end tag in foreign content that names no open foreign
- * element), it assumes the end tag closes an HTML ancestor and leaves foreign content: tags are then read as HTML,
- * which errs on the side of finding embeds. The exceptions are {@code </body>} and {@code </html>}, which the HTML
- * rules never answer by popping an element (they only switch the insertion mode, or are ignored): foreign content
- * stays open, as in browsers ({@code <math></html><iframe>} is a MathML element that loads nothing).
+ * element), it assumes the end tag closes an HTML ancestor and leaves foreign content. The exceptions, where the HTML
+ * rules are known to ignore the end tag and foreign content stays open as in browsers: {@code </body>} and
+ * {@code </html>}, which they never answer by popping an element ({@code <math></html><iframe>} is a MathML element
+ * that loads nothing); any end tag but {@code </template>} below an {@code <svg>} or {@code <math>} whose start tag
+ * left the head, since the element below it is then {@code body} (or a template in the head), which is special
+ * ({@code <svg></path><iframe>}); and an end tag inside an integration point that names no HTML element opened there,
+ * which can only reach the integration point, special and a scope boundary, and stops.
  *
  * <p><b>Template content.</b> A held embed is written into the placeholder's {@code <template class="ec-original">},
  * whose content a browser parses as a fresh HTML context that nothing inside can pop out of (the template is special
@@ -62,6 +65,7 @@ final class ForeignContent {
     private static final byte[] OPTION = ascii("option");
     private static final byte[] OPTGROUP = ascii("optgroup");
     private static final int[] NO_INTS = new int[0];
+    private static final long[] NO_LONGS = new long[0];
     private static final byte[][] NO_NAMES = new byte[0][];
 
     private final ElementNames names;
@@ -75,6 +79,10 @@ final class ForeignContent {
     private int[] kind = NO_INTS;
     /** HTML elements open above this entry (only non-zero for integration points). */
     private int[] htmlOpen = NO_INTS;
+    /** A Bloom filter ({@link #bloom}) of the names of the HTML elements opened above this entry. */
+    private long[] htmlOpened = NO_LONGS;
+    /** The first entry's start tag left the head: the HTML element below it is body or a template in the head. */
+    private boolean rootAboveBody;
     private byte[][] tagNames = NO_NAMES;
     private int[] tagNameLengths = NO_INTS;
 
@@ -146,6 +154,8 @@ final class ForeignContent {
         c.namespace = namespace.clone();
         c.kind = kind.clone();
         c.htmlOpen = htmlOpen.clone();
+        c.htmlOpened = htmlOpened.clone();
+        c.rootAboveBody = rootAboveBody;
         c.tagNames = new byte[tagNames.length][];
         for (int k = 0; k < size; k++) {
             c.tagNames[k] = tagNames[k].clone();
@@ -219,18 +229,27 @@ final class ForeignContent {
     /**
      * A start tag handled by the HTML rules. {@code <svg>} and {@code <math>} open foreign content; other elements
      * only count when open inside an integration point.
+     *
+     * @param leftHead the start tag ended the head (so an {@code <svg>} or {@code <math>} opened by it is a child of
+     *     body, or of a template in the head)
      */
-    void htmlStartTag(int id, byte[] name, int nameLength, boolean selfClosing) {
+    void htmlStartTag(int id, byte[] name, int nameLength, boolean selfClosing, boolean leftHead) {
         if (templateContent) {
             templateContentStartTag(id, name, nameLength, selfClosing);
             return;
         }
         if (id == names.svg || id == names.math) {
             if (!selfClosing) {
+                if (isEmpty()) {
+                    rootAboveBody = leftHead;
+                }
                 push(id == names.svg ? SVG : MATH, PLAIN, name, nameLength);
             }
         } else if (size > 0 && !names.is(id, ElementNames.VOID)) {
             htmlOpen[size - 1]++;
+            if (nameLength <= ElementNames.MAX_LENGTH) {
+                htmlOpened[size - 1] |= bloom(name, nameLength);
+            }
         }
     }
 
@@ -261,7 +280,7 @@ final class ForeignContent {
             return;
         }
         int top = size - 1;
-        boolean popsNothingInHtml = id == body || id == names.html;
+        boolean popsNothingInHtml = id == body || id == names.html || id == names.br;
         if (htmlOpen[top] > 0) {
             // The current node is an HTML element inside an integration point.
             if (popsNothingInHtml) {
@@ -269,7 +288,7 @@ final class ForeignContent {
             }
             if (tableScoped) {
                 size = 0;
-            } else {
+            } else if (mayBeOpenAbove(top, id, name, nameLength)) {
                 htmlOpen[top]--;
             }
             return;
@@ -279,25 +298,25 @@ final class ForeignContent {
             return;
         }
         for (int k = top; k >= 0; k--) {
+            if (k < top && htmlOpen[k] > 0) {
+                // HTML elements sit above entry k, reached before it: the foreign walk ends, the HTML rules take over.
+                if (!popsNothingInHtml) {
+                    popToHtml(k, id, name, nameLength, tableScoped);
+                }
+                return;
+            }
             if (matches(k, name, nameLength)) {
                 size = k;
                 return;
             }
-            if (k < top && htmlOpen[k] > 0) {
-                // HTML elements sit above entry k: the foreign walk ends there, the HTML rules take over.
-                if (!popsNothingInHtml) {
-                    popToHtml(k, tableScoped);
-                }
-                return;
-            }
         }
-        if (!popsNothingInHtml) {
-            popToHtml(-1, tableScoped);
+        if (!popsNothingInHtml && !(rootAboveBody && id != names.template)) {
+            popToHtml(-1, id, name, nameLength, tableScoped);
         }
     }
 
     /** The HTML rules handle an end tag whose walk reached HTML elements above {@code k} (-1: below everything). */
-    private void popToHtml(int k, boolean tableScoped) {
+    private void popToHtml(int k, int id, byte[] name, int nameLength, boolean tableScoped) {
         if (tableScoped) {
             size = 0;
             return;
@@ -308,10 +327,39 @@ final class ForeignContent {
                 return;
             }
         }
+        if (k >= 0 && !mayBeOpenAbove(k, id, name, nameLength)) {
+            return;
+        }
         size = k + 1;
         if (k >= 0) {
             htmlOpen[k]--;
         }
+    }
+
+    /**
+     * Whether an end tag may close an HTML element opened above integration point {@code k}: not when no element of
+     * its name was opened there, since the HTML rules then reach the integration point, special and a boundary of
+     * every scope but the table scope, and ignore it ({@code </p>} then inserts a {@code p} and closes it).
+     * {@code </template>} and {@code </colgroup>} may also close an element opened below or implied, so they are
+     * taken as closing.
+     */
+    private boolean mayBeOpenAbove(int k, int id, byte[] name, int nameLength) {
+        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength) || id == names.template
+                || is(name, nameLength, COLGROUP)) {
+            return true;
+        }
+        if (isHeading(name, nameLength)) {
+            for (byte level = '1'; level <= '6'; level++) {
+                byte[] heading = {'h', level};
+                long bits = bloom(heading, 2);
+                if ((htmlOpened[k] & bits) == bits) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        long bits = bloom(name, nameLength);
+        return (htmlOpened[k] & bits) == bits;
     }
 
     // Template content
@@ -533,12 +581,14 @@ final class ForeignContent {
             namespace = Arrays.copyOf(namespace, n);
             kind = Arrays.copyOf(kind, n);
             htmlOpen = Arrays.copyOf(htmlOpen, n);
+            htmlOpened = Arrays.copyOf(htmlOpened, n);
             tagNames = Arrays.copyOf(tagNames, n);
             tagNameLengths = Arrays.copyOf(tagNameLengths, n);
         }
         namespace[size] = ns;
         kind[size] = k;
         htmlOpen[size] = 0;
+        htmlOpened[size] = 0;
         if (tagNames[size] == null) {
             tagNames[size] = new byte[ElementNames.MAX_LENGTH];
         }

@@ -112,7 +112,7 @@ final class TreeBuilderSimulator {
             if (id == names.noscript && !scriptingOff) {
                 feedback |= NOSCRIPT_OPENED;
             }
-            foreign.htmlStartTag(id, tagName, nameLength, selfClosing);
+            foreign.htmlStartTag(id, tagName, nameLength, selfClosing, (feedback & LEFT_HEAD) != 0);
         } else {
             boolean htmlAnnotation = id == names.annotationXml && bytesAvailable && annotationIsHtml(start, end);
             foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code </template>} must close it, so that what follows is read as it would be after the embed. A {@code <template>}
  * inside {@code <svg>} or {@code <math>} is a foreign element, not an HTML template: the fuzzer's leak
  * ({@code RewriterChunkingFuzzTest}, {@code crash-2166037b...}) was such a template counted as a nested HTML one, whose
- * {@code </template>}, after a {@code <p>} had popped it, closed the placeholder's template. {@link HeldEmbedBrowserIT}
+ * {@code </template>}, after a {@code <p>} had popped it, closed the placeholder's template. {@link ParserEdgeCasesBrowserIT}
  * has Chromium judge the same inputs.
  */
 class HeldEmbedTemplateTest {

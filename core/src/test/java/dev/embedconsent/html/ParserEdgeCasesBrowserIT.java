@@ -20,14 +20,15 @@ import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.JavascriptExecutor;
 
 /**
- * Headless Chromium judges the held-embed cases of {@link HeldEmbedTemplateTest}, parsing each document with scripting
- * on and off as {@link ChromiumCorpusIT} does (in an iframe through {@code document.write}; a sandboxed one for
- * scripting off): the inputs that leaked load from YouTube before rewriting and not after; what follows a held embed
- * is in the document (the placeholder's own {@code </template>} closed its template); and the templates the rewriter
- * keeps inside an embed are HTML templates for Chromium too.
+ * Headless Chromium judges the cases of {@link HeldEmbedTemplateTest}, {@link ForeignEndTagTest} and
+ * {@link NoscriptContentTest}, parsing each document with scripting on and off as {@link ChromiumCorpusIT} does (in an
+ * iframe through {@code document.write}; a sandboxed one for scripting off): the inputs that leaked load from YouTube
+ * before rewriting and not after; what follows a held embed is in the document (the placeholder's own
+ * {@code </template>} closed its template); the templates the rewriter keeps inside an embed are HTML templates for
+ * Chromium too; and where the rewriter leaves a page alone, Chromium loads nothing from it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HeldEmbedBrowserIT {
+class ParserEdgeCasesBrowserIT {
     private static final PageContext UTF8 =
             new PageContext(StandardCharsets.UTF_8, null, Set.of(), "/", EmbedListener.NONE, null);
 
@@ -148,6 +149,55 @@ class HeldEmbedBrowserIT {
             boolean after = judged.get(2 * k + 1).loads();
             if (!before || after) {
                 wrong.put(HeldEmbedTemplateTest.LEAKS[k], "loads before " + before + ", after " + after);
+            }
+        }
+        assertEquals(Map.of(), wrong);
+    }
+
+    @Test
+    void foreignEndTagsAndNoscriptContentAreReadAsChromiumReadsThem() {
+        List<String> leaving = new ArrayList<>();
+        List<String> neutralized = new ArrayList<>();
+        for (String content : new String[] {"<svg></path>", "<!doctype html><svg><![CDATA[<svg>]]></path>",
+            "<svg><tfoot></mi><td>", "<title>x</title><svg></path>", "<svg></td>"}) {
+            leaving.add(content + ForeignEndTagTest.FRAME);
+        }
+        for (String page : new String[] {
+            "<svg><foreignObject><div></div><![CDATA[> " + ForeignEndTagTest.FRAME + " ]]>",
+            "<svg><foreignObject><h1></h2><![CDATA[> " + ForeignEndTagTest.FRAME + " ]]>",
+            "<svg><foreignObject><p></p><![CDATA[> " + ForeignEndTagTest.FRAME + " ]]>"}) {
+            leaving.add(page);
+        }
+        for (String content : new String[] {"<svg></x><style></svg>", "<svg><g></x><title></svg>", "<path><svg></path>",
+            "<div><svg></div>", "<b><svg></b>", "<head><template><svg></template>", "<table><td><svg></td>",
+            "<svg></table><p>", "<svg><foreignObject><k></e><![CDATA[>", "<svg><foreignObject><span></p><![CDATA[> ",
+            "<svg><foreignObject><div></b></foreignObject>", "<math><mi><div></b></mi>",
+            "<svg><foreignObject><div><svg></foreignObject><p>",
+            "<noscript><a title=\"</noscript><textarea>\">", "<noscript><!-- </noscript><style> -->",
+            "<noscript><iframe </noscript><style></iframe>", "<body><noscript><p title='</noscript><script>'>"}) {
+            neutralized.add(content + ForeignEndTagTest.FRAME);
+        }
+        List<String> docs = new ArrayList<>();
+        for (String in : leaving) {
+            docs.add(in);
+        }
+        for (String in : neutralized) {
+            docs.add(in);
+            docs.add(rewrite(in));
+        }
+        List<Judged> judged = judge(docs);
+        Map<String, String> wrong = new LinkedHashMap<>();
+        for (int k = 0; k < leaving.size(); k++) {
+            String in = leaving.get(k);
+            if (judged.get(k).loads() || !rewrite(in).equals(in)) {
+                wrong.put(in, "loads " + judged.get(k).loads() + ", rewritten " + !rewrite(in).equals(in));
+            }
+        }
+        for (int k = 0; k < neutralized.size(); k++) {
+            boolean before = judged.get(leaving.size() + 2 * k).loads();
+            boolean after = judged.get(leaving.size() + 2 * k + 1).loads();
+            if (!before || after) {
+                wrong.put(neutralized.get(k), "loads before " + before + ", after " + after);
             }
         }
         assertEquals(Map.of(), wrong);
