@@ -288,7 +288,7 @@ final class ForeignContent {
             }
             if (tableScoped) {
                 size = 0;
-            } else if (mayBeOpenAbove(top, id, name, nameLength)) {
+            } else if (mayBeOpenAbove(top, name, nameLength)) {
                 htmlOpen[top]--;
             }
             return;
@@ -301,7 +301,7 @@ final class ForeignContent {
             if (k < top && htmlOpen[k] > 0) {
                 // HTML elements sit above entry k, reached before it: the foreign walk ends, the HTML rules take over.
                 if (!popsNothingInHtml) {
-                    popToHtml(k, id, name, nameLength, tableScoped);
+                    popToHtml(k, name, nameLength, tableScoped);
                 }
                 return;
             }
@@ -311,12 +311,12 @@ final class ForeignContent {
             }
         }
         if (!popsNothingInHtml && !(rootAboveBody && id != names.template)) {
-            popToHtml(-1, id, name, nameLength, tableScoped);
+            popToHtml(-1, name, nameLength, tableScoped);
         }
     }
 
     /** The HTML rules handle an end tag whose walk reached HTML elements above {@code k} (-1: below everything). */
-    private void popToHtml(int k, int id, byte[] name, int nameLength, boolean tableScoped) {
+    private void popToHtml(int k, byte[] name, int nameLength, boolean tableScoped) {
         if (tableScoped) {
             size = 0;
             return;
@@ -327,7 +327,7 @@ final class ForeignContent {
                 return;
             }
         }
-        if (k >= 0 && !mayBeOpenAbove(k, id, name, nameLength)) {
+        if (k >= 0 && !mayBeOpenAbove(k, name, nameLength)) {
             return;
         }
         size = k + 1;
@@ -340,12 +340,12 @@ final class ForeignContent {
      * Whether an end tag may close an HTML element opened above integration point {@code k}: not when no element of
      * its name was opened there, since the HTML rules then reach the integration point, special and a boundary of
      * every scope but the table scope, and ignore it ({@code </p>} then inserts a {@code p} and closes it).
-     * {@code </template>} and {@code </colgroup>} may also close an element opened below or implied, so they are
-     * taken as closing.
+     * {@code </colgroup>} may close an implied element, so it is taken as closing. A {@code </template>} with no
+     * template opened there is ignored too unless a template is open below the foreign content, which is not
+     * followed (it would close that, and foreign content with it).
      */
-    private boolean mayBeOpenAbove(int k, int id, byte[] name, int nameLength) {
-        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength) || id == names.template
-                || is(name, nameLength, COLGROUP)) {
+    private boolean mayBeOpenAbove(int k, byte[] name, int nameLength) {
+        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength) || is(name, nameLength, COLGROUP)) {
             return true;
         }
         if (isHeading(name, nameLength)) {
@@ -519,6 +519,9 @@ final class ForeignContent {
     }
 
     private boolean mayBeOpen(byte[] name, int nameLength) {
+        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength)) {
+            return true;
+        }
         long bits = bloom(name, nameLength);
         return (htmlNames & bits) == bits;
     }

@@ -1,6 +1,7 @@
 package dev.embedconsent.html;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embedconsent.testing.HeadlessChromium;
 import dev.embedconsent.testing.LoggingProxy;
@@ -25,7 +26,8 @@ import org.openqa.selenium.JavascriptExecutor;
  * iframe through {@code document.write}; a sandboxed one for scripting off): the inputs that leaked load from YouTube
  * before rewriting and not after; what follows a held embed is in the document (the placeholder's own
  * {@code </template>} closed its template); the templates the rewriter keeps inside an embed are HTML templates for
- * Chromium too; and where the rewriter leaves a page alone, Chromium loads nothing from it.
+ * Chromium too; where the rewriter leaves a page alone, Chromium loads nothing from it; and the same holds for random
+ * held embeds made of such pieces.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ParserEdgeCasesBrowserIT {
@@ -152,6 +154,57 @@ class ParserEdgeCasesBrowserIT {
             }
         }
         assertEquals(Map.of(), wrong);
+    }
+
+    /** Pieces of random held embeds: foreign content, integration points, templates, text elements, stray tags. */
+    private static final String[] PIECES = {
+        "<svg>", "</svg>", "<math>", "</math>", "<foreignObject>", "</foreignObject>", "<desc>", "<title>", "</title>",
+        "<mi>", "</mi>", "<mtext>", "<annotation-xml encoding=\"text/html\">", "<annotation-xml>",
+        "</annotation-xml>", "<mglyph>", "<g>", "</g>", "<path/>", "<path>", "</path>", "<template>", "</template>",
+        "<TEMPLATE>", "</template x=\"</template>\">", "<template a=\"<template>\">", "<p>", "</p>", "<b>", "</b>",
+        "<div>", "</div>", "<span>", "</span>", "<br>", "</br>", "<font color=red>", "<font>", "<style>", "</style>",
+        "<textarea>", "</textarea>", "<script>", "</script>", "<xmp>", "</xmp>", "<noscript>", "</noscript>",
+        "<![CDATA[", "]]>", "<!--", "-->", "<table>", "<td>", "</td>", "</table>", "<select>", "<option>", "</select>",
+        "<a href=x>", "</a>", "</x>", "<x>", "</blockquote>", "<blockquote>", "<plaintext>", "<iframe>", "</iframe>",
+        "x", " ", ">", "<", "\"", "'", "<a title=\"", "<a title='", "</body>", "</html>", "<li>", "<h1>", "</h2>",
+        "<object>", "</object>", "<frameset>", HeldEmbedTemplateTest.FRAME, HeldEmbedTemplateTest.FRAME,
+    };
+    private static final String[] CONTEXTS = {"", "<svg><foreignObject>", "<math><mi>", "<table><td>", "<p><b>",
+        "<select>", "<svg><desc>"};
+
+    /**
+     * Random held embeds ({@code -Dembedconsent.heldEmbeds=N}, default 600, seeded): nothing in them loads, and where
+     * the rewriter ended the embed at its end tag, what follows it is live, with scripting on and off.
+     */
+    @Test
+    void randomHeldEmbedsStayInsideTheirPlaceholders() {
+        int n = Integer.getInteger("embedconsent.heldEmbeds", 600);
+        java.util.Random random = new java.util.Random(20260601);
+        List<String> inputs = new ArrayList<>();
+        List<String> outputs = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            StringBuilder b = new StringBuilder(CONTEXTS[random.nextInt(CONTEXTS.length)]);
+            b.append(HeldEmbedTemplateTest.TWEET);
+            for (int i = 1 + random.nextInt(14); i > 0; i--) {
+                b.append(PIECES[random.nextInt(PIECES.length)]);
+            }
+            b.append(HeldEmbedTemplateTest.FRAME).append("</blockquote>").append(HeldEmbedTemplateTest.AFTER);
+            inputs.add(b.toString());
+            outputs.add(rewrite(b.toString()));
+        }
+        List<Judged> judged = judge(outputs);
+        List<String> wrong = new ArrayList<>();
+        int ended = 0;
+        for (int k = 0; k < n; k++) {
+            boolean endedAtItsEndTag = outputs.get(k).endsWith("</template></div>" + HeldEmbedTemplateTest.AFTER);
+            ended += endedAtItsEndTag ? 1 : 0;
+            if (judged.get(k).loads() || (endedAtItsEndTag && !judged.get(k).afterLive())) {
+                wrong.add(judged.get(k) + ": " + inputs.get(k) + " -> " + outputs.get(k));
+            }
+        }
+        System.out.printf("random held embeds: %d, %d ended at their end tag%n", n, ended);
+        assertTrue(ended > n / 4, "too few embeds ended at their end tag: " + ended);
+        assertEquals(List.of(), wrong.subList(0, Math.min(10, wrong.size())), wrong.size() + " wrong");
     }
 
     @Test
