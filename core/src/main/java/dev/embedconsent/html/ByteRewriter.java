@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A {@code <noscript>} is RAWTEXT for the document (scripting is on), but its content is what a browser without
  * JavaScript parses as markup, so it goes through a second instance in scripting-off mode, which neutralizes embeds
- * there too.
+ * there too. Where that content leaves such a browser inside a tag, comment or text element at the {@code </noscript>}
+ * that ends it for us ({@code <noscript><a title="</noscript>...}), the second instance closes it there, so both
+ * read what follows alike (for browsers with JavaScript, the closer is more noscript text).
  */
 final class ByteRewriter implements TokenHandler {
     private final Page page;
@@ -34,6 +36,8 @@ final class ByteRewriter implements TokenHandler {
     private final HeldEmbed held;
     /** Where bytes outside embeds go: the noscript fragment while one is open, else the page. */
     private final ByteWindow.Sink output = this::pass;
+    /** The content of a noscript, read as browsers without scripting do. */
+    private final boolean noscriptContent;
 
     /** Absolute position of the end of the input so far. */
     private long position;
@@ -45,13 +49,14 @@ final class ByteRewriter implements TokenHandler {
 
     ByteRewriter(Page page, boolean noscriptContent, boolean inHead, long lineBase) {
         this.page = page;
+        this.noscriptContent = noscriptContent;
         this.names = page.rewriter.names();
         this.tokenizer = new HtmlTokenizer(names, this);
         this.tag = new CurrentTag(tokenizer, window, new TagAttributes(page.sourceCharset));
         this.lines = new LineCounter(window, page.context.listener() != EmbedListener.NONE, lineBase);
         this.tree = new TreeBuilderSimulator(names, tag, noscriptContent, inHead);
         this.matcher = new EmbedMatcher(page, names, tag, lines);
-        this.held = new HeldEmbed(page, window, names);
+        this.held = new HeldEmbed(page, window, names, tree);
         tokenizer.setTagCap(page.rewriter.maxTagBytes());
         tokenizer.trackText(inHead && !noscriptContent);
     }
@@ -79,7 +84,10 @@ final class ByteRewriter implements TokenHandler {
         }
     }
 
-    /** Ends the input: unfinished embeds are neutralized, everything else is written. */
+    /**
+     * Ends the input: unfinished embeds are neutralized, everything else is written; the content of a noscript is
+     * closed where it left a browser without scripting inside a token or text element.
+     */
     void finish() throws IOException {
         window.endOfInput(position);
         try {
@@ -89,6 +97,12 @@ final class ByteRewriter implements TokenHandler {
                 unfinishedStartTag(position);
             }
             emitTo(position);
+            if (noscriptContent) {
+                String closer = closerInProgress(true);
+                if (!closer.isEmpty()) {
+                    page.insert(closer);
+                }
+            }
             endNoscript();
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -112,6 +126,10 @@ final class ByteRewriter implements TokenHandler {
     }
 
     private void noteworthyStartTag(int id, int flags, long start, long end, boolean bytesAvailable) {
+        if (id == names.template && held.active() && !held.keepTemplateStart(start, end)) {
+            // Written as text: nothing changes for the tree builder or the tokenizer.
+            return;
+        }
         boolean selfClosing = tokenizer.selfClosing();
         int feedback = tree.startTag(id, flags, selfClosing, start, end, bytesAvailable, tokenizer.sawText());
         boolean html = (feedback & TreeBuilderSimulator.HTML_RULES) != 0;
@@ -119,7 +137,7 @@ final class ByteRewriter implements TokenHandler {
             documentFacts(id, start, end);
         }
         if (held.active()) {
-            held.startTag(id, flags);
+            held.startTag(id, flags, feedback, start, end);
         } else if (bytesAvailable && (flags & ElementNames.CANDIDATE) != 0) {
             feedback = html ? htmlCandidate(id, flags, start, end, selfClosing, feedback)
                     : foreignCandidate(id, flags, start, end, selfClosing, feedback);
@@ -139,12 +157,16 @@ final class ByteRewriter implements TokenHandler {
             return;
         }
         int id = t.tagNameId();
+        if (id == names.template && held.active() && !held.keepTemplateEnd(start, end)) {
+            // Written as text: nothing changes for the tree builder or the tokenizer.
+            return;
+        }
         int feedback = tree.endTag(id);
         if (noscript != null && (feedback & TreeBuilderSimulator.NOSCRIPT_CLOSED) != 0) {
             emitTo(start);
             endNoscript();
         }
-        if (held.active() && held.endTag(id, start)) {
+        if (held.active() && held.endTag(id, start, end)) {
             held.finish(end);
             feedback = released(end, feedback);
         }

@@ -12,10 +12,29 @@ import org.jspecify.annotations.Nullable;
  * and whether {@code <![CDATA[} opens a CDATA section.
  *
  * <p>Where HTML elements that we do not track would decide (an end tag in foreign content that names no open foreign
- * element), it assumes the end tag closes an HTML ancestor and leaves foreign content: tags are then read as HTML,
- * which errs on the side of finding embeds. The exceptions are {@code </body>} and {@code </html>}, which the HTML
- * rules never answer by popping an element (they only switch the insertion mode, or are ignored): foreign content
- * stays open, as in browsers ({@code <math></html><iframe>} is a MathML element that loads nothing).
+ * element), it assumes the end tag closes an HTML ancestor and leaves foreign content. The exceptions, where the HTML
+ * rules are known to ignore the end tag and foreign content stays open as in browsers: {@code </body>} and
+ * {@code </html>}, which they never answer by popping an element ({@code <math></html><iframe>} is a MathML element
+ * that loads nothing); any end tag but {@code </template>} below an {@code <svg>} or {@code <math>} whose start tag
+ * left the head, since the element below it is then {@code body} (or a template in the head), which is special
+ * ({@code <svg></path><iframe>}); and an end tag inside an integration point that names no HTML element opened there,
+ * which can only reach the integration point, special and a scope boundary, and stops.
+ *
+ * <p><b>Template content.</b> A held embed is written into the placeholder's {@code <template class="ec-original">},
+ * whose content a browser parses as a fresh HTML context that nothing inside can pop out of (the template is special
+ * and a scope boundary everywhere) except an end tag named {@code template}. For it {@link #templateContent} follows
+ * the held bytes: the foreign elements as above, plus the HTML {@code template} elements opened inside (the only HTML
+ * elements it keeps as entries; a {@code </template>} closes the nearest one, popping everything above it), and it
+ * tells whether it is still <em>exact</em>: whether its stack of foreign and template elements is the browser's. It
+ * stays exact through everything a browser does the same whatever HTML elements are open: foreign start and end tags
+ * that find their element, breakouts, integration points, void and text elements and templates at integration
+ * points, and an end tag that falls through to HTML elements which cannot hold an element of its name (an integration
+ * point in the way, or no HTML start tag of that name seen in the held bytes). It becomes inexact, for good, where
+ * HTML elements it does not follow would decide: another HTML element opened at an integration point, an end tag that
+ * may close an HTML element, a name it cannot compare exactly (NUL, non-ASCII, longer than
+ * {@link ElementNames#MAX_LENGTH}), a stack deeper than its limit. Formatting elements a browser reconstructs cannot
+ * appear at an integration point while it is exact: they were reconstructed when the {@code <svg>} or {@code <math>}
+ * below it was inserted, and no HTML element has been opened above it since.
  */
 final class ForeignContent {
     private static final int SVG = 1;
@@ -25,13 +44,28 @@ final class ForeignContent {
     private static final int MATHML_TEXT_INTEGRATION_POINT = 2;
     /** A MathML annotation-xml that is not an HTML integration point: only {@code <svg>} inside it is HTML-ruled. */
     private static final int ANNOTATION_XML = 3;
+    /**
+     * An HTML {@code template} element (only in {@link #templateContent}): HTML content above it, which nothing but
+     * {@code </template>} pops.
+     */
+    private static final int TEMPLATE = 4;
+    /** The namespace of {@link #TEMPLATE} entries. */
+    private static final int HTML = 0;
+    private static final int TEXT_ELEMENTS = ElementNames.RCDATA_ELEMENT | ElementNames.RAWTEXT_ELEMENT
+            | ElementNames.SCRIPT_ELEMENT | ElementNames.PLAINTEXT_ELEMENT;
     private static final int MAX_DEPTH = 512;
     private static final byte[] FOREIGN_OBJECT = ascii("foreignobject");
     private static final byte[] DESC = ascii("desc");
     private static final byte[] TITLE = ascii("title");
     private static final byte[] ANNOTATION = ascii("annotation-xml");
     private static final byte[][] MATHML_TEXT = {ascii("mi"), ascii("mo"), ascii("mn"), ascii("ms"), ascii("mtext")};
+    private static final byte[] COL = ascii("col");
+    private static final byte[] COLGROUP = ascii("colgroup");
+    private static final byte[] SELECT = ascii("select");
+    private static final byte[] OPTION = ascii("option");
+    private static final byte[] OPTGROUP = ascii("optgroup");
     private static final int[] NO_INTS = new int[0];
+    private static final long[] NO_LONGS = new long[0];
     private static final byte[][] NO_NAMES = new byte[0][];
 
     private final ElementNames names;
@@ -45,12 +79,63 @@ final class ForeignContent {
     private int[] kind = NO_INTS;
     /** HTML elements open above this entry (only non-zero for integration points). */
     private int[] htmlOpen = NO_INTS;
+    /** A Bloom filter ({@link #bloom}) of the names of the HTML elements opened above this entry. */
+    private long[] htmlOpened = NO_LONGS;
+    /** The first entry's start tag left the head: the HTML element below it is body or a template in the head. */
+    private boolean rootAboveBody;
     private byte[][] tagNames = NO_NAMES;
     private int[] tagNameLengths = NO_INTS;
 
+    /** The content of a held embed's template: templates are entries, exactness is followed. */
+    private final boolean templateContent;
+    private boolean exact = true;
+    /** HTML template elements open (entries of kind {@link #TEMPLATE}, and any pushed beyond the depth limit). */
+    private int templates;
+    /** A two-bit-per-name Bloom filter of the HTML start tags seen (names up to the length limit, ASCII). */
+    private long htmlNames;
+    /** An HTML start tag that may open an element a table-scoped end tag closes was seen (table parts, col). */
+    private boolean tablePartSeen;
+    /** An HTML h1 to h6 start tag was seen (an end tag of any heading closes any heading). */
+    private boolean headingSeen;
+
     ForeignContent(ElementNames names) {
+        this(names, false);
+    }
+
+    private ForeignContent(ElementNames names, boolean templateContent) {
         this.names = names;
         this.body = names.id("body");
+        this.templateContent = templateContent;
+    }
+
+    /** An empty stack for the content of a held embed's template; see the class comment. */
+    static ForeignContent templateContent(ElementNames names) {
+        return new ForeignContent(names, true);
+    }
+
+    /**
+     * Starts following a new held embed whose element ({@code id}, named {@code name[0, nameLength)}) is open below
+     * everything that follows (its end tag may close HTML elements opened inside).
+     */
+    void beginTemplateContent(int id, byte[] name, int nameLength) {
+        size = 0;
+        overflow = 0;
+        exact = true;
+        templates = 0;
+        htmlNames = 0;
+        tablePartSeen = false;
+        headingSeen = false;
+        noteHtmlName(id, name, nameLength);
+    }
+
+    /** Whether the stack of foreign and template elements is exactly the browser's ({@link #templateContent} only). */
+    boolean exact() {
+        return exact;
+    }
+
+    /** The HTML template elements open in template content. */
+    int templates() {
+        return templates;
     }
 
     private static byte[] ascii(String s) {
@@ -58,12 +143,19 @@ final class ForeignContent {
     }
 
     ForeignContent copy() {
-        ForeignContent c = new ForeignContent(names);
+        ForeignContent c = new ForeignContent(names, templateContent);
+        c.exact = exact;
+        c.templates = templates;
+        c.htmlNames = htmlNames;
+        c.tablePartSeen = tablePartSeen;
+        c.headingSeen = headingSeen;
         c.size = size;
         c.overflow = overflow;
         c.namespace = namespace.clone();
         c.kind = kind.clone();
         c.htmlOpen = htmlOpen.clone();
+        c.htmlOpened = htmlOpened.clone();
+        c.rootAboveBody = rootAboveBody;
         c.tagNames = new byte[tagNames.length][];
         for (int k = 0; k < size; k++) {
             c.tagNames[k] = tagNames[k].clone();
@@ -104,7 +196,7 @@ final class ForeignContent {
 
     /** Whether the adjusted current node is a foreign element (CDATA sections are recognised then). */
     boolean currentIsForeign() {
-        return overflow > 0 || (size > 0 && htmlOpen[size - 1] == 0);
+        return overflow > 0 || (size > 0 && htmlOpen[size - 1] == 0 && kind[size - 1] != TEMPLATE);
     }
 
     /** Whether a start tag with this id goes through the HTML rules ("tree construction dispatcher"). */
@@ -116,7 +208,7 @@ final class ForeignContent {
             return true;
         }
         int top = size - 1;
-        if (htmlOpen[top] > 0 || kind[top] == HTML_INTEGRATION_POINT) {
+        if (htmlOpen[top] > 0 || kind[top] == HTML_INTEGRATION_POINT || kind[top] == TEMPLATE) {
             return true;
         }
         if (kind[top] == MATHML_TEXT_INTEGRATION_POINT) {
@@ -129,7 +221,7 @@ final class ForeignContent {
     void breakOut() {
         overflow = 0;
         while (size > 0 && htmlOpen[size - 1] == 0 && kind[size - 1] != HTML_INTEGRATION_POINT
-                && kind[size - 1] != MATHML_TEXT_INTEGRATION_POINT) {
+                && kind[size - 1] != MATHML_TEXT_INTEGRATION_POINT && kind[size - 1] != TEMPLATE) {
             size--;
         }
     }
@@ -137,14 +229,27 @@ final class ForeignContent {
     /**
      * A start tag handled by the HTML rules. {@code <svg>} and {@code <math>} open foreign content; other elements
      * only count when open inside an integration point.
+     *
+     * @param leftHead the start tag ended the head (so an {@code <svg>} or {@code <math>} opened by it is a child of
+     *     body, or of a template in the head)
      */
-    void htmlStartTag(int id, byte[] name, int nameLength, boolean selfClosing) {
+    void htmlStartTag(int id, byte[] name, int nameLength, boolean selfClosing, boolean leftHead) {
+        if (templateContent) {
+            templateContentStartTag(id, name, nameLength, selfClosing);
+            return;
+        }
         if (id == names.svg || id == names.math) {
             if (!selfClosing) {
+                if (isEmpty()) {
+                    rootAboveBody = leftHead;
+                }
                 push(id == names.svg ? SVG : MATH, PLAIN, name, nameLength);
             }
         } else if (size > 0 && !names.is(id, ElementNames.VOID)) {
             htmlOpen[size - 1]++;
+            if (nameLength <= ElementNames.MAX_LENGTH) {
+                htmlOpened[size - 1] |= bloom(name, nameLength);
+            }
         }
     }
 
@@ -163,6 +268,10 @@ final class ForeignContent {
 
     /** An end tag while in (or above) foreign content. */
     void endTag(int id, byte[] name, int nameLength, boolean tableScoped) {
+        if (templateContent) {
+            templateContentEndTag(id, name, nameLength, tableScoped);
+            return;
+        }
         if (overflow > 0) {
             overflow--;
             return;
@@ -171,7 +280,7 @@ final class ForeignContent {
             return;
         }
         int top = size - 1;
-        boolean popsNothingInHtml = id == body || id == names.html;
+        boolean popsNothingInHtml = id == body || id == names.html || id == names.br;
         if (htmlOpen[top] > 0) {
             // The current node is an HTML element inside an integration point.
             if (popsNothingInHtml) {
@@ -179,7 +288,7 @@ final class ForeignContent {
             }
             if (tableScoped) {
                 size = 0;
-            } else {
+            } else if (mayBeOpenAbove(top, name, nameLength)) {
                 htmlOpen[top]--;
             }
             return;
@@ -189,25 +298,25 @@ final class ForeignContent {
             return;
         }
         for (int k = top; k >= 0; k--) {
+            if (k < top && htmlOpen[k] > 0) {
+                // HTML elements sit above entry k, reached before it: the foreign walk ends, the HTML rules take over.
+                if (!popsNothingInHtml) {
+                    popToHtml(k, name, nameLength, tableScoped);
+                }
+                return;
+            }
             if (matches(k, name, nameLength)) {
                 size = k;
                 return;
             }
-            if (k < top && htmlOpen[k] > 0) {
-                // HTML elements sit above entry k: the foreign walk ends there, the HTML rules take over.
-                if (!popsNothingInHtml) {
-                    popToHtml(k, tableScoped);
-                }
-                return;
-            }
         }
-        if (!popsNothingInHtml) {
-            popToHtml(-1, tableScoped);
+        if (!popsNothingInHtml && !(rootAboveBody && id != names.template)) {
+            popToHtml(-1, name, nameLength, tableScoped);
         }
     }
 
     /** The HTML rules handle an end tag whose walk reached HTML elements above {@code k} (-1: below everything). */
-    private void popToHtml(int k, boolean tableScoped) {
+    private void popToHtml(int k, byte[] name, int nameLength, boolean tableScoped) {
         if (tableScoped) {
             size = 0;
             return;
@@ -218,10 +327,225 @@ final class ForeignContent {
                 return;
             }
         }
+        if (k >= 0 && !mayBeOpenAbove(k, name, nameLength)) {
+            return;
+        }
         size = k + 1;
         if (k >= 0) {
             htmlOpen[k]--;
         }
+    }
+
+    /**
+     * Whether an end tag may close an HTML element opened above integration point {@code k}: not when no element of
+     * its name was opened there, since the HTML rules then reach the integration point, special and a boundary of
+     * every scope but the table scope, and ignore it ({@code </p>} then inserts a {@code p} and closes it).
+     * {@code </colgroup>} may close an implied element, so it is taken as closing. A {@code </template>} with no
+     * template opened there is ignored too unless a template is open below the foreign content, which is not
+     * followed (it would close that, and foreign content with it).
+     */
+    private boolean mayBeOpenAbove(int k, byte[] name, int nameLength) {
+        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength) || is(name, nameLength, COLGROUP)) {
+            return true;
+        }
+        if (isHeading(name, nameLength)) {
+            for (byte level = '1'; level <= '6'; level++) {
+                byte[] heading = {'h', level};
+                long bits = bloom(heading, 2);
+                if ((htmlOpened[k] & bits) == bits) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        long bits = bloom(name, nameLength);
+        return (htmlOpened[k] & bits) == bits;
+    }
+
+    // Template content
+
+    /** An HTML-ruled start tag in template content (a {@code <template>} only when it is kept, see the class). */
+    private void templateContentStartTag(int id, byte[] name, int nameLength, boolean selfClosing) {
+        noteHtmlName(id, name, nameLength);
+        if (id == names.template) {
+            templates++;
+            push(HTML, TEMPLATE, name, nameLength);
+            return;
+        }
+        if (id == names.svg || id == names.math) {
+            // At an integration point too: no formatting element can be reconstructed there (class comment).
+            if (!selfClosing) {
+                push(id == names.svg ? SVG : MATH, PLAIN, name, nameLength);
+            }
+            return;
+        }
+        if (isEmpty() || (size > 0 && kind[size - 1] == TEMPLATE)) {
+            // HTML content: its elements are not followed, and nothing here can pop a template.
+            return;
+        }
+        int flags = names.flags(id);
+        if ((flags & ElementNames.VOID) != 0) {
+            return;
+        }
+        if (overflow == 0) {
+            htmlOpen[size - 1]++;
+        }
+        if ((flags & TEXT_ELEMENTS) == 0) {
+            // Which HTML elements are open at the integration point from now on is not followed.
+            exact = false;
+        }
+    }
+
+    /** An end tag in template content; a {@code </template>} only when it is kept, see the class. */
+    private void templateContentEndTag(int id, byte[] name, int nameLength, boolean tableScoped) {
+        if (id == names.template) {
+            closeTemplate();
+            return;
+        }
+        if (overflow > 0) {
+            overflow--;
+            exact = false;
+            return;
+        }
+        if (size == 0) {
+            return;
+        }
+        int top = size - 1;
+        if (kind[top] == TEMPLATE) {
+            // The current node is HTML inside a template, which no end tag but its own pops.
+            return;
+        }
+        boolean popsNothingInHtml = id == body || id == names.html;
+        if (htmlOpen[top] > 0) {
+            // While exact, the open HTML element is a text element and this is its end tag.
+            if (!popsNothingInHtml) {
+                htmlOpen[top]--;
+            }
+            return;
+        }
+        if (id == names.br || id == names.p) {
+            breakOut();
+            return;
+        }
+        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength)) {
+            // The browser compares names after decoding (NUL and broken UTF-8 become U+FFFD); bytes cannot.
+            exact = false;
+        }
+        for (int k = top; ; k--) {
+            if (matches(k, name, nameLength)) {
+                size = k;
+                return;
+            }
+            int below = k - 1;
+            if (below < 0 || htmlOpen[below] > 0 || kind[below] == TEMPLATE) {
+                fallThroughToHtml(below, k, id, name, nameLength, tableScoped, popsNothingInHtml);
+                return;
+            }
+        }
+    }
+
+    /**
+     * The foreign elements {@code [first, size)} did not have the end tag's name and the element below them is HTML
+     * (the template entry {@code below}, HTML elements above it, or the held element's content when -1): the HTML
+     * rules handle it. It closes something only if an HTML element of that name is in reach.
+     */
+    private void fallThroughToHtml(int below, int first, int id, byte[] name, int nameLength, boolean tableScoped,
+            boolean popsNothingInHtml) {
+        if (popsNothingInHtml) {
+            return;
+        }
+        boolean tablePart = tableScoped || is(name, nameLength, COLGROUP);
+        boolean selectPart = is(name, nameLength, SELECT) || is(name, nameLength, OPTION)
+                || is(name, nameLength, OPTGROUP);
+        boolean reach;
+        if (tablePart) {
+            // Table scope reaches past integration points; template content may hold table parts without a table.
+            reach = tablePartSeen;
+        } else if (!selectPart && integrationPointIn(first)) {
+            // An integration point is special and a boundary of every scope: the HTML rules ignore the end tag.
+            reach = false;
+        } else if (isHeading(name, nameLength)) {
+            reach = headingSeen;
+        } else {
+            reach = mayBeOpen(name, nameLength);
+        }
+        if (!reach) {
+            return;
+        }
+        exact = false;
+        // As outside: assume it closes an HTML element below the foreign ones.
+        size = below + 1;
+        if (below >= 0 && htmlOpen[below] > 0) {
+            htmlOpen[below]--;
+        }
+    }
+
+    private boolean integrationPointIn(int first) {
+        for (int k = first; k < size; k++) {
+            if (kind[k] != PLAIN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A kept {@code </template>}: pops up to and including the nearest template entry. */
+    private void closeTemplate() {
+        templates--;
+        for (int k = size - 1; k >= 0; k--) {
+            if (kind[k] == TEMPLATE) {
+                size = k;
+                return;
+            }
+        }
+        // It was pushed beyond the depth limit (and the content is inexact since).
+        overflow = 0;
+        exact = false;
+    }
+
+    private void noteHtmlName(int id, byte[] name, int nameLength) {
+        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength)) {
+            // An end tag can only match it through a name that makes the content inexact anyway.
+            return;
+        }
+        if (names.is(id, ElementNames.TABLE_SCOPE_END) || is(name, nameLength, COL)
+                || is(name, nameLength, COLGROUP)) {
+            tablePartSeen = true;
+        }
+        if (isHeading(name, nameLength)) {
+            headingSeen = true;
+        }
+        htmlNames |= bloom(name, nameLength);
+    }
+
+    private boolean mayBeOpen(byte[] name, int nameLength) {
+        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength)) {
+            return true;
+        }
+        long bits = bloom(name, nameLength);
+        return (htmlNames & bits) == bits;
+    }
+
+    private static long bloom(byte[] name, int nameLength) {
+        int h = 0x811C9DC5;
+        for (int i = 0; i < nameLength; i++) {
+            h = (h ^ name[i]) * 0x01000193;
+        }
+        return (1L << (h & 63)) | (1L << ((h >>> 6) & 63));
+    }
+
+    /** ASCII without NUL: names a browser compares as the same bytes. */
+    private static boolean plainName(byte[] name, int nameLength) {
+        for (int i = 0; i < nameLength; i++) {
+            if (name[i] <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isHeading(byte[] name, int nameLength) {
+        return nameLength == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6';
     }
 
     private boolean matches(int k, byte[] name, int nameLength) {
@@ -252,6 +576,7 @@ final class ForeignContent {
     private void push(int ns, int k, byte[] name, int nameLength) {
         if (size == MAX_DEPTH) {
             overflow++;
+            exact = false;
             return;
         }
         if (size == namespace.length) {
@@ -259,12 +584,14 @@ final class ForeignContent {
             namespace = Arrays.copyOf(namespace, n);
             kind = Arrays.copyOf(kind, n);
             htmlOpen = Arrays.copyOf(htmlOpen, n);
+            htmlOpened = Arrays.copyOf(htmlOpened, n);
             tagNames = Arrays.copyOf(tagNames, n);
             tagNameLengths = Arrays.copyOf(tagNameLengths, n);
         }
         namespace[size] = ns;
         kind[size] = k;
         htmlOpen[size] = 0;
+        htmlOpened[size] = 0;
         if (tagNames[size] == null) {
             tagNames[size] = new byte[ElementNames.MAX_LENGTH];
         }

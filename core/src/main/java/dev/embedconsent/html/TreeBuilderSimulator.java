@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * through the HTML rules and whether a {@code <noscript>} opened or closed.
  *
  * <p>A held embed is written into a {@code <template>}, so what its content opened does not outlive it: between
- * {@link #beginInertContent} and {@link #endInertContent} the open elements are followed as usual, then restored.
+ * {@link #beginInertContent} and {@link #endInertContent} the held bytes are followed as the browser parses them, as
+ * the content of that template (a fresh HTML context, see {@link ForeignContent#templateContent}), which also tells
+ * the held embed which {@code template} tags it may keep; then the open elements from before come back.
  */
 final class TreeBuilderSimulator {
     /** The text state the tokenizer enters; 0: it stays in the data state. */
@@ -49,6 +51,10 @@ final class TreeBuilderSimulator {
     private boolean inert;
     /** The foreign content to restore then; null when it was empty. */
     private @Nullable ForeignContent beforeInert;
+    /** The foreign content outside, while {@link #templateContent} stands in for it. */
+    private @Nullable ForeignContent outside;
+    /** The held embed's template content, reused. */
+    private final ForeignContent templateContent;
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
 
     TreeBuilderSimulator(ElementNames names, CurrentTag tag, boolean scriptingOff, boolean inHead) {
@@ -57,6 +63,7 @@ final class TreeBuilderSimulator {
         this.scriptingOff = scriptingOff;
         this.inHead = inHead;
         this.foreign = new ForeignContent(names);
+        this.templateContent = ForeignContent.templateContent(names);
     }
 
     boolean inHead() {
@@ -82,8 +89,8 @@ final class TreeBuilderSimulator {
         boolean html = true;
         int nameLength = 0;
         if (foreign.isEmpty()) {
-            // The name's bytes are only needed to open svg or math.
-            if (id == names.svg || id == names.math) {
+            // The name's bytes are only needed to open svg or math (and in a held embed, to note the name).
+            if (id == names.svg || id == names.math || inert) {
                 nameLength = tag.name(tagName);
             }
         } else {
@@ -105,7 +112,7 @@ final class TreeBuilderSimulator {
             if (id == names.noscript && !scriptingOff) {
                 feedback |= NOSCRIPT_OPENED;
             }
-            foreign.htmlStartTag(id, tagName, nameLength, selfClosing);
+            foreign.htmlStartTag(id, tagName, nameLength, selfClosing, (feedback & LEFT_HEAD) != 0);
         } else {
             boolean htmlAnnotation = id == names.annotationXml && bytesAvailable && annotationIsHtml(start, end);
             foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
@@ -152,6 +159,29 @@ final class TreeBuilderSimulator {
     void beginInertContent(int id, boolean selfClosing) {
         inert = true;
         beforeInert = foreign.isEmpty() ? null : foreign.copyBeforeHtmlStartTag(id, selfClosing);
+        outside = foreign;
+        templateContent.beginTemplateContent(id, tagName, tag.name(tagName));
+        foreign = templateContent;
+    }
+
+    /** Whether the held bytes so far are followed exactly (see {@link ForeignContent#templateContent}). */
+    boolean inertExact() {
+        return foreign.exact();
+    }
+
+    /** The HTML {@code template} elements the held bytes kept open. */
+    int inertTemplates() {
+        return foreign.templates();
+    }
+
+    /** Whether a {@code <template>} start tag now in the held bytes opens an HTML template that can be kept. */
+    boolean keepsTemplateStart() {
+        return inert && foreign.exact() && foreign.htmlRulesFor(names.template);
+    }
+
+    /** Whether a {@code </template>} now in the held bytes closes a template the held bytes opened. */
+    boolean keepsTemplateEnd() {
+        return inert && foreign.exact() && foreign.templates() > 0;
     }
 
     /** Ends inert content, if any; returns {@code feedback} with {@link #FOREIGN} as it is now. */
@@ -159,11 +189,14 @@ final class TreeBuilderSimulator {
         if (inert) {
             inert = false;
             ForeignContent before = beforeInert;
+            ForeignContent out = outside;
             beforeInert = null;
+            outside = null;
             if (before != null) {
                 foreign = before;
-            } else {
-                foreign.clear();
+            } else if (out != null) {
+                out.clear();
+                foreign = out;
             }
         }
         return withForeign(feedback);

@@ -84,7 +84,7 @@ class ChromiumCorpusIT {
     private static final Map<String, String> NEEDLESS = needlessList();
 
     /** Shared by the batch page and the navigation check: does this document hold a loading YouTube frame? */
-    private static final String VERDICT = """
+    static final String VERDICT = """
             function embedConsentLoads(node) {
               if (!node) { return null; }
               const all = (ns, name) => {
@@ -211,7 +211,7 @@ class ChromiumCorpusIT {
             })();
             """;
 
-    private static final String PAGE = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+    static final String PAGE = "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
             + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; frame-src 'self'; "
             + "script-src 'unsafe-inline'; style-src 'unsafe-inline'\"><title>oracle</title></head>"
             + "<body></body></html>";

@@ -2,11 +2,14 @@ package dev.embedconsent.html;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.embedconsent.placeholder.PlaceholderRenderer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
@@ -18,7 +21,9 @@ import org.junit.jupiter.api.Tag;
  * position it picks (or not), and it is rewritten with the default and with tiny limits. Properties, as in
  * {@link RewriterFuzzTest}: the output does not depend on how the page is chunked; every input byte is copied in order
  * or replaced by a placeholder that keeps it, and the rest are the rewriter's own known insertions. On top: a page
- * with nothing that could name another host ({@code :}, {@code //}, {@code \}, {@code &}) comes out byte-identical;
+ * with nothing that could name another host ({@code :}, {@code //}, {@code \}, {@code &}) comes out byte-identical
+ * unless it holds widget markers the catalogue claims by their class alone ({@code blockquote.twitter-tweet}, found
+ * once the fuzzer had deleted the URLs of such a blockquote, {@code crash-3f2c130d...});
  * where jsoup says the input loads from YouTube, the output does not; and the output never loads from YouTube where
  * the input did not. {@link Loads} counts any {@code //youtube.com} inside a URL, also in a relative one such as
  * {@code src=XYps://www.youtube.com/...} that a browser resolves against the page (the fuzzer's first finding, kept
@@ -56,12 +61,20 @@ class RewriterChunkingFuzzTest {
 
         RewriterFuzzTest.check(rewriter, input, context, chunkSeed, 0, ASSETS);
 
-        byte[] output = Rewrites.rewrite(rewriter, input, context, null);
+        List<FoundEmbed> found = new ArrayList<>();
+        PageContext collecting = new PageContext(utf8 ? StandardCharsets.UTF_8 : null, null, Set.of(), "/",
+                found::add, null);
+        byte[] output = Rewrites.rewrite(rewriter, input, collecting, null);
         String latin = new String(input, StandardCharsets.ISO_8859_1);
         if (inject < 0 && latin.indexOf(':') < 0 && latin.indexOf('\\') < 0 && latin.indexOf('&') < 0
                 && !latin.contains("//")) {
-            byte[] in = input;
-            assertArrayEquals(in, output, () -> "a page naming no other host was changed: " + latin);
+            // Only widget markers the catalogue claims by their class alone (blockquote.twitter-tweet) may be found.
+            assertTrue(found.stream().allMatch(e -> e.url().startsWith(e.element() + ".")),
+                    () -> "an embed found in a page naming no other host: " + found + " in " + latin);
+            if (found.isEmpty()) {
+                byte[] in = input;
+                assertArrayEquals(in, output, () -> "a page naming no other host was changed: " + latin);
+            }
         }
         String html = new String(input, StandardCharsets.UTF_8);
         String out = new String(output, StandardCharsets.UTF_8);

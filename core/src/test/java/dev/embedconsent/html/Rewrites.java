@@ -64,6 +64,8 @@ final class Rewrites {
         final ByteArrayOutputStream input = new ByteArrayOutputStream();
         final ByteArrayOutputStream output = new ByteArrayOutputStream();
         final List<String> insertions = new ArrayList<>();
+        /** Where each insertion starts in the output. */
+        final List<Integer> insertedAt = new ArrayList<>();
 
         @Override
         public void copied(byte[] bytes, int offset, int length) {
@@ -74,6 +76,7 @@ final class Rewrites {
         @Override
         public void inserted(byte[] bytes) {
             insertions.add(new String(bytes, StandardCharsets.UTF_8));
+            insertedAt.add(output.size());
             output.writeBytes(bytes);
         }
 

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The html5lib tree-construction corpus through the rewriter: documents without embeds come out byte-identical, and a
  * YouTube iframe injected at many positions never loads from YouTube in the output wherever it would have loaded in
- * the input, as an independent HTML5 parser (jsoup) sees it.
+ * the input, as an independent HTML5 parser (jsoup) sees it. The one exception to byte identity: where a noscript's
+ * content leaves a browser without scripting inside a comment, tag or text element at the {@code </noscript>} that
+ * ends it for browsers with scripting ({@code <noscript><!--</noscript>X}), the rewriter closes it right there, so that
+ * both read what follows alike; the corpus tests exactly this in a few documents.
  */
 class TreeConstructionCorpusTest {
     static final String IFRAME = "<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" title=\"t\"></iframe>";
@@ -35,18 +38,46 @@ class TreeConstructionCorpusTest {
     void everyDocumentComesOutByteIdentical() {
         Random random = new Random(7);
         List<String> changed = new ArrayList<>();
+        int noscriptsClosed = 0;
         for (String doc : documents) {
             byte[] in = doc.getBytes(StandardCharsets.UTF_8);
-            byte[] whole = Rewrites.rewrite(Rewrites.DEFAULT, in, UTF8, null);
+            Rewrites.Recorder recorder = new Rewrites.Recorder();
+            byte[] whole = Rewrites.rewrite(Rewrites.DEFAULT, in, UTF8, null, recorder);
             byte[] chunked = Rewrites.rewrite(Rewrites.DEFAULT, in, UTF8, random);
-            if (!java.util.Arrays.equals(in, whole) || !java.util.Arrays.equals(in, chunked)) {
+            if (!java.util.Arrays.equals(whole, chunked)) {
                 changed.add(doc);
+            } else if (!java.util.Arrays.equals(in, whole)) {
+                if (onlyNoscriptsClosed(in, whole, recorder)) {
+                    noscriptsClosed++;
+                } else {
+                    changed.add(doc);
+                }
             }
         }
-        System.out.printf("tree-construction corpus: %d documents, %d byte-identical%n", documents.size(),
-                documents.size() - changed.size());
+        System.out.printf("tree-construction corpus: %d documents, %d byte-identical, %d with a noscript closed%n",
+                documents.size(), documents.size() - changed.size() - noscriptsClosed, noscriptsClosed);
         assertTrue(documents.size() > 1000, "corpus too small: " + documents.size());
         assertEquals(List.of(), changed);
+        assertTrue(noscriptsClosed > 0 && noscriptsClosed < 20, "noscripts closed in " + noscriptsClosed);
+    }
+
+    /** Whether {@code out} is {@code in} with nothing but closers inserted, each right before a {@code </noscript}. */
+    private static boolean onlyNoscriptsClosed(byte[] in, byte[] out, Rewrites.Recorder recorder) {
+        String text = new String(out, StandardCharsets.ISO_8859_1);
+        StringBuilder without = new StringBuilder();
+        int from = 0;
+        for (int k = 0; k < recorder.insertions.size(); k++) {
+            String closer = recorder.insertions.get(k);
+            int at = recorder.insertedAt.get(k);
+            if (!closer.matches("(-->|>|\">|'>|]]>)?( </[a-z]+>)*")
+                    || !text.startsWith("</noscript", at + closer.length())) {
+                return false;
+            }
+            without.append(text, from, at);
+            from = at + closer.length();
+        }
+        without.append(text, from, text.length());
+        return without.toString().equals(new String(in, StandardCharsets.ISO_8859_1));
     }
 
     @Test
