@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embedconsent.provider.Provider;
-import dev.embedconsent.record.ChainEntry;
 import dev.embedconsent.record.ConsentMethod;
 import dev.embedconsent.record.ConsentRecord;
 import dev.embedconsent.record.Decision;
@@ -14,9 +13,9 @@ import dev.embedconsent.record.Scope;
 import dev.embedconsent.record.SubjectId;
 import dev.embedconsent.store.ChainCountingStore;
 import dev.embedconsent.store.ConsentStore;
+import dev.embedconsent.store.ForwardingConsentStore;
 import dev.embedconsent.store.InMemoryConsentStore;
 import dev.embedconsent.store.StoreException;
-import dev.embedconsent.store.VerificationResult;
 import dev.embedconsent.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +30,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -325,13 +323,12 @@ class ConsentServiceTest {
     }
 
     /** A store whose history reads hang, as a database that is away does, until it answers again. */
-    private static final class StallingStore implements ConsentStore {
-        private final ConsentStore delegate;
+    private static final class StallingStore extends ForwardingConsentStore {
         private final AtomicInteger reads = new AtomicInteger();
         private volatile CountDownLatch away = new CountDownLatch(0);
 
         StallingStore(ConsentStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         void stall() {
@@ -340,11 +337,6 @@ class ConsentServiceTest {
 
         void answer() {
             away.countDown();
-        }
-
-        @Override
-        public ConsentRecord append(ConsentRecord.Draft draft) {
-            return delegate.append(draft);
         }
 
         @Override
@@ -358,32 +350,7 @@ class ConsentServiceTest {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted", e);
             }
-            return delegate.history(subject);
-        }
-
-        @Override
-        public void forEach(Consumer<? super ChainEntry> action) {
-            delegate.forEach(action);
-        }
-
-        @Override
-        public int erase(SubjectId subject, Instant now) {
-            return delegate.erase(subject, now);
-        }
-
-        @Override
-        public int purge(Instant cutoff, Instant now) {
-            return delegate.purge(cutoff, now);
-        }
-
-        @Override
-        public VerificationResult verify() {
-            return delegate.verify();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
+            return super.history(subject);
         }
     }
 
