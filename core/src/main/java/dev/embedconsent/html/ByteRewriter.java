@@ -130,6 +130,9 @@ final class ByteRewriter implements TokenHandler {
             // Written as text: nothing changes for the tree builder or the tokenizer.
             return;
         }
+        if (bytesAvailable && !held.active() && tree.needsCommonGround(id, flags)) {
+            commonGround(start);
+        }
         boolean selfClosing = tokenizer.selfClosing();
         int feedback = tree.startTag(id, flags, selfClosing, start, end, bytesAvailable, tokenizer.sawText());
         boolean html = (feedback & TreeBuilderSimulator.HTML_RULES) != 0;
@@ -186,6 +189,35 @@ final class ByteRewriter implements TokenHandler {
             tokenizer.trackText(false);
         }
         tokenizer.setForeignContent((feedback & TreeBuilderSimulator.FOREIGN) != 0);
+        tokenizer.setCdataAmbiguous((feedback & TreeBuilderSimulator.CDATA_AMBIGUOUS) != 0);
+    }
+
+    /**
+     * The possible readings disagree on the start tag at {@code start}: {@link TreeBuilderSimulator#COMMON_GROUND}
+     * goes before it, so that all of them read it through the HTML rules.
+     */
+    private void commonGround(long start) {
+        emitTo(start);
+        try {
+            page.insert(TreeBuilderSimulator.COMMON_GROUND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        tree.commonGround();
+    }
+
+    /**
+     * A {@code <![CDATA[} where the possible readings disagree on whether it opens a section (it is a bogus comment
+     * for the others): {@code ]]>} after it ends both, and everything after is markup for all of them.
+     */
+    @Override
+    public void ambiguousCdata(HtmlTokenizer t, long end) {
+        emitTo(end);
+        try {
+            page.insert("]]>");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The first {@code <html lang>} and {@code <base href>}. */
@@ -210,7 +242,7 @@ final class ByteRewriter implements TokenHandler {
         tree.beginInertContent(id, selfClosing);
         tokenizer.stopAt(start + page.rewriter.maxCandidateBytes());
         if ((flags & ElementNames.VOID) == 0) {
-            return feedback;
+            return feedback & ~TreeBuilderSimulator.CDATA_AMBIGUOUS;
         }
         held.finish(end);
         return released(end, feedback);
@@ -281,6 +313,12 @@ final class ByteRewriter implements TokenHandler {
     private void tagCap(long at) {
         // Part of a held embed, the tag is under the embed's own limit; else it is released unless it is claimed.
         if (!held.active()) {
+            if (!tokenizer.isEndTag()) {
+                int id = tokenizer.tagNameId();
+                if (tree.needsCommonGround(id, names.flags(id))) {
+                    commonGround(tokenizer.pendingStartTag());
+                }
+            }
             if (tokenizer.isEndTag()) {
                 // Only an appropriate end tag of a text element gets here while bytes are kept: </noscript ...
                 if (noscript != null) {

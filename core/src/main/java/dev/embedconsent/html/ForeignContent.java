@@ -2,7 +2,9 @@ package dev.embedconsent.html;
 
 import dev.embedconsent.internal.ElementNames;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,6 +66,12 @@ final class ForeignContent {
     private static final byte[] SELECT = ascii("select");
     private static final byte[] OPTION = ascii("option");
     private static final byte[] OPTGROUP = ascii("optgroup");
+    private static final byte[] TEMPLATE_NAME = ascii("template");
+    /** Elements whose start tag the HTML rules may ignore or undo at once in some insertion mode. */
+    private static final String[] IGNORABLE = {"caption", "col", "colgroup", "frame",
+            "head", "frameset", "form", "select", "option", "optgroup", "input", "keygen", "textarea", "button",
+            "hr", "image", "isindex", "li", "dd", "dt", "a", "nobr", "plaintext", "xmp", "iframe", "noembed", "html",
+        "body", "template", "noscript"};
     private static final int[] NO_INTS = new int[0];
     private static final long[] NO_LONGS = new long[0];
     private static final byte[][] NO_NAMES = new byte[0][];
@@ -71,6 +79,8 @@ final class ForeignContent {
     private final ElementNames names;
     /** {@code </body>} and {@code </html>}: the HTML rules only switch the insertion mode for them, never pop. */
     private final int body;
+    /** The ids of {@link #IGNORABLE}. */
+    private final int[] ignorableIds;
 
     private int size;
     /** Elements pushed beyond {@link #MAX_DEPTH}: only counted. */
@@ -97,6 +107,17 @@ final class ForeignContent {
     private boolean tablePartSeen;
     /** An HTML h1 to h6 start tag was seen (an end tag of any heading closes any heading). */
     private boolean headingSeen;
+    /**
+     * Outside template content: the other stacks the last end tag may have left, where it had to guess (see
+     * {@link #takeForks}); empty when it did not.
+     */
+    private final List<ForeignContent> forks = new ArrayList<>(3);
+    /**
+     * Outside template content: the id of the HTML element the last tag opened above the top entry, which is then
+     * certainly the current node (0: none, or another tag came since, or one whose start tag the HTML rules may
+     * ignore).
+     */
+    private int justOpened;
 
     ForeignContent(ElementNames names) {
         this(names, false);
@@ -105,6 +126,8 @@ final class ForeignContent {
     private ForeignContent(ElementNames names, boolean templateContent) {
         this.names = names;
         this.body = names.id("body");
+        this.ignorableIds = Arrays.stream(IGNORABLE).mapToInt(names::id).filter(i -> i != ElementNames.OTHER)
+                .toArray();
         this.templateContent = templateContent;
     }
 
@@ -156,6 +179,7 @@ final class ForeignContent {
         c.htmlOpen = htmlOpen.clone();
         c.htmlOpened = htmlOpened.clone();
         c.rootAboveBody = rootAboveBody;
+        c.justOpened = justOpened;
         c.tagNames = new byte[tagNames.length][];
         for (int k = 0; k < size; k++) {
             c.tagNames[k] = tagNames[k].clone();
@@ -238,6 +262,7 @@ final class ForeignContent {
             templateContentStartTag(id, name, nameLength, selfClosing);
             return;
         }
+        justOpened = 0;
         if (id == names.svg || id == names.math) {
             if (!selfClosing) {
                 if (isEmpty()) {
@@ -247,6 +272,9 @@ final class ForeignContent {
             }
         } else if (size > 0 && !names.is(id, ElementNames.VOID)) {
             htmlOpen[size - 1]++;
+            if (id != ElementNames.OTHER && !names.is(id, ElementNames.TABLE_SCOPE_END) && !mayBeIgnored(id)) {
+                justOpened = id;
+            }
             if (nameLength <= ElementNames.MAX_LENGTH) {
                 htmlOpened[size - 1] |= bloom(name, nameLength);
             }
@@ -259,6 +287,7 @@ final class ForeignContent {
      * @param htmlAnnotation for {@code annotation-xml}: whether its encoding is text/html or application/xhtml+xml
      */
     void foreignStartTag(byte[] name, int nameLength, boolean selfClosing, boolean htmlAnnotation) {
+        justOpened = 0;
         if (selfClosing) {
             return;
         }
@@ -266,12 +295,18 @@ final class ForeignContent {
         push(ns, kindOf(ns, name, nameLength, htmlAnnotation), name, nameLength);
     }
 
-    /** An end tag while in (or above) foreign content. */
+    /**
+     * An end tag while in (or above) foreign content. Where the HTML elements that are not followed decide what it
+     * does, this stack takes one outcome and {@link #takeForks} hands out the others.
+     */
     void endTag(int id, byte[] name, int nameLength, boolean tableScoped) {
         if (templateContent) {
             templateContentEndTag(id, name, nameLength, tableScoped);
             return;
         }
+        forks.clear();
+        int opened = justOpened;
+        justOpened = 0;
         if (overflow > 0) {
             overflow--;
             return;
@@ -281,15 +316,31 @@ final class ForeignContent {
         }
         int top = size - 1;
         boolean popsNothingInHtml = id == body || id == names.html || id == names.br;
+        boolean template = id == names.template;
         if (htmlOpen[top] > 0) {
             // The current node is an HTML element inside an integration point.
             if (popsNothingInHtml) {
                 return;
             }
             if (tableScoped) {
+                forkAsIs();
                 size = 0;
-            } else if (mayBeOpenAbove(top, name, nameLength)) {
+                return;
+            }
+            if (opened != 0 && (opened == id || (isHeading(name, nameLength) && isHeading(names.name(opened))))) {
+                // It names the element just opened, the current node (any heading closes a heading): it closes it.
                 htmlOpen[top]--;
+                return;
+            }
+            if (template) {
+                // The HTML rules pop to the nearest template wherever it is, past integration points too.
+                forkTemplateClosed(top);
+            }
+            if (mayBeOpenAbove(top, name, nameLength)) {
+                if (!template) {
+                    forkAsIs();
+                }
+                closeAbove(top);
             }
             return;
         }
@@ -301,7 +352,7 @@ final class ForeignContent {
             if (k < top && htmlOpen[k] > 0) {
                 // HTML elements sit above entry k, reached before it: the foreign walk ends, the HTML rules take over.
                 if (!popsNothingInHtml) {
-                    popToHtml(k, name, nameLength, tableScoped);
+                    popToHtml(k, name, nameLength, tableScoped, template);
                 }
                 return;
             }
@@ -310,16 +361,24 @@ final class ForeignContent {
                 return;
             }
         }
-        if (!popsNothingInHtml && !(rootAboveBody && id != names.template)) {
-            popToHtml(-1, name, nameLength, tableScoped);
+        if (!popsNothingInHtml && !(rootAboveBody && !template)) {
+            popToHtml(-1, name, nameLength, tableScoped, template);
         }
     }
 
-    /** The HTML rules handle an end tag whose walk reached HTML elements above {@code k} (-1: below everything). */
-    private void popToHtml(int k, byte[] name, int nameLength, boolean tableScoped) {
+    /**
+     * The HTML rules handle an end tag whose walk reached HTML elements above {@code k} (-1: below everything).
+     * {@code </template>} pops to the nearest template element wherever it is (no scope stops it), or is ignored when
+     * none is open.
+     */
+    private void popToHtml(int k, byte[] name, int nameLength, boolean tableScoped, boolean template) {
         if (tableScoped) {
+            forkAsIs();
             size = 0;
             return;
+        }
+        if (template) {
+            forkTemplateClosed(k);
         }
         for (int j = size - 1; j > k; j--) {
             if (kind[j] != PLAIN) {
@@ -330,10 +389,88 @@ final class ForeignContent {
         if (k >= 0 && !mayBeOpenAbove(k, name, nameLength)) {
             return;
         }
-        size = k + 1;
-        if (k >= 0) {
-            htmlOpen[k]--;
+        if (!template) {
+            forkAsIs();
         }
+        if (k >= 0) {
+            closeAbove(k);
+        } else {
+            size = 0;
+        }
+    }
+
+    /** Takes the end tag as closing an HTML element above integration point {@code k}; the others are forks. */
+    private void closeAbove(int k) {
+        if (htmlOpen[k] > 1) {
+            // It may close several of them at once: the integration point would be current then.
+            ForeignContent all = fork();
+            all.size = k + 1;
+            all.htmlOpen[k] = 0;
+        }
+        size = k + 1;
+        htmlOpen[k]--;
+    }
+
+    /**
+     * The outcomes of an end tag {@code template} other than being ignored: the templates that may be open above the
+     * integration points at or below {@code k}, and one below all the foreign content.
+     */
+    private void forkTemplateClosed(int k) {
+        forkAsIs();
+        fork().size = 0;
+        for (int j = k; j >= 0; j--) {
+            if (htmlOpen[j] > 0 && mayBeOpenAbove(j, TEMPLATE_NAME, TEMPLATE_NAME.length)) {
+                ForeignContent closed = fork();
+                closed.size = j + 1;
+                closed.htmlOpen[j]--;
+                if (htmlOpen[j] > 1) {
+                    ForeignContent all = fork();
+                    all.size = j + 1;
+                    all.htmlOpen[j] = 0;
+                }
+            }
+        }
+    }
+
+    /** Another outcome of the end tag in progress: the stack as it is (the end tag ignored). */
+    private void forkAsIs() {
+        fork();
+    }
+
+    /** A copy of this stack as it is now, kept as another outcome of the end tag in progress. */
+    private ForeignContent fork() {
+        ForeignContent c = copy();
+        forks.add(c);
+        return c;
+    }
+
+    /**
+     * The other stacks the last {@link #endTag} may have left where it guessed (it closes an HTML element it cannot
+     * see, or none), each as it would be; this stack took one of the outcomes. Empty when the end tag did not guess.
+     */
+    List<ForeignContent> takeForks() {
+        if (forks.isEmpty()) {
+            return List.of();
+        }
+        List<ForeignContent> taken = List.copyOf(forks);
+        forks.clear();
+        return taken;
+    }
+
+    /** Whether {@code other} is the same stack: every decision made from here on is the same for both. */
+    boolean sameAs(ForeignContent other) {
+        if (size != other.size || overflow != other.overflow || rootAboveBody != other.rootAboveBody) {
+            return false;
+        }
+        for (int k = 0; k < size; k++) {
+            if (namespace[k] != other.namespace[k] || kind[k] != other.kind[k] || htmlOpen[k] != other.htmlOpen[k]
+                    || htmlOpened[k] != other.htmlOpened[k] || tagNameLengths[k] != other.tagNameLengths[k]
+                    || !Arrays.equals(tagNames[k], 0, Math.min(tagNameLengths[k], ElementNames.MAX_LENGTH),
+                            other.tagNames[k], 0, Math.min(tagNameLengths[k], ElementNames.MAX_LENGTH))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -542,6 +679,24 @@ final class ForeignContent {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the HTML rules may ignore a start tag of this element, or close it again at once, in some insertion mode
+     * (in body: table parts, frames, head and body parts; a nested form; select content), so that it need not be the
+     * current node after its start tag.
+     */
+    private boolean mayBeIgnored(int id) {
+        for (int ignorable : ignorableIds) {
+            if (id == ignorable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isHeading(String name) {
+        return name.length() == 2 && name.charAt(0) == 'h' && name.charAt(1) >= '1' && name.charAt(1) <= '6';
     }
 
     private static boolean isHeading(byte[] name, int nameLength) {

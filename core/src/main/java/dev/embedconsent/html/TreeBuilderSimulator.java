@@ -3,6 +3,8 @@ package dev.embedconsent.html;
 import dev.embedconsent.internal.ElementNames;
 import dev.embedconsent.internal.HtmlTokenizer;
 import dev.embedconsent.provider.Attributes;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +24,17 @@ import org.jspecify.annotations.Nullable;
  * {@link #beginInertContent} and {@link #endInertContent} the held bytes are followed as the browser parses them, as
  * the content of that template (a fresh HTML context, see {@link ForeignContent#templateContent}), which also tells
  * the held embed which {@code template} tags it may keep; then the open elements from before come back.
+ *
+ * <p><b>More than one reading.</b> Where an end tag in foreign content reaches HTML elements that are not followed,
+ * the browser may close one of them (and the foreign content above it) or ignore the end tag, and either can be true
+ * ({@code <div><svg></div>} leaves the svg, {@code <p><svg></div>} does not). So besides the stack it follows
+ * ({@link #foreign}) it keeps the other possible stacks ({@link #readings}) and feeds every tag to all of them. As long
+ * as they disagree, a start tag on which the decision would differ (a text element, or an embed the HTML rules would
+ * load) gets common ground first: the rewriter writes {@link #COMMON_GROUND} before it, a breakout that takes every
+ * reading out of foreign content, so that the tag goes through the HTML rules in all of them. A {@code <![CDATA[}
+ * where the readings disagree on whether it opens a section is closed at once ({@link #CDATA_AMBIGUOUS}). The
+ * readings merge where they become the same stack. Beyond {@link #MAX_READINGS} they are no longer followed
+ * ({@link #lost}): every such tag and CDATA section gets this treatment up to the end of the document.
  */
 final class TreeBuilderSimulator {
     /** The text state the tokenizer enters; 0: it stays in the data state. */
@@ -37,6 +50,15 @@ final class TreeBuilderSimulator {
     static final int NOSCRIPT_CLOSED = 1 << 7;
     /** The token in progress was abandoned: the tokenizer reads on in the data state. */
     static final int RESET = 1 << 8;
+    /**
+     * Some of the possible readings (see below) take the adjusted current node as foreign and others do not: a
+     * {@code <![CDATA[} is ended at once ({@link ByteRewriter#ambiguousCdata}).
+     */
+    static final int CDATA_AMBIGUOUS = 1 << 9;
+    /** Markup that pops every possible reading out of foreign content to an HTML or integration-point node. */
+    static final String COMMON_GROUND = "<span></span>";
+    /** More readings than this: the rewriter no longer follows them and makes common ground before every tag. */
+    static final int MAX_READINGS = 8;
 
     private static final int TEXT_ELEMENTS = ElementNames.RCDATA_ELEMENT | ElementNames.RAWTEXT_ELEMENT
             | ElementNames.SCRIPT_ELEMENT | ElementNames.PLAINTEXT_ELEMENT;
@@ -56,6 +78,11 @@ final class TreeBuilderSimulator {
     /** The held embed's template content, reused. */
     private final ForeignContent templateContent;
     private final byte[] tagName = new byte[ElementNames.MAX_LENGTH];
+    /** The other possible stacks, outside held embeds; empty while the one followed is certain. */
+    private final List<ForeignContent> readings = new ArrayList<>();
+    /** There were more than {@link #MAX_READINGS} readings: any stack is possible from here on. */
+    private boolean lost;
+    private final int span;
 
     TreeBuilderSimulator(ElementNames names, CurrentTag tag, boolean scriptingOff, boolean inHead) {
         this.names = names;
@@ -64,6 +91,7 @@ final class TreeBuilderSimulator {
         this.inHead = inHead;
         this.foreign = new ForeignContent(names);
         this.templateContent = ForeignContent.templateContent(names);
+        this.span = names.id("span");
     }
 
     boolean inHead() {
@@ -72,12 +100,52 @@ final class TreeBuilderSimulator {
 
     /** Whether start tags that are not {@link ElementNames#NOTEWORTHY} change nothing here. */
     boolean ignoresOrdinaryStartTags() {
-        return !inHead && foreign.isEmpty();
+        return !inHead && foreign.isEmpty() && readings.isEmpty();
     }
 
     /** Whether end tags change nothing here. */
     boolean ignoresEndTags() {
-        return foreign.isEmpty();
+        return foreign.isEmpty() && readings.isEmpty();
+    }
+
+    /**
+     * Whether a start tag with this id (outside a held embed) needs {@link #COMMON_GROUND} written before it: the
+     * possible readings disagree on its text state or, for a candidate, on whether the HTML rules handle it.
+     */
+    boolean needsCommonGround(int id, int flags) {
+        if (inert || (readings.isEmpty() && !lost)) {
+            return false;
+        }
+        boolean candidate = (flags & ElementNames.CANDIDATE) != 0;
+        if ((flags & TEXT_ELEMENTS) == 0 && !candidate) {
+            return false;
+        }
+        if (lost) {
+            return true;
+        }
+        boolean breaksOut = (flags & ElementNames.BREAKOUT) != 0 && id != names.font;
+        boolean html = breaksOut || foreign.htmlRulesFor(id);
+        int textState = html ? textState(id, flags) : 0;
+        for (ForeignContent reading : readings) {
+            boolean h = breaksOut || reading.htmlRulesFor(id);
+            if ((h ? textState(id, flags) : 0) != textState || (candidate && h != html)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #COMMON_GROUND} was written: every reading breaks out of foreign content. */
+    void commonGround() {
+        if (!foreign.htmlRulesFor(span)) {
+            foreign.breakOut();
+        }
+        for (ForeignContent reading : readings) {
+            if (!reading.htmlRulesFor(span)) {
+                reading.breakOut();
+            }
+        }
+        merge();
     }
 
     /**
@@ -95,12 +163,7 @@ final class TreeBuilderSimulator {
             }
         } else {
             nameLength = tag.name(tagName);
-            html = foreign.htmlRulesFor(id);
-            if (!html && (flags & ElementNames.BREAKOUT) != 0
-                    && (id != names.font || (bytesAvailable && fontBreaksOut(start, end)))) {
-                foreign.breakOut();
-                html = foreign.htmlRulesFor(id);
-            }
+            html = ruledByHtml(foreign, id, flags, start, end, bytesAvailable);
         }
         int feedback = 0;
         if (html) {
@@ -117,16 +180,81 @@ final class TreeBuilderSimulator {
             boolean htmlAnnotation = id == names.annotationXml && bytesAvailable && annotationIsHtml(start, end);
             foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
         }
+        if (!inert && !readings.isEmpty()) {
+            otherReadingsStartTag(id, flags, selfClosing, start, end, bytesAvailable, (feedback & LEFT_HEAD) != 0);
+        }
         return withForeign(feedback);
     }
 
     int endTag(int id) {
         int feedback = id == names.noscript && !scriptingOff ? NOSCRIPT_CLOSED : 0;
-        if (!foreign.isEmpty()) {
+        if (!foreign.isEmpty() || (!inert && !readings.isEmpty())) {
             int nameLength = tag.name(tagName);
-            foreign.endTag(id, tagName, nameLength, names.is(id, ElementNames.TABLE_SCOPE_END));
+            boolean tableScoped = names.is(id, ElementNames.TABLE_SCOPE_END);
+            foreign.endTag(id, tagName, nameLength, tableScoped);
+            if (!inert) {
+                List<ForeignContent> added = new ArrayList<>(foreign.takeForks());
+                for (ForeignContent reading : readings) {
+                    reading.endTag(id, tagName, nameLength, tableScoped);
+                    added.addAll(reading.takeForks());
+                }
+                if (!added.isEmpty() && !lost) {
+                    readings.addAll(added);
+                }
+                merge();
+            }
         }
         return withForeign(feedback);
+    }
+
+    private void otherReadingsStartTag(int id, int flags, boolean selfClosing, long start, long end,
+            boolean bytesAvailable, boolean leftHead) {
+        int nameLength = tag.name(tagName);
+        for (ForeignContent reading : readings) {
+            if (ruledByHtml(reading, id, flags, start, end, bytesAvailable)) {
+                reading.htmlStartTag(id, tagName, nameLength, selfClosing, leftHead);
+            } else {
+                reading.foreignStartTag(tagName, nameLength, selfClosing,
+                        id == names.annotationXml && bytesAvailable && annotationIsHtml(start, end));
+            }
+        }
+        merge();
+    }
+
+    /**
+     * A start tag goes through the HTML rules for this reading (after its breakout, which it performs), or through
+     * the foreign-content rules.
+     */
+    private boolean ruledByHtml(ForeignContent reading, int id, int flags, long start, long end,
+            boolean bytesAvailable) {
+        if (reading.isEmpty()) {
+            return true;
+        }
+        boolean html = reading.htmlRulesFor(id);
+        if (!html && (flags & ElementNames.BREAKOUT) != 0
+                && (id != names.font || (bytesAvailable && fontBreaksOut(start, end)))) {
+            reading.breakOut();
+            html = reading.htmlRulesFor(id);
+        }
+        return html;
+    }
+
+    /** Drops the readings that became the same as another; gives up following them beyond the limit. */
+    private void merge() {
+        for (int k = readings.size() - 1; k >= 0; k--) {
+            ForeignContent reading = readings.get(k);
+            boolean same = reading.sameAs(foreign);
+            for (int j = 0; j < k && !same; j++) {
+                same = reading.sameAs(readings.get(j));
+            }
+            if (same) {
+                readings.remove(k);
+            }
+        }
+        if (readings.size() > MAX_READINGS) {
+            lost = true;
+            readings.clear();
+        }
     }
 
     /** Whether a start tag with this id would go through the HTML rules now (before any breakout). */
@@ -208,11 +336,28 @@ final class TreeBuilderSimulator {
      */
     int breakOut(int feedback) {
         foreign.breakOut();
+        if (!inert) {
+            for (ForeignContent reading : readings) {
+                reading.breakOut();
+            }
+            merge();
+        }
         return withForeign(feedback);
     }
 
     private int withForeign(int feedback) {
-        return foreign.currentIsForeign() ? feedback | FOREIGN : feedback & ~FOREIGN;
+        boolean current = foreign.currentIsForeign();
+        int result = current ? feedback | FOREIGN : feedback & ~FOREIGN;
+        if (!inert) {
+            boolean ambiguous = lost;
+            for (int k = 0; k < readings.size() && !ambiguous; k++) {
+                ambiguous = readings.get(k).currentIsForeign() != current;
+            }
+            if (ambiguous) {
+                return result | CDATA_AMBIGUOUS;
+            }
+        }
+        return result & ~CDATA_AMBIGUOUS;
     }
 
     private boolean fontBreaksOut(long start, long end) {

@@ -85,6 +85,7 @@ public final class HtmlTokenizer {
     /** The text state an end-tag attempt returns to: RCDATA, RAWTEXT, SCRIPT_DATA or SCRIPT_ESCAPED. */
     private int textState = DATA;
     private boolean foreignContent;
+    private boolean cdataAmbiguous;
 
     /** Appropriate end tag name (the last start tag's), lowercase. */
     private byte[] lastStartTag = new byte[0];
@@ -127,6 +128,14 @@ public final class HtmlTokenizer {
     /** Whether the adjusted current node is not an HTML element; only then does {@code <![CDATA[} open a section. */
     public void setForeignContent(boolean foreign) {
         foreignContent = foreign;
+    }
+
+    /**
+     * Whether it is unknown if {@code <![CDATA[} opens a section: one then goes to
+     * {@link TokenHandler#ambiguousCdata} and is read on in the data state.
+     */
+    public void setCdataAmbiguous(boolean ambiguous) {
+        cdataAmbiguous = ambiguous;
     }
 
     /** Tags longer than this many bytes make {@link #feed} stop with {@link #tagCapReached()}. */
@@ -546,7 +555,8 @@ public final class HtmlTokenizer {
                 case MARKUP_DECLARATION_OPEN: {
                     byte c = a[i];
                     if (declaration == null) {
-                        declaration = c == '-' ? DASHES : c == '[' && foreignContent ? CDATA_OPEN : null;
+                        declaration = c == '-' ? DASHES
+                                : c == '[' && (foreignContent || cdataAmbiguous) ? CDATA_OPEN : null;
                         if (declaration == null) {
                             // DOCTYPE and everything else: a bogus comment and all DOCTYPE states end at '>'.
                             state = BOGUS_COMMENT;
@@ -559,7 +569,12 @@ public final class HtmlTokenizer {
                     }
                     i++;
                     if (++declarationIndex == declaration.length) {
-                        state = declaration == DASHES ? COMMENT_START : CDATA_SECTION;
+                        if (declaration == CDATA_OPEN && cdataAmbiguous) {
+                            state = DATA;
+                            handler.ambiguousCdata(this, base + i);
+                        } else {
+                            state = declaration == DASHES ? COMMENT_START : CDATA_SECTION;
+                        }
                     }
                     break;
                 }

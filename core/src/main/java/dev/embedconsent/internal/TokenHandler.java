@@ -10,4 +10,11 @@ public interface TokenHandler {
 
     /** An end tag from {@code start} (its {@code <}) to {@code end} (after its {@code >}). */
     void endTag(HtmlTokenizer tokenizer, long start, long end);
+
+    /**
+     * A {@code <![CDATA[} ending before {@code end} while {@link HtmlTokenizer#setCdataAmbiguous} is set; the
+     * tokenizer reads on in the data state from {@code end}.
+     */
+    default void ambiguousCdata(HtmlTokenizer tokenizer, long end) {
+    }
 }

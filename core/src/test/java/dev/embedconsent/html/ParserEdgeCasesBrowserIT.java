@@ -303,4 +303,86 @@ class ParserEdgeCasesBrowserIT {
         }
         assertEquals(Map.of(), wrong);
     }
+
+    /**
+     * Pages where the HTML elements around foreign content, which the rewriter does not follow, decide how it ends
+     * (the fuzzer's findings, kept in {@code RewriterChunkingFuzzTestInputs/}, and variants): Chromium loads the frame
+     * from each before rewriting and from none after.
+     */
+    static final String[] FOREIGN_OUTSIDE_EMBEDS = {
+        "<div><svg></x><style></svg>" + ForeignEndTagTest.FRAME + "</style>",
+        "<y><math></a><script><p>" + ForeignEndTagTest.FRAME,
+        "<svg><foreignObject><blockquote><template></blockquote></template><![CDATA[> " + ForeignEndTagTest.FRAME
+                + " ]]>",
+        "<template><svg><foreignObject><svg></template>" + ForeignEndTagTest.FRAME,
+        "<p><svg></div><style></svg>" + ForeignEndTagTest.FRAME + "</style>",
+        "<p><svg><g></div><script>x</g><div>" + ForeignEndTagTest.FRAME + "</script>",
+        "<div><svg></div><![CDATA[> " + ForeignEndTagTest.FRAME + " ]]>",
+        "<b><svg><foreignObject><i></b><![CDATA[> " + ForeignEndTagTest.FRAME + " ]]>",
+        "<template><math><mi><math></template>" + ForeignEndTagTest.FRAME,
+    };
+
+    @Test
+    void foreignContentOutsideEmbedsIsNeutralizedWhereEitherReadingLoads() {
+        List<String> docs = new ArrayList<>();
+        for (String in : FOREIGN_OUTSIDE_EMBEDS) {
+            docs.add(in);
+            docs.add(rewrite(in));
+        }
+        List<Judged> judged = judge(docs);
+        Map<String, String> wrong = new LinkedHashMap<>();
+        for (int k = 0; k < FOREIGN_OUTSIDE_EMBEDS.length; k++) {
+            boolean before = judged.get(2 * k).loads();
+            boolean after = judged.get(2 * k + 1).loads();
+            if (!before || after) {
+                wrong.put(FOREIGN_OUTSIDE_EMBEDS[k], "loads before " + before + ", after " + after + ": "
+                        + docs.get(2 * k + 1));
+            }
+        }
+        assertEquals(Map.of(), wrong);
+    }
+
+    /**
+     * Random pages of foreign content, integration points, templates, text elements and stray end tags outside any
+     * embed, with frames among them ({@code -Dembedconsent.foreignPages=N}, default 600, seeded): Chromium loads
+     * nothing from the rewritten pages, with scripting on and off. As a control, many of the pages load before
+     * rewriting. Pages that load nothing before and were changed anyway are counted (needless rewrites are listed by
+     * {@code ChromiumCorpusIT}).
+     */
+    @Test
+    void randomForeignContentOutsideEmbedsLeavesNothingLoading() {
+        int n = Integer.getInteger("embedconsent.foreignPages", 600);
+        java.util.Random random = new java.util.Random(20261202);
+        List<String> inputs = new ArrayList<>();
+        List<String> docs = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            StringBuilder b = new StringBuilder(CONTEXTS[random.nextInt(CONTEXTS.length)]);
+            for (int part = 0; part < 2; part++) {
+                for (int i = 1 + random.nextInt(10); i > 0; i--) {
+                    String piece = PIECES[random.nextInt(PIECES.length)];
+                    b.append(piece.equals("<plaintext>") ? "<xmp>" : piece);
+                }
+                b.append(ForeignEndTagTest.FRAME);
+            }
+            inputs.add(b.toString());
+            docs.add(b.toString());
+            docs.add(rewrite(b.toString()));
+        }
+        List<Judged> judged = judge(docs);
+        List<String> wrong = new ArrayList<>();
+        int loadedBefore = 0;
+        int needless = 0;
+        for (int k = 0; k < n; k++) {
+            boolean before = judged.get(2 * k).loads();
+            loadedBefore += before ? 1 : 0;
+            needless += !before && !docs.get(2 * k + 1).equals(inputs.get(k)) ? 1 : 0;
+            if (judged.get(2 * k + 1).loads()) {
+                wrong.add(inputs.get(k) + " -> " + docs.get(2 * k + 1));
+            }
+        }
+        System.out.printf("random foreign pages: %d, %d load before rewriting, %d changed without loading before%n",
+                n, loadedBefore, needless);
+        assertTrue(loadedBefore > n / 2, "too few random pages load before rewriting: " + loadedBefore);
+        assertEquals(List.of(), wrong.subList(0, Math.min(10, wrong.size())), wrong.size() + " load after rewriting");
+    }
 }

@@ -1,6 +1,5 @@
 package dev.embedconsent.html;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,8 +71,12 @@ class RewriterChunkingFuzzTest {
             assertTrue(found.stream().allMatch(e -> e.url().startsWith(e.element() + ".")),
                     () -> "an embed found in a page naming no other host: " + found + " in " + latin);
             if (found.isEmpty()) {
-                byte[] in = input;
-                assertArrayEquals(in, output, () -> "a page naming no other host was changed: " + latin);
+                // Where the rewriter cannot tell how foreign content ends, it makes common ground before a start tag
+                // or closes a CDATA section at once (TreeBuilderSimulator); nothing else may change.
+                Rewrites.Recorder recorder = new Rewrites.Recorder();
+                Rewrites.rewrite(rewriter, input, context, null, recorder);
+                assertTrue(recorder.insertions.stream().allMatch(i -> i.equals(TreeBuilderSimulator.COMMON_GROUND)
+                        || i.equals("]]>")), () -> "a page naming no other host was changed: " + latin);
             }
         }
         String html = new String(input, StandardCharsets.UTF_8);
@@ -87,7 +90,12 @@ class RewriterChunkingFuzzTest {
             assertFalse(Loads.from(after, "youtube.com") && BrowserUrls.loadsFrom(after, "youtube.com"),
                     () -> "still loads from YouTube:\n" + html + "\n->\n" + out);
         }
-        if (!loadedBefore) {
+        Rewrites.Recorder recorder = new Rewrites.Recorder();
+        Rewrites.rewrite(rewriter, input, context, null, recorder);
+        boolean commonGround = recorder.insertions.contains(TreeBuilderSimulator.COMMON_GROUND);
+        if (!loadedBefore && !commonGround) {
+            // Where the rewriter made common ground in foreign content, jsoup (which does not read foreign content as
+            // browsers do) may see a frame that Chromium does not; ParserEdgeCasesBrowserIT judges those pages.
             assertFalse(Loads.from(after, "youtube.com"), () -> "loads from YouTube only after rewriting:\n" + html
                     + "\n->\n" + out);
         }
