@@ -459,10 +459,12 @@ final class ForeignContent {
 
     /** Whether {@code other} is the same stack: every decision made from here on is the same for both. */
     boolean sameAs(ForeignContent other) {
-        if (size != other.size || overflow != other.overflow || rootAboveBody != other.rootAboveBody) {
+        if (size != other.size || overflow != other.overflow || rootAboveBody != other.rootAboveBody
+                || justOpened != other.justOpened) {
             return false;
         }
-        for (int k = 0; k < size; k++) {
+        // from the top, where readings differ
+        for (int k = size - 1; k >= 0; k--) {
             if (namespace[k] != other.namespace[k] || kind[k] != other.kind[k] || htmlOpen[k] != other.htmlOpen[k]
                     || htmlOpened[k] != other.htmlOpened[k] || tagNameLengths[k] != other.tagNameLengths[k]
                     || !Arrays.equals(tagNames[k], 0, Math.min(tagNameLengths[k], ElementNames.MAX_LENGTH),
