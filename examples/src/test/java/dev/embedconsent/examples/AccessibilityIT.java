@@ -71,13 +71,19 @@ class AccessibilityIT {
         return serious;
     }
 
+    /** Opens {@code path} and waits until it is ready and its visible images are loaded. */
+    private void open(ChromeDriver driver, String path) {
+        driver.get(demo.uri(path).toString());
+        DemoSiteBrowserContract.awaitReady(driver);
+        PlaceholderScreenshotsIT.awaitImages(driver);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/", "/gallery", "/strict"})
     void pagesWithPlaceholdersHaveNoSeriousViolations(String path) {
         try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
             ChromeDriver driver = chromium.driver();
-            driver.get(demo.uri(path).toString());
-            DemoSiteBrowserContract.settle(driver);
+            open(driver, path);
             assertTrue(!DemoSiteBrowserContract.placeholders(driver, "youtube").isEmpty(), "placeholders shown");
             assertTrue(!driver.findElements(By.cssSelector(".ec-placeholder > img.ec-preview")).isEmpty(),
                     "preview stills shown");
@@ -96,8 +102,7 @@ class AccessibilityIT {
             ChromeDriver driver = chromium.driver();
             driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
                     Map.of("width", width, "height", 800, "deviceScaleFactor", 2, "mobile", false));
-            driver.get(demo.uri("/gallery").toString());
-            DemoSiteBrowserContract.settle(driver);
+            open(driver, "/gallery");
             assertEquals(Boolean.TRUE, driver.executeScript(
                     "return document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scrolling");
             @SuppressWarnings("unchecked")
@@ -122,8 +127,7 @@ class AccessibilityIT {
     void axeFindsAViolationWhenThereIsOne() {
         try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
             ChromeDriver driver = chromium.driver();
-            driver.get(demo.uri("/").toString());
-            DemoSiteBrowserContract.settle(driver);
+            open(driver, "/");
             driver.executeScript("document.querySelector('.ec-placeholder .ec-button').textContent = '';");
             List<String> found = seriousViolations(driver);
             assertTrue(found.stream().anyMatch(v -> v.contains("button-name")), () -> "control: " + found);
@@ -134,13 +138,12 @@ class AccessibilityIT {
     void settingsPageHasNoSeriousViolations() {
         try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
             ChromeDriver driver = chromium.driver();
-            driver.get(demo.uri("/").toString());
-            DemoSiteBrowserContract.settle(driver);
+            open(driver, "/");
             DemoSiteBrowserContract.button(DemoSiteBrowserContract.placeholders(driver, "youtube").get(0), "provider")
                     .click();
-            DemoSiteBrowserContract.settle(driver);
-            driver.get(demo.uri("/embed-consent/settings").toString());
-            DemoSiteBrowserContract.settle(driver);
+            DemoSiteBrowserContract.await(driver, "youtube allowed",
+                    d -> DemoSiteBrowserContract.placeholders(d, "youtube").isEmpty());
+            open(driver, "/embed-consent/settings");
             assertEquals(List.of(), seriousViolations(driver), "/embed-consent/settings");
         }
     }

@@ -57,14 +57,18 @@ abstract class ClientModeBrowserContract extends DemoSiteBrowserContract {
             assertEquals(1, driver.findElements(By.cssSelector(".ec-loaded iframe[src^='https://www.youtube.com/embed/']"))
                     .size(), "activated on load");
             awaitContact("youtube");
-            Map<?, ?> probe = (Map<?, ?>) js(driver, "return window.ecProbe");
+            // Once the embed is in a painted frame the placeholder is gone from the page: the count is final.
+            Map<?, ?> probe = await(driver, "the probe saw the embed painted",
+                    d -> (Map<?, ?>) js(d, "return window.ecProbe.loadedAtFrame > 0 ? window.ecProbe : null"));
             assertTrue(((Number) probe.get("loadedAtFrame")).intValue() > 0, "the probe ran: " + probe);
             assertEquals(0L, probe.get("visibleFrames"), "frames that showed the YouTube placeholder: " + probe);
             System.out.println(site.container() + " client mode, allowed YouTube on load: " + probe);
 
             driver.manage().deleteCookieNamed("ec_hint");
             open(driver, "/");
-            Map<?, ?> control = (Map<?, ?>) js(driver, "return window.ecProbe");
+            Map<?, ?> control = await(driver,
+                    "control: without the hint the placeholder is painted, and the probe sees it",
+                    d -> (Map<?, ?>) js(d, "return window.ecProbe.visibleFrames > 0 ? window.ecProbe : null"));
             assertTrue(((Number) control.get("visibleFrames")).intValue() > 0,
                     "control: without the hint the placeholder is painted, and the probe sees it: " + control);
             assertEquals(1, placeholders(driver, "youtube").size(), "without the hint nothing is asked or activated");
@@ -83,6 +87,7 @@ abstract class ClientModeBrowserContract extends DemoSiteBrowserContract {
             assertEquals(1, placeholders(driver, "youtube").size());
             assertTrue(driver.findElements(By.cssSelector(".ec-loaded, .ec-pending")).isEmpty(),
                     "nothing activated, nothing left hidden");
+            quiet();
             assertEquals(List.of(), proxy.contacted(providerHosts), "provider hosts contacted with a forged hint");
             assertEquals(null, driver.manage().getCookieNamed("ec_hint"), "the server took the forged hint back");
         }
@@ -94,6 +99,7 @@ abstract class ClientModeBrowserContract extends DemoSiteBrowserContract {
         try (HeadlessChromium chromium = HeadlessChromium.start(proxy, HeadlessChromium.JAVASCRIPT_OFF)) {
             ChromeDriver driver = chromium.driver();
             open(driver, "/");
+            quiet();
             assertEquals(List.of(), proxy.contacted(providerHosts));
             button(placeholders(driver, "youtube").get(0), scope).click();
             await(driver, "back on a copy of the page rendered for this visitor", d -> URI.create(d.getCurrentUrl())
