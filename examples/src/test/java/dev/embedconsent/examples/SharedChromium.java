@@ -18,13 +18,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * browser.addScriptToEveryPage(driver, "window.probe = 1;");  // removed again by the next fresh()
  * }</pre>
  *
- * {@link #fresh()} leaves the browser on {@code about:blank} with no cookies (of any site), an empty HTTP cache, no
- * script added with {@link #addScriptToEveryPage}, no device-metrics emulation and no console messages, and clears
- * the proxy once the previous page's connections have arrived there. What a page can keep besides cookies and cache
- * (local storage and the like) the demo never uses. The profile's history stays; Chromium could learn from it to
- * preconnect to a page's usual third parties, but after six visits of {@code /} that loaded YouTube, a visit with
- * cookies and cache cleared opened no connection to it in three seconds. If Chromium no longer answers, it starts a
- * new one.
+ * {@link #fresh()} leaves the browser on {@code about:blank} with no cookies (of any site; one left fails the
+ * test), an empty HTTP cache, no script added with {@link #addScriptToEveryPage}, no device-metrics emulation and no
+ * console messages, and clears the proxy once the previous page's connections have arrived there. What a page can
+ * keep besides cookies and cache (local storage and the like) the demo never uses. The profile's history stays;
+ * Chromium could learn from it to preconnect to a page's usual third parties, but after six visits of {@code /} that
+ * loaded YouTube, a visit with cookies and cache cleared opened no connection to it in three seconds. If Chromium no
+ * longer answers, it starts a new one.
  */
 final class SharedChromium implements AutoCloseable {
     /** How long the proxy must see nothing before the previous test's last connections count as all arrived. */
@@ -82,6 +82,10 @@ final class SharedChromium implements AutoCloseable {
         driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         // WebDriver's deleteAllCookies() only reaches the current page's domain, none on about:blank.
         driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        Object left = driver.executeCdpCommand("Storage.getCookies", Map.of()).get("cookies");
+        if (!(left instanceof List<?> cookies) || !cookies.isEmpty()) {
+            throw new IllegalStateException("cookies left after clearing them: " + left);
+        }
         driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
         chromium.takeConsoleLog();
     }
