@@ -21,7 +21,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * axe-core inside headless Chromium on the demo's pages: no serious or critical violations, with the placeholders
- * (with their preview stills) shown before consent, and on the settings page.
+ * (with their preview stills) shown before consent, and on the settings page. The tests share one Chromium, handed
+ * to each as a new visitor's ({@link SharedChromium}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessibilityIT {
@@ -29,6 +30,7 @@ class AccessibilityIT {
     static Path data;
     private DemoServer demo;
     private LoggingProxy proxy;
+    private SharedChromium browser;
     private String axe;
 
     @BeforeAll
@@ -37,10 +39,14 @@ class AccessibilityIT {
         axe = AxeCore.source();
         demo = DemoServer.start(new DemoOptions("127.0.0.1", 0, data));
         proxy = LoggingProxy.start();
+        browser = new SharedChromium(proxy);
     }
 
     @AfterAll
     void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
         if (proxy != null) {
             proxy.close();
         }
@@ -71,18 +77,22 @@ class AccessibilityIT {
         return serious;
     }
 
+    /** Opens {@code path} in the class's browser and waits until it is ready and its visible images are loaded. */
+    private void open(ChromeDriver driver, String path) {
+        driver.get(demo.uri(path).toString());
+        DemoSiteBrowserContract.awaitReady(driver);
+        PlaceholderScreenshotsIT.awaitImages(driver);
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"/", "/gallery", "/strict"})
     void pagesWithPlaceholdersHaveNoSeriousViolations(String path) {
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
-            ChromeDriver driver = chromium.driver();
-            driver.get(demo.uri(path).toString());
-            DemoSiteBrowserContract.settle(driver);
-            assertTrue(!DemoSiteBrowserContract.placeholders(driver, "youtube").isEmpty(), "placeholders shown");
-            assertTrue(!driver.findElements(By.cssSelector(".ec-placeholder > img.ec-preview")).isEmpty(),
-                    "preview stills shown");
-            assertEquals(List.of(), seriousViolations(driver), path);
-        }
+        ChromeDriver driver = browser.fresh().driver();
+        open(driver, path);
+        assertTrue(!DemoSiteBrowserContract.placeholders(driver, "youtube").isEmpty(), "placeholders shown");
+        assertTrue(!driver.findElements(By.cssSelector(".ec-placeholder > img.ec-preview")).isEmpty(),
+                "preview stills shown");
+        assertEquals(List.of(), seriousViolations(driver), path);
     }
 
     /**
@@ -92,56 +102,47 @@ class AccessibilityIT {
     @ParameterizedTest(name = "{0} CSS px")
     @ValueSource(ints = {640, 320})
     void placeholdersReflowWhenZoomed(int width) {
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
-            ChromeDriver driver = chromium.driver();
-            driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                    Map.of("width", width, "height", 800, "deviceScaleFactor", 2, "mobile", false));
-            driver.get(demo.uri("/gallery").toString());
-            DemoSiteBrowserContract.settle(driver);
-            assertEquals(Boolean.TRUE, driver.executeScript(
-                    "return document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scrolling");
-            @SuppressWarnings("unchecked")
-            List<String> clipped = (List<String>) driver.executeScript("""
-                    const bad = [];
-                    for (const p of document.querySelectorAll('.ec-placeholder')) {
-                      const box = p.getBoundingClientRect();
-                      for (const e of p.querySelectorAll('.ec-body p, .ec-body button')) {
-                        const r = e.getBoundingClientRect();
-                        if (r.left < box.left - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1
-                            || e.scrollWidth > e.clientWidth + 1) {
-                          bad.push(p.dataset.consentProvider + ' ' + e.className);
-                        }
-                      }
+        ChromeDriver driver = browser.fresh().driver();
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", width, "height", 800, "deviceScaleFactor", 2, "mobile", false));
+        open(driver, "/gallery");
+        assertEquals(Boolean.TRUE, driver.executeScript(
+                "return document.documentElement.scrollWidth <= window.innerWidth"), "no horizontal scrolling");
+        @SuppressWarnings("unchecked")
+        List<String> clipped = (List<String>) driver.executeScript("""
+                const bad = [];
+                for (const p of document.querySelectorAll('.ec-placeholder')) {
+                  const box = p.getBoundingClientRect();
+                  for (const e of p.querySelectorAll('.ec-body p, .ec-body button')) {
+                    const r = e.getBoundingClientRect();
+                    if (r.left < box.left - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1
+                        || e.scrollWidth > e.clientWidth + 1) {
+                      bad.push(p.dataset.consentProvider + ' ' + e.className);
                     }
-                    return bad;""");
-            assertEquals(List.of(), clipped, "cut-off placeholder content at " + width + " px");
-        }
+                  }
+                }
+                return bad;""");
+        assertEquals(List.of(), clipped, "cut-off placeholder content at " + width + " px");
     }
 
     @Test
     void axeFindsAViolationWhenThereIsOne() {
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
-            ChromeDriver driver = chromium.driver();
-            driver.get(demo.uri("/").toString());
-            DemoSiteBrowserContract.settle(driver);
-            driver.executeScript("document.querySelector('.ec-placeholder .ec-button').textContent = '';");
-            List<String> found = seriousViolations(driver);
-            assertTrue(found.stream().anyMatch(v -> v.contains("button-name")), () -> "control: " + found);
-        }
+        ChromeDriver driver = browser.fresh().driver();
+        open(driver, "/");
+        driver.executeScript("document.querySelector('.ec-placeholder .ec-button').textContent = '';");
+        List<String> found = seriousViolations(driver);
+        assertTrue(found.stream().anyMatch(v -> v.contains("button-name")), () -> "control: " + found);
     }
 
     @Test
     void settingsPageHasNoSeriousViolations() {
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
-            ChromeDriver driver = chromium.driver();
-            driver.get(demo.uri("/").toString());
-            DemoSiteBrowserContract.settle(driver);
-            DemoSiteBrowserContract.button(DemoSiteBrowserContract.placeholders(driver, "youtube").get(0), "provider")
-                    .click();
-            DemoSiteBrowserContract.settle(driver);
-            driver.get(demo.uri("/embed-consent/settings").toString());
-            DemoSiteBrowserContract.settle(driver);
-            assertEquals(List.of(), seriousViolations(driver), "/embed-consent/settings");
-        }
+        ChromeDriver driver = browser.fresh().driver();
+        open(driver, "/");
+        DemoSiteBrowserContract.button(DemoSiteBrowserContract.placeholders(driver, "youtube").get(0), "provider")
+                .click();
+        DemoSiteBrowserContract.await(driver, "youtube allowed",
+                d -> DemoSiteBrowserContract.placeholders(d, "youtube").isEmpty());
+        open(driver, "/embed-consent/settings");
+        assertEquals(List.of(), seriousViolations(driver), "/embed-consent/settings");
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.embedconsent.servlet.RenderConsented;
-import dev.embedconsent.testing.HeadlessChromium;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -43,68 +42,67 @@ abstract class ClientModeBrowserContract extends DemoSiteBrowserContract {
 
     @Test
     void inClientModeAnAllowedProviderIsActiveOnLoadWithoutAFlashOfItsPlaceholder() {
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
-            ChromeDriver driver = chromium.driver();
-            open(driver, "/");
-            button(placeholders(driver, "youtube").get(0), "provider").click();
-            await(driver, "youtube allowed", d -> placeholders(d, "youtube").isEmpty());
-            assertEquals("youtube", driver.manage().getCookieNamed("ec_hint").getValue());
-            driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PAINT_PROBE));
+        ChromeDriver driver = chromium().driver();
+        open(driver, "/");
+        button(placeholders(driver, "youtube").get(0), "provider").click();
+        await(driver, "youtube allowed", d -> placeholders(d, "youtube").isEmpty());
+        assertEquals("youtube", driver.manage().getCookieNamed("ec_hint").getValue());
+        addScriptToEveryPage(driver, PAINT_PROBE);
 
-            proxy.clear();
-            open(driver, "/");
-            assertTrue(placeholders(driver, "youtube").isEmpty());
-            assertEquals(1, driver.findElements(By.cssSelector(".ec-loaded iframe[src^='https://www.youtube.com/embed/']"))
-                    .size(), "activated on load");
-            awaitContact("youtube");
-            Map<?, ?> probe = (Map<?, ?>) js(driver, "return window.ecProbe");
-            assertTrue(((Number) probe.get("loadedAtFrame")).intValue() > 0, "the probe ran: " + probe);
-            assertEquals(0L, probe.get("visibleFrames"), "frames that showed the YouTube placeholder: " + probe);
-            System.out.println(site.container() + " client mode, allowed YouTube on load: " + probe);
+        proxy.clear();
+        open(driver, "/");
+        assertTrue(placeholders(driver, "youtube").isEmpty());
+        assertEquals(1, driver.findElements(By.cssSelector(".ec-loaded iframe[src^='https://www.youtube.com/embed/']"))
+                .size(), "activated on load");
+        awaitContact("youtube");
+        // Once the embed is in a painted frame the placeholder is gone from the page: the count is final.
+        Map<?, ?> probe = await(driver, "the probe saw the embed painted",
+                d -> (Map<?, ?>) js(d, "return window.ecProbe.loadedAtFrame > 0 ? window.ecProbe : null"));
+        assertTrue(((Number) probe.get("loadedAtFrame")).intValue() > 0, "the probe ran: " + probe);
+        assertEquals(0L, probe.get("visibleFrames"), "frames that showed the YouTube placeholder: " + probe);
+        System.out.println(site.container() + " client mode, allowed YouTube on load: " + probe);
 
-            driver.manage().deleteCookieNamed("ec_hint");
-            open(driver, "/");
-            Map<?, ?> control = (Map<?, ?>) js(driver, "return window.ecProbe");
-            assertTrue(((Number) control.get("visibleFrames")).intValue() > 0,
-                    "control: without the hint the placeholder is painted, and the probe sees it: " + control);
-            assertEquals(1, placeholders(driver, "youtube").size(), "without the hint nothing is asked or activated");
-            System.out.println(site.container() + " client mode, control without the hint: " + control);
-        }
+        driver.manage().deleteCookieNamed("ec_hint");
+        open(driver, "/");
+        Map<?, ?> control = await(driver, "control: without the hint the placeholder is painted, and the probe sees it",
+                d -> (Map<?, ?>) js(d, "return window.ecProbe.visibleFrames > 0 ? window.ecProbe : null"));
+        assertTrue(((Number) control.get("visibleFrames")).intValue() > 0,
+                "control: without the hint the placeholder is painted, and the probe sees it: " + control);
+        assertEquals(1, placeholders(driver, "youtube").size(), "without the hint nothing is asked or activated");
+        System.out.println(site.container() + " client mode, control without the hint: " + control);
     }
 
     @Test
     void inClientModeAForgedHintActivatesNothing() {
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
-            ChromeDriver driver = chromium.driver();
-            open(driver, "/embed-consent/settings");
-            driver.manage().addCookie(new Cookie("ec_hint", "youtube|x|vimeo", "/"));
-            proxy.clear();
-            open(driver, "/gallery");
-            assertEquals(1, placeholders(driver, "youtube").size());
-            assertTrue(driver.findElements(By.cssSelector(".ec-loaded, .ec-pending")).isEmpty(),
-                    "nothing activated, nothing left hidden");
-            assertEquals(List.of(), proxy.contacted(providerHosts), "provider hosts contacted with a forged hint");
-            assertEquals(null, driver.manage().getCookieNamed("ec_hint"), "the server took the forged hint back");
-        }
+        ChromeDriver driver = chromium().driver();
+        open(driver, "/embed-consent/settings");
+        driver.manage().addCookie(new Cookie("ec_hint", "youtube|x|vimeo", "/"));
+        proxy.clear();
+        open(driver, "/gallery");
+        assertEquals(1, placeholders(driver, "youtube").size());
+        assertTrue(driver.findElements(By.cssSelector(".ec-loaded, .ec-pending")).isEmpty(),
+                "nothing activated, nothing left hidden");
+        quiet();
+        assertEquals(List.of(), proxy.contacted(providerHosts), "provider hosts contacted with a forged hint");
+        assertEquals(null, driver.manage().getCookieNamed("ec_hint"), "the server took the forged hint back");
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"once", "provider"})
     void inClientModeLoadOnceAndAlwaysAllowWorkWithoutJavaScript(String scope) {
-        try (HeadlessChromium chromium = HeadlessChromium.start(proxy, HeadlessChromium.JAVASCRIPT_OFF)) {
-            ChromeDriver driver = chromium.driver();
-            open(driver, "/");
-            assertEquals(List.of(), proxy.contacted(providerHosts));
-            button(placeholders(driver, "youtube").get(0), scope).click();
-            await(driver, "back on a copy of the page rendered for this visitor", d -> URI.create(d.getCurrentUrl())
-                    .getQuery() != null && d.getCurrentUrl().contains("ec-render=") && placeholders(d, "youtube").isEmpty());
-            assertEquals("/", URI.create(driver.getCurrentUrl()).getPath());
-            assertEquals(1, driver.findElements(By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
-            awaitContact("youtube");
-            assertEquals("", text(driver, "consent-log"), "JavaScript really was off");
+        ChromeDriver driver = chromiumWithoutJavaScript().driver();
+        open(driver, "/");
+        quiet();
+        assertEquals(List.of(), proxy.contacted(providerHosts));
+        button(placeholders(driver, "youtube").get(0), scope).click();
+        await(driver, "back on a copy of the page rendered for this visitor", d -> URI.create(d.getCurrentUrl())
+                .getQuery() != null && d.getCurrentUrl().contains("ec-render=") && placeholders(d, "youtube").isEmpty());
+        assertEquals("/", URI.create(driver.getCurrentUrl()).getPath());
+        assertEquals(1, driver.findElements(By.cssSelector("iframe[src^='https://www.youtube.com/embed/']")).size());
+        awaitContact("youtube");
+        assertEquals("", text(driver, "consent-log"), "JavaScript really was off");
 
-            open(driver, "/");
-            assertEquals(1, placeholders(driver, "youtube").size(), "the shared page: without JavaScript a placeholder");
-        }
+        open(driver, "/");
+        assertEquals(1, placeholders(driver, "youtube").size(), "the shared page: without JavaScript a placeholder");
     }
 }

@@ -35,7 +35,7 @@ class ConsentRecordIT {
             try (HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
                 ChromeDriver driver = chromium.driver();
                 driver.get(site.uri("/").toString());
-                DemoSiteBrowserContract.settle(driver);
+                DemoSiteBrowserContract.awaitReady(driver);
                 DemoSiteBrowserContract.button(DemoSiteBrowserContract.placeholders(driver, "youtube").get(0), "once")
                         .click();
                 new WebDriverWait(driver, Duration.ofSeconds(15))
@@ -44,7 +44,7 @@ class ConsentRecordIT {
             try (HeadlessChromium chromium = HeadlessChromium.start(proxy, HeadlessChromium.JAVASCRIPT_OFF)) {
                 ChromeDriver driver = chromium.driver();
                 driver.get(site.uri("/gallery").toString());
-                DemoSiteBrowserContract.settle(driver);
+                DemoSiteBrowserContract.awaitReady(driver);
                 DemoSiteBrowserContract.button(DemoSiteBrowserContract.placeholders(driver, "vimeo").get(0),
                         "provider").click();
                 new WebDriverWait(driver, Duration.ofSeconds(15))

@@ -137,7 +137,7 @@ class PlaceholderScreenshotsIT {
         ChromeDriver driver = chromium.driver();
         driver.manage().window().setSize(new Dimension(800, 1000));
         driver.get(pages.url("/" + language + ".html"));
-        DemoSiteBrowserContract.settle(driver);
+        long readyAt = DemoSiteBrowserContract.awaitReady(driver);
         WebElement placeholder = driver.findElement(By.cssSelector(".ec-placeholder[data-consent-provider='youtube']"));
         byte[] png = placeholder.getScreenshotAs(OutputType.BYTES);
         Path target = Path.of("target/screenshots/placeholder-" + language + ".png");
@@ -152,6 +152,7 @@ class PlaceholderScreenshotsIT {
         assertTrue(placeholder.getSize().getWidth() <= 560,
                 () -> "no wider than the original embed: " + placeholder.getSize() + " " + placeholder.getDomProperty(
                         "outerHTML").replaceAll("(?s)<div class=\"ec-body\">.*", ""));
+        DemoSiteBrowserContract.quietSince(readyAt);
         assertEquals(List.of(), proxy.requests(), "the placeholder loads nothing from outside");
         publish(target);
     }
@@ -172,7 +173,7 @@ class PlaceholderScreenshotsIT {
         viewport(driver, phone ? 360 : 800, 1000);
         try {
             driver.get(pages.url("/preview-" + variant + ".html"));
-            DemoSiteBrowserContract.settle(driver);
+            long readyAt = DemoSiteBrowserContract.awaitReady(driver);
             awaitImages(driver);
             WebElement placeholder = driver.findElement(
                     By.cssSelector(".ec-placeholder[data-consent-provider='youtube']"));
@@ -186,6 +187,7 @@ class PlaceholderScreenshotsIT {
             Path target = Path.of("target/screenshots/preview-" + variant + ".png");
             Files.createDirectories(target.getParent());
             Files.write(target, placeholder.getScreenshotAs(OutputType.BYTES));
+            DemoSiteBrowserContract.quietSince(readyAt);
             assertEquals(List.of(), proxy.requests(), "the placeholder loads nothing from outside");
             publish(target);
         } finally {
@@ -202,12 +204,13 @@ class PlaceholderScreenshotsIT {
             driver.executeCdpCommand("Emulation.setScrollbarsHidden", Map.of("hidden", true));
             try {
                 driver.get(demo.uri("/gallery").toString());
-                DemoSiteBrowserContract.settle(driver);
+                long readyAt = DemoSiteBrowserContract.awaitReady(driver);
                 awaitImages(driver);
                 assertTrue(!driver.findElements(By.cssSelector("img.ec-preview")).isEmpty(), "previews shown");
                 Path target = Path.of("target/screenshots/gallery.png");
                 Files.createDirectories(target.getParent());
                 Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
+                DemoSiteBrowserContract.quietSince(readyAt);
                 assertEquals(List.of(), proxy.requests(), "the gallery loads nothing from outside");
                 publish(target);
             } finally {

@@ -56,6 +56,8 @@ class PreviewsBrowserIT {
     private LoggingProxy proxy;
     private LoopbackPages pages;
     private HeadlessChromium chromium;
+    /** When the page last opened with {@link #open} was ready ({@link System#nanoTime()}). */
+    private long readyAt;
 
     @BeforeAll
     void start() throws Exception {
@@ -117,8 +119,13 @@ class PreviewsBrowserIT {
     private void open(String path) {
         ChromeDriver driver = chromium.driver();
         driver.get(demo.uri(path).toString());
-        DemoSiteBrowserContract.settle(driver);
+        readyAt = DemoSiteBrowserContract.awaitReady(driver);
         loadEveryImage(driver);
+    }
+
+    /** Before asserting that the page contacted no provider: see {@link DemoSiteBrowserContract#QUIET}. */
+    private void quiet() {
+        DemoSiteBrowserContract.quietSince(readyAt);
     }
 
     /**
@@ -166,6 +173,7 @@ class PreviewsBrowserIT {
             assertEquals(Boolean.TRUE, preview.get("complete"), () -> "loaded: " + preview);
             assertTrue(((Number) preview.get("width")).intValue() > 0, () -> "not broken: " + preview);
         }
+        quiet();
         assertEquals(List.of(), proxy.requests(), "no provider contacted before a click");
     }
 
@@ -202,6 +210,7 @@ class PreviewsBrowserIT {
         System.out.printf(Locale.ROOT, "PreviewsBrowserIT: /gallery load event after %.0f ms with %d previews%n",
                 loadMillis, previews.size());
         assertTrue(loadMillis > 0 && loadMillis < 3000, () -> "load event after " + loadMillis + " ms");
+        quiet();
         assertEquals(List.of(), proxy.requests(), "no provider contacted before a click");
     }
 
@@ -232,6 +241,7 @@ class PreviewsBrowserIT {
             double millis = ((Number) tampered.get("millis")).doubleValue();
             assertTrue(millis < 1000, () -> "at once: " + tampered);
         }
+        quiet();
         assertEquals(List.of(), proxy.requests(), "no provider contacted");
     }
 
@@ -328,7 +338,7 @@ class PreviewsBrowserIT {
         ChromeDriver driver = chromium.driver();
         PlaceholderScreenshotsIT.viewport(driver, width, 1000);
         driver.get(pages.url(page));
-        DemoSiteBrowserContract.settle(driver);
+        DemoSiteBrowserContract.awaitReady(driver);
         PlaceholderScreenshotsIT.awaitImages(driver);
         assertEquals(language, driver.findElement(By.cssSelector(".ec-placeholder")).getAttribute("lang"));
         WebElement image = driver.findElement(By.cssSelector("img.ec-preview"));

@@ -22,7 +22,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.FluentWait;
@@ -93,11 +92,10 @@ class SpringBootExampleIT {
                 HeadlessChromium chromium = HeadlessChromium.start(proxy)) {
             ChromeDriver driver = chromium.driver();
             driver.get(base(context) + "/");
-            new WebDriverWait(driver, WAIT).until(d -> "complete".equals(
-                    ((JavascriptExecutor) d).executeScript("return document.readyState")));
-            Thread.sleep(1200);
+            long readyAt = DemoSiteBrowserContract.awaitReady(driver);
             WebElement placeholder = driver.findElement(
                     By.cssSelector(".ec-placeholder[data-consent-provider='youtube']"));
+            DemoSiteBrowserContract.quietSince(readyAt);
             assertEquals(List.of(), proxy.contacted(providerHosts), "provider hosts contacted before any click");
 
             placeholder.findElement(By.xpath(".//form[.//input[@name='scope' and @value='once']]//button")).click();
