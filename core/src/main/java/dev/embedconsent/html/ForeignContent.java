@@ -304,7 +304,9 @@ final class ForeignContent {
             templateContentEndTag(id, name, nameLength, tableScoped);
             return;
         }
-        forks.clear();
+        if (!forks.isEmpty()) {
+            forks.clear();
+        }
         int opened = justOpened;
         justOpened = 0;
         if (overflow > 0) {
@@ -442,6 +444,11 @@ final class ForeignContent {
         ForeignContent c = copy();
         forks.add(c);
         return c;
+    }
+
+    /** Whether the last {@link #endTag} guessed, leaving {@link #takeForks} something. */
+    boolean forked() {
+        return !forks.isEmpty();
     }
 
     /**

@@ -82,6 +82,8 @@ final class TreeBuilderSimulator {
     private final List<ForeignContent> readings = new ArrayList<>();
     /** There were more than {@link #MAX_READINGS} readings: any stack is possible from here on. */
     private boolean lost;
+    /** No other reading, and not {@link #lost}: the stack followed is the browser's. */
+    private boolean certain = true;
     private final int span;
 
     TreeBuilderSimulator(ElementNames names, CurrentTag tag, boolean scriptingOff, boolean inHead) {
@@ -100,12 +102,12 @@ final class TreeBuilderSimulator {
 
     /** Whether start tags that are not {@link ElementNames#NOTEWORTHY} change nothing here. */
     boolean ignoresOrdinaryStartTags() {
-        return !inHead && foreign.isEmpty() && readings.isEmpty();
+        return !inHead && foreign.isEmpty() && certain;
     }
 
     /** Whether end tags change nothing here. */
     boolean ignoresEndTags() {
-        return foreign.isEmpty() && readings.isEmpty();
+        return foreign.isEmpty() && certain;
     }
 
     /**
@@ -113,7 +115,7 @@ final class TreeBuilderSimulator {
      * possible readings disagree on its text state or, for a candidate, on whether the HTML rules handle it.
      */
     boolean needsCommonGround(int id, int flags) {
-        if (inert || (readings.isEmpty() && !lost)) {
+        if (inert || certain) {
             return false;
         }
         boolean candidate = (flags & ElementNames.CANDIDATE) != 0;
@@ -180,7 +182,7 @@ final class TreeBuilderSimulator {
             boolean htmlAnnotation = id == names.annotationXml && bytesAvailable && annotationIsHtml(start, end);
             foreign.foreignStartTag(tagName, nameLength, selfClosing, htmlAnnotation);
         }
-        if (!inert && !readings.isEmpty()) {
+        if (!inert && !certain) {
             otherReadingsStartTag(id, flags, selfClosing, start, end, bytesAvailable, (feedback & LEFT_HEAD) != 0);
         }
         return withForeign(feedback);
@@ -188,17 +190,17 @@ final class TreeBuilderSimulator {
 
     int endTag(int id) {
         int feedback = id == names.noscript && !scriptingOff ? NOSCRIPT_CLOSED : 0;
-        if (!foreign.isEmpty() || (!inert && !readings.isEmpty())) {
+        if (!foreign.isEmpty() || (!inert && !certain)) {
             int nameLength = tag.name(tagName);
             boolean tableScoped = names.is(id, ElementNames.TABLE_SCOPE_END);
             foreign.endTag(id, tagName, nameLength, tableScoped);
-            if (!inert) {
+            if (!inert && (!certain || foreign.forked())) {
                 List<ForeignContent> added = new ArrayList<>(foreign.takeForks());
                 for (ForeignContent reading : readings) {
                     reading.endTag(id, tagName, nameLength, tableScoped);
                     added.addAll(reading.takeForks());
                 }
-                if (!added.isEmpty() && !lost) {
+                if (!lost) {
                     readings.addAll(added);
                 }
                 merge();
@@ -255,6 +257,7 @@ final class TreeBuilderSimulator {
             lost = true;
             readings.clear();
         }
+        certain = readings.isEmpty() && !lost;
     }
 
     /** Whether a start tag with this id would go through the HTML rules now (before any breakout). */
@@ -336,7 +339,7 @@ final class TreeBuilderSimulator {
      */
     int breakOut(int feedback) {
         foreign.breakOut();
-        if (!inert) {
+        if (!inert && !certain) {
             for (ForeignContent reading : readings) {
                 reading.breakOut();
             }
@@ -348,7 +351,7 @@ final class TreeBuilderSimulator {
     private int withForeign(int feedback) {
         boolean current = foreign.currentIsForeign();
         int result = current ? feedback | FOREIGN : feedback & ~FOREIGN;
-        if (!inert) {
+        if (!inert && !certain) {
             boolean ambiguous = lost;
             for (int k = 0; k < readings.size() && !ambiguous; k++) {
                 ambiguous = readings.get(k).currentIsForeign() != current;
