@@ -130,7 +130,7 @@ final class ByteRewriter implements TokenHandler {
             // Written as text: nothing changes for the tree builder or the tokenizer.
             return;
         }
-        if (bytesAvailable && !held.active() && tree.needsCommonGround(id, flags)) {
+        if (!tree.certain() && bytesAvailable && !held.active() && tree.needsCommonGround(id, flags)) {
             commonGround(start);
         }
         boolean selfClosing = tokenizer.selfClosing();

@@ -105,6 +105,11 @@ final class TreeBuilderSimulator {
         return !inHead && foreign.isEmpty() && certain;
     }
 
+    /** Whether the stack followed is certainly the browser's (no other reading). */
+    boolean certain() {
+        return certain;
+    }
+
     /** Whether end tags change nothing here. */
     boolean ignoresEndTags() {
         return foreign.isEmpty() && certain;
@@ -115,7 +120,7 @@ final class TreeBuilderSimulator {
      * possible readings disagree on its text state or, for a candidate, on whether the HTML rules handle it.
      */
     boolean needsCommonGround(int id, int flags) {
-        if (inert || certain) {
+        if (certain || inert) {
             return false;
         }
         boolean candidate = (flags & ElementNames.CANDIDATE) != 0;
@@ -349,18 +354,18 @@ final class TreeBuilderSimulator {
     }
 
     private int withForeign(int feedback) {
-        boolean current = foreign.currentIsForeign();
-        int result = current ? feedback | FOREIGN : feedback & ~FOREIGN;
-        if (!inert && !certain) {
-            boolean ambiguous = lost;
-            for (int k = 0; k < readings.size() && !ambiguous; k++) {
-                ambiguous = readings.get(k).currentIsForeign() != current;
-            }
-            if (ambiguous) {
-                return result | CDATA_AMBIGUOUS;
-            }
+        int result = foreign.currentIsForeign() ? feedback | FOREIGN : feedback & ~FOREIGN;
+        return certain || inert ? result & ~CDATA_AMBIGUOUS : withAmbiguity(result);
+    }
+
+    /** {@code feedback} with {@link #CDATA_AMBIGUOUS} set if the readings disagree on the adjusted current node. */
+    private int withAmbiguity(int feedback) {
+        boolean current = (feedback & FOREIGN) != 0;
+        boolean ambiguous = lost;
+        for (int k = 0; k < readings.size() && !ambiguous; k++) {
+            ambiguous = readings.get(k).currentIsForeign() != current;
         }
-        return result & ~CDATA_AMBIGUOUS;
+        return ambiguous ? feedback | CDATA_AMBIGUOUS : feedback & ~CDATA_AMBIGUOUS;
     }
 
     private boolean fontBreaksOut(long start, long end) {
