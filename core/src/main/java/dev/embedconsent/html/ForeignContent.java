@@ -194,18 +194,24 @@ final class ForeignContent {
      */
     @Nullable ForeignContent copyBeforeHtmlStartTag(int id, boolean selfClosing) {
         ForeignContent c = copy();
+        c.undoHtmlStartTag(id, selfClosing);
+        return c.isEmpty() ? null : c;
+    }
+
+    /** Takes back {@link #htmlStartTag}{@code (id, ..., selfClosing)}, the last change made. */
+    void undoHtmlStartTag(int id, boolean selfClosing) {
+        justOpened = 0;
         if (id == names.svg || id == names.math) {
             if (!selfClosing) {
-                if (c.overflow > 0) {
-                    c.overflow--;
-                } else {
-                    c.size--;
+                if (overflow > 0) {
+                    overflow--;
+                } else if (size > 0) {
+                    size--;
                 }
             }
-        } else if (c.size > 0 && !names.is(id, ElementNames.VOID)) {
-            c.htmlOpen[c.size - 1]--;
+        } else if (size > 0 && !names.is(id, ElementNames.VOID) && htmlOpen[size - 1] > 0) {
+            htmlOpen[size - 1]--;
         }
-        return c.isEmpty() ? null : c;
     }
 
     /** Forgets all open foreign elements. */

@@ -293,6 +293,10 @@ final class TreeBuilderSimulator {
      * elements as they were before it come back at {@link #endInertContent}.
      */
     void beginInertContent(int id, boolean selfClosing) {
+        // The placeholder that replaces the element opens and closes what it opens: the other readings are as before.
+        for (ForeignContent reading : readings) {
+            reading.undoHtmlStartTag(id, selfClosing);
+        }
         inert = true;
         beforeInert = foreign.isEmpty() ? null : foreign.copyBeforeHtmlStartTag(id, selfClosing);
         outside = foreign;
