@@ -67,11 +67,17 @@ final class ForeignContent {
     private static final byte[] OPTION = ascii("option");
     private static final byte[] OPTGROUP = ascii("optgroup");
     private static final byte[] TEMPLATE_NAME = ascii("template");
+    /** HTML elements followed exactly above an integration point, at most. */
+    private static final int MAX_EXACT = 8;
+    /** Start tags that never close an open {@code p}. */
+    private static final java.util.Set<String> PHRASING = java.util.Set.of("span", "b", "i", "em", "strong", "code",
+            "small", "sub", "sup", "u", "s", "mark", "abbr", "cite", "q", "kbd", "var", "time", "data", "bdi", "bdo",
+            "big", "tt", "strike", "font", "label", "dfn", "samp", "ins", "del");
     /** Elements whose start tag the HTML rules may ignore or undo at once in some insertion mode. */
     private static final String[] IGNORABLE = {"caption", "col", "colgroup", "frame",
             "head", "frameset", "form", "select", "option", "optgroup", "input", "keygen", "textarea", "button",
             "hr", "image", "isindex", "li", "dd", "dt", "a", "nobr", "plaintext", "xmp", "iframe", "noembed", "html",
-        "body", "template", "noscript"};
+        "body", "template", "noscript", "rb", "rp", "rt", "rtc"};
     private static final int[] NO_INTS = new int[0];
     private static final long[] NO_LONGS = new long[0];
     private static final byte[][] NO_NAMES = new byte[0][];
@@ -91,6 +97,13 @@ final class ForeignContent {
     private int[] htmlOpen = NO_INTS;
     /** A Bloom filter ({@link #bloom}) of the names of the HTML elements opened above this entry. */
     private long[] htmlOpened = NO_LONGS;
+    /**
+     * Outside template content: whether the HTML elements above this entry are known exactly, as the ids in
+     * {@link #opened} (bottom first, {@link #htmlOpen} of them): so far every one was opened by a start tag that the
+     * HTML rules always insert as the current node without closing anything, and every end tag closed the current one.
+     */
+    private boolean[] openedExact = new boolean[0];
+    private int[][] opened = new int[0][];
     /** The first entry's start tag left the head: the HTML element below it is body or a template in the head. */
     private boolean rootAboveBody;
     private byte[][] tagNames = NO_NAMES;
@@ -178,6 +191,11 @@ final class ForeignContent {
         c.kind = kind.clone();
         c.htmlOpen = htmlOpen.clone();
         c.htmlOpened = htmlOpened.clone();
+        c.openedExact = openedExact.clone();
+        c.opened = new int[opened.length][];
+        for (int k = 0; k < size; k++) {
+            c.opened[k] = opened[k].clone();
+        }
         c.rootAboveBody = rootAboveBody;
         c.justOpened = justOpened;
         c.tagNames = new byte[tagNames.length][];
@@ -277,9 +295,19 @@ final class ForeignContent {
                 push(id == names.svg ? SVG : MATH, PLAIN, name, nameLength);
             }
         } else if (size > 0 && !names.is(id, ElementNames.VOID)) {
-            htmlOpen[size - 1]++;
-            if (id != ElementNames.OTHER && !names.is(id, ElementNames.TABLE_SCOPE_END) && !mayBeIgnored(id)) {
+            int top = size - 1;
+            int before = htmlOpen[top]++;
+            boolean plain = id != ElementNames.OTHER && !names.is(id, ElementNames.TABLE_SCOPE_END)
+                    && !mayBeIgnored(id);
+            if (plain) {
                 justOpened = id;
+            }
+            if (openedExact[top]) {
+                if (plain && before < MAX_EXACT && !mayCloseOpened(top, before, id)) {
+                    opened[top][before] = id;
+                } else {
+                    openedExact[top] = false;
+                }
             }
             if (nameLength <= ElementNames.MAX_LENGTH) {
                 htmlOpened[size - 1] |= bloom(name, nameLength);
@@ -339,6 +367,22 @@ final class ForeignContent {
                 // It names the element just opened, the current node (any heading closes a heading): it closes it.
                 htmlOpen[top]--;
                 return;
+            }
+            if (openedExact[top] && !template) {
+                int n = htmlOpen[top];
+                int current = this.opened[top][n - 1];
+                boolean heading = isHeading(name, nameLength);
+                if (current == id || (heading && isHeading(names.name(current)))) {
+                    // It names the current node: it closes it.
+                    htmlOpen[top]--;
+                    return;
+                }
+                if (!openedAbove(top, n, id, heading)) {
+                    // No element of that name above the integration point, which is special and a scope boundary.
+                    return;
+                }
+                // It closes an element that is not the current node: what it does is no longer followed exactly.
+                openedExact[top] = false;
             }
             if (template) {
                 // The HTML rules pop to the nearest template wherever it is, past integration points too.
@@ -414,9 +458,11 @@ final class ForeignContent {
             ForeignContent all = fork();
             all.size = k + 1;
             all.htmlOpen[k] = 0;
+            all.openedExact[k] = false;
         }
         size = k + 1;
         htmlOpen[k]--;
+        openedExact[k] = false;
     }
 
     /**
@@ -431,10 +477,12 @@ final class ForeignContent {
                 ForeignContent closed = fork();
                 closed.size = j + 1;
                 closed.htmlOpen[j]--;
+                closed.openedExact[j] = false;
                 if (htmlOpen[j] > 1) {
                     ForeignContent all = fork();
                     all.size = j + 1;
                     all.htmlOpen[j] = 0;
+                    all.openedExact[j] = false;
                 }
             }
         }
@@ -480,6 +528,9 @@ final class ForeignContent {
         for (int k = size - 1; k >= 0; k--) {
             if (namespace[k] != other.namespace[k] || kind[k] != other.kind[k] || htmlOpen[k] != other.htmlOpen[k]
                     || htmlOpened[k] != other.htmlOpened[k] || tagNameLengths[k] != other.tagNameLengths[k]
+                    || openedExact[k] != other.openedExact[k]
+                    || (openedExact[k] && !Arrays.equals(opened[k], 0, Math.min(htmlOpen[k], MAX_EXACT),
+                            other.opened[k], 0, Math.min(htmlOpen[k], MAX_EXACT)))
                     || !Arrays.equals(tagNames[k], 0, Math.min(tagNameLengths[k], ElementNames.MAX_LENGTH),
                             other.tagNames[k], 0, Math.min(tagNameLengths[k], ElementNames.MAX_LENGTH))) {
                 return false;
@@ -696,6 +747,37 @@ final class ForeignContent {
         return true;
     }
 
+    /** Whether the first {@code n} HTML elements above entry {@code top} hold one of this id (any heading for one). */
+    private boolean openedAbove(int top, int n, int id, boolean heading) {
+        for (int j = 0; j < n; j++) {
+            if (opened[top][j] == id || (heading && isHeading(names.name(opened[top][j])))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a start tag of {@code id} may close one of the first {@code n} HTML elements above entry {@code top}: any
+     * but a phrasing element's while a {@code p} is open (many close a p in button scope), and a heading's while a
+     * heading is the current node.
+     */
+    private boolean mayCloseOpened(int top, int n, int id) {
+        String name = names.name(id);
+        if (n > 0 && isHeading(name) && isHeading(names.name(opened[top][n - 1]))) {
+            return true;
+        }
+        if (PHRASING.contains(name)) {
+            return false;
+        }
+        for (int j = 0; j < n; j++) {
+            if (opened[top][j] == names.p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether the HTML rules may ignore a start tag of this element, or close it again at once, in some insertion mode
      * (in body: table parts, frames, head and body parts; a nested form; select content), so that it need not be the
@@ -755,6 +837,8 @@ final class ForeignContent {
             kind = Arrays.copyOf(kind, n);
             htmlOpen = Arrays.copyOf(htmlOpen, n);
             htmlOpened = Arrays.copyOf(htmlOpened, n);
+            openedExact = Arrays.copyOf(openedExact, n);
+            opened = Arrays.copyOf(opened, n);
             tagNames = Arrays.copyOf(tagNames, n);
             tagNameLengths = Arrays.copyOf(tagNameLengths, n);
         }
@@ -762,6 +846,10 @@ final class ForeignContent {
         kind[size] = k;
         htmlOpen[size] = 0;
         htmlOpened[size] = 0;
+        openedExact[size] = true;
+        if (opened[size] == null) {
+            opened[size] = new int[MAX_EXACT];
+        }
         if (tagNames[size] == null) {
             tagNames[size] = new byte[ElementNames.MAX_LENGTH];
         }

@@ -32,6 +32,12 @@ class ForeignReadingsTest {
                 + "<style>p{}</style></p>",
         // the end tag names the element just opened: it certainly closes it
         "<svg><foreignObject><div></div><style>x</style></foreignObject></svg><script>1</script>",
+        // nested HTML in a foreignObject is followed exactly: the foreignObject is current again, so CDATA is a section
+        "<svg><foreignObject><div><p>a</p></div><![CDATA[> " + FRAME + " ]]></foreignObject></svg>",
+        "<svg><foreignObject><div><div><span>t</span><div>u</div></div></div><![CDATA[> " + FRAME
+                + " ]]></foreignObject></svg>",
+        // an end tag naming no element above the foreignObject is ignored, exactly
+        "<svg><foreignObject><div><b>t</b></i></div><![CDATA[> " + FRAME + " ]]></foreignObject></svg>",
         // the readings disagree, but no tag that matters comes before they agree again (a breakout)
         "<p><svg><g></div><div>text</div><style>p{}</style>",
         // an end tag naming an SVG element that is open
