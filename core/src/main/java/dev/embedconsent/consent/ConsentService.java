@@ -337,12 +337,15 @@ public final class ConsentService {
     private void startLookup(SubjectId subject, CompletableFuture<List<ConsentRecord>> result) {
         try {
             LOOKUPS.execute(() -> {
+                // Leaves the in-flight map before it completes, so that a caller who has seen the result and then
+                // changed the subject's consent never joins this (now stale) read again.
                 try {
-                    result.complete(history(subject));
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                } finally {
+                    List<ConsentRecord> records = history(subject);
                     lookups.remove(subject, result);
+                    result.complete(records);
+                } catch (Throwable t) {
+                    lookups.remove(subject, result);
+                    result.completeExceptionally(t);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -427,6 +430,8 @@ public final class ConsentService {
     }
 
     private void invalidate(SubjectId subject) {
+        // a read started before this change must not answer requests that come after it
+        lookups.remove(subject);
         if (cache != null) {
             cache.invalidate(subject);
         }
