@@ -320,6 +320,8 @@ class ParserEdgeCasesBrowserIT {
         "<div><svg></div><![CDATA[> " + ForeignEndTagTest.FRAME + " ]]>",
         "<b><svg><foreignObject><i></b><![CDATA[> " + ForeignEndTagTest.FRAME + " ]]>",
         "<template><math><mi><math></template>" + ForeignEndTagTest.FRAME,
+        "<div><svg></x><noscript><plaintext><iframe src=https://www.youtube.com/embed/p></svg>"
+                + ForeignEndTagTest.FRAME,
     };
 
     @Test
