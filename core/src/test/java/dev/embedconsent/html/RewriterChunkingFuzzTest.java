@@ -84,20 +84,21 @@ class RewriterChunkingFuzzTest {
         Document before = Jsoup.parse(html);
         Document after = Jsoup.parse(out);
         boolean loadedBefore = Loads.from(before, "youtube.com");
-        if (loadedBefore && before.select("head noscript plaintext").isEmpty()
-                && after.select("noscript plaintext").isEmpty()) {
-            // (jsoup keeps <plaintext> inside a <noscript> in <head>, where browsers load nothing, see
-            // TreeConstructionCorpusTest; and it parses tags inside a <plaintext> in a <noscript>, which browsers
-            // read as text with scripting off and never parse with it on, crash-ef4dd2b9...)
+        Rewrites.Recorder recorder = new Rewrites.Recorder();
+        Rewrites.rewrite(rewriter, input, context, null, recorder);
+        if (recorder.insertions.contains(TreeBuilderSimulator.COMMON_GROUND)) {
+            // Where the rewriter made common ground in malformed foreign content, jsoup is no judge: it does not read
+            // such content as browsers do (crash-db8eff94...), nor a <plaintext> in a <noscript> (crash-ef4dd2b9...).
+            // ParserEdgeCasesBrowserIT has Chromium judge such pages; the properties above still hold for them.
+            return;
+        }
+        if (loadedBefore && before.select("head noscript plaintext").isEmpty()) {
+            // (jsoup keeps <plaintext> inside a <noscript> in <head>, where browsers load nothing; see
+            // TreeConstructionCorpusTest)
             assertFalse(Loads.from(after, "youtube.com") && BrowserUrls.loadsFrom(after, "youtube.com"),
                     () -> "still loads from YouTube:\n" + html + "\n->\n" + out);
         }
-        Rewrites.Recorder recorder = new Rewrites.Recorder();
-        Rewrites.rewrite(rewriter, input, context, null, recorder);
-        boolean commonGround = recorder.insertions.contains(TreeBuilderSimulator.COMMON_GROUND);
-        if (!loadedBefore && !commonGround) {
-            // Where the rewriter made common ground in foreign content, jsoup (which does not read foreign content as
-            // browsers do) may see a frame that Chromium does not; ParserEdgeCasesBrowserIT judges those pages.
+        if (!loadedBefore) {
             assertFalse(Loads.from(after, "youtube.com"), () -> "loads from YouTube only after rewriting:\n" + html
                     + "\n->\n" + out);
         }
