@@ -126,8 +126,10 @@ final class ByteRewriter implements TokenHandler {
     }
 
     private void noteworthyStartTag(int id, int flags, long start, long end, boolean bytesAvailable) {
-        if (id == names.template && held.active() && !held.keepTemplateStart(start, end)) {
-            // Written as text: nothing changes for the tree builder or the tokenizer.
+        if (id == names.template && held.active() && !held.keepTemplateStart(start, end)
+                && !tree.followsForeignTemplateStart()) {
+            // Written as text: nothing changes for the tree builder or the tokenizer. (A foreign template, written as
+            // text too, is still followed: its end tag must not close a kept HTML template.)
             return;
         }
         if (!tree.certain() && bytesAvailable && !held.active() && tree.needsCommonGround(id, flags)) {
@@ -160,7 +162,8 @@ final class ByteRewriter implements TokenHandler {
             return;
         }
         int id = t.tagNameId();
-        if (id == names.template && held.active() && !held.keepTemplateEnd(start, end)) {
+        if (id == names.template && held.active() && !held.keepTemplateEnd(start, end)
+                && !tree.followsForeignTemplateEnd()) {
             // Written as text: nothing changes for the tree builder or the tokenizer.
             return;
         }

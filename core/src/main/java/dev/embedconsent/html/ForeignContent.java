@@ -582,11 +582,16 @@ final class ForeignContent {
             }
             return;
         }
+        int flags = names.flags(id);
         if (isEmpty() || (size > 0 && kind[size - 1] == TEMPLATE)) {
-            // HTML content: its elements are not followed, and nothing here can pop a template.
+            // HTML content: its elements are not followed, and nothing here can pop a template. Whether any was opened
+            // in a template's content is noted, for end tags in foreign content above it (fallThroughToHtml).
+            if (size > 0 && (flags & ElementNames.VOID) == 0) {
+                htmlOpened[size - 1] |= nameLength <= ElementNames.MAX_LENGTH && plainName(name, nameLength)
+                        ? bloom(name, nameLength) : -1L;
+            }
             return;
         }
-        int flags = names.flags(id);
         if ((flags & ElementNames.VOID) != 0) {
             return;
         }
@@ -602,7 +607,12 @@ final class ForeignContent {
     /** An end tag in template content; a {@code </template>} only when it is kept, see the class. */
     private void templateContentEndTag(int id, byte[] name, int nameLength, boolean tableScoped) {
         if (id == names.template) {
-            closeTemplate();
+            int foreignTemplate = foreignTemplate();
+            if (foreignTemplate >= 0) {
+                size = foreignTemplate;
+            } else {
+                closeTemplate();
+            }
             return;
         }
         if (overflow > 0) {
@@ -657,6 +667,12 @@ final class ForeignContent {
         if (popsNothingInHtml) {
             return;
         }
+        if (below >= 0 && kind[below] == TEMPLATE && htmlOpened[below] == 0) {
+            // No HTML element was opened in that template's content, so the template is the current HTML node:
+            // special and a boundary of every scope, it makes the HTML rules ignore the end tag, and nothing outside
+            // the template is in reach.
+            return;
+        }
         boolean tablePart = tableScoped || is(name, nameLength, COLGROUP);
         boolean selectPart = is(name, nameLength, SELECT) || is(name, nameLength, OPTION)
                 || is(name, nameLength, OPTGROUP);
@@ -690,6 +706,31 @@ final class ForeignContent {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a {@code </template>} now, in template content, closes an SVG or MathML element named {@code template}
+     * (the foreign rules look for the name among the foreign elements above the nearest HTML element first) rather
+     * than an HTML template.
+     */
+    boolean endsForeignTemplate() {
+        return templateContent && foreignTemplate() >= 0;
+    }
+
+    /** The entry of the foreign {@code template} element a {@code </template>} would close now, or -1. */
+    private int foreignTemplate() {
+        if (size == 0 || overflow > 0 || kind[size - 1] == TEMPLATE || htmlOpen[size - 1] > 0) {
+            return -1;
+        }
+        for (int k = size - 1; ; k--) {
+            if (matches(k, TEMPLATE_NAME, TEMPLATE_NAME.length)) {
+                return k;
+            }
+            int below = k - 1;
+            if (below < 0 || htmlOpen[below] > 0 || kind[below] == TEMPLATE) {
+                return -1;
+            }
+        }
     }
 
     /** A kept {@code </template>}: pops up to and including the nearest template entry. */

@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * same.
  *
  * <p>It ends at the end tag that closes its element (any end tag for an element whose content is text, at once for
- * a void one); it is cut short, with a closer that ends whatever token and element were open, when it outgrows the
+ * a void one), counting only tags outside the templates it keeps open (see {@link #insideKeptTemplate}); it is cut short, with a closer that ends whatever token and element were open, when it outgrows the
  * candidate limit or the input ends. The first placeholder of a document is preceded by the renderer's assets.
  */
 final class HeldEmbed {
@@ -135,7 +135,7 @@ final class HeldEmbed {
 
     /** A start tag {@code [tagStart, tagEnd)} inside the embed, after the simulator's {@code feedback} for it. */
     void startTag(int id, int flags, int feedback, long tagStart, long tagEnd) {
-        if (id == elementId && (flags & ElementNames.VOID) == 0) {
+        if (id == elementId && (flags & ElementNames.VOID) == 0 && !insideKeptTemplate()) {
             depth++;
         }
         if (id == names.noscript && (feedback & TreeBuilderSimulator.TEXT_STATE) == HtmlTokenizer.RAWTEXT) {
@@ -153,7 +153,17 @@ final class HeldEmbed {
             escapeNoscript(tagStart);
         }
         followExactness(tagEnd);
-        return contentIsText || (id == elementId && --depth == 0);
+        return contentIsText || (id == elementId && !insideKeptTemplate() && --depth == 0);
+    }
+
+    /**
+     * Whether a template opened inside the embed is open while the simulator follows the held bytes exactly: an end
+     * tag of the embed's name there closes nothing outside the template (a template bounds every scope), so neither it
+     * nor a start tag of that name counts. Where the simulator is no longer exact, whether the template is still open
+     * is not known, and every such tag counts, as outside templates.
+     */
+    private boolean insideKeptTemplate() {
+        return tree.inertTemplates() > 0 && tree.inertExact();
     }
 
     private void followExactness(long tagEnd) {

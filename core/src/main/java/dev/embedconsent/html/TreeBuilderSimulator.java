@@ -321,7 +321,21 @@ final class TreeBuilderSimulator {
 
     /** Whether a {@code </template>} now in the held bytes closes a template the held bytes opened. */
     boolean keepsTemplateEnd() {
-        return inert && foreign.exact() && foreign.templates() > 0;
+        return inert && foreign.exact() && foreign.templates() > 0 && !foreign.endsForeignTemplate();
+    }
+
+    /**
+     * Whether a {@code <template>} start tag now in the held bytes, which is written as text, opens an SVG or MathML
+     * element that the simulator follows: its end tag, also written as text, must then close it and not a kept HTML
+     * template, as in the browser ({@link #followsForeignTemplateEnd}).
+     */
+    boolean followsForeignTemplateStart() {
+        return inert && foreign.exact() && !foreign.isEmpty() && !foreign.htmlRulesFor(names.template);
+    }
+
+    /** Whether a {@code </template>} now in the held bytes closes such a foreign element (it is written as text). */
+    boolean followsForeignTemplateEnd() {
+        return inert && foreign.exact() && foreign.endsForeignTemplate();
     }
 
     /** Ends inert content, if any; returns {@code feedback} with {@link #FOREIGN} as it is now. */

@@ -102,10 +102,10 @@ class HeldEmbedTemplateTest {
         "<svg><path></x><template><p>y</p></template>",
         "<math><template><p></template>",
         "<svg><template><foreignObject><div></template>",
-        "<template><svg><template>x</template><p>",
+        "<template><svg><template>x</template><p></template>",
         "<svg></template>",
         "<template></template></template>",
-        "<template><template></template><svg></svg></template><template>",
+        "<template><template></template><svg></svg></template><template></template>",
         "<svg><foreignObject><div></div><template></template>",
         "<noscript></template></noscript>",
         "<div><svg></div><template></template>",
@@ -143,9 +143,10 @@ class HeldEmbedTemplateTest {
     void foreignTemplatesAndStrayEndTagsBecomeText() {
         assertHeld("<svg><template><p>y</p></template>", "<svg>&lt;template><p>y</p>&lt;/template>");
         assertHeld("<math><mtext><mglyph><template>", "<math><mtext><mglyph>&lt;template>");
-        // in an HTML template, a MathML template; the first </template> closes the HTML one (and the math)
+        // in an HTML template, a MathML template: the first </template> closes that (the foreign rules look among the
+        // foreign elements first), the second the HTML one; both tags of the MathML one are written as text
         assertHeld("<template><math><template></template></math></template>",
-                "<template><math>&lt;template></template></math>&lt;/template>");
+                "<template><math>&lt;template>&lt;/template></math></template>");
         assertHeld("<svg></template>", "<svg>&lt;/template>");
         assertHeld("</template>", "&lt;/template>");
         assertHeld("</TEMPLATE\n>", "&lt;/TEMPLATE\n>");
@@ -190,8 +191,11 @@ class HeldEmbedTemplateTest {
 
     @Test
     void unclosedTemplatesOfTheEmbedAreClosedBeforeThePlaceholdersEnd() {
+        // The </blockquote> is inside the templates, so the embed runs on to the end of input, as in the browser.
         String out = rewrite(TWEET + "<template><template><svg><path></blockquote>" + AFTER);
-        assertTrue(out.contains("<svg><path></blockquote></template></template></template></div>" + AFTER), out);
+        assertTrue(out.endsWith("<svg><path></blockquote>" + AFTER + "</template></template></template></div>"), out);
+        out = rewrite(TWEET + "<template><template><svg><path></template></template></blockquote>" + AFTER);
+        assertTrue(out.contains("<svg><path></template></template></blockquote></template></div>" + AFTER), out);
         // cut short by the end of input, too
         out = rewrite(TWEET + "<template><p title=\"x");
         assertTrue(out.endsWith("<template><p title=\"x\"></template></template></div>"), out);
@@ -212,6 +216,26 @@ class HeldEmbedTemplateTest {
                 "</svg></blockquote></template></div>"));
         assertTrue(rewrite(TWEET + "<svg><foreignObject><div><svg><![CDATA[x]]></svg></blockquote>").contains(
                 "</svg></blockquote>" + HeldEmbed.ANY_STATE_CLOSER + "</template></div>"));
+    }
+
+    @Test
+    void anEndTagOfTheEmbedsNameInsideATemplateOfItDoesNotEndIt() {
+        // A template bounds every scope: the </blockquote> inside it closes nothing outside (crash-b0b58f36...).
+        assertHeld("<template><p></blockquote><img src=\"/inert.gif\"></template>",
+                "<template><p></blockquote><img src=\"/inert.gif\"></template>");
+        assertHeld("<template><math><mi></blockquote></template>", "<template><math><mi></blockquote></template>");
+        assertHeld("<template><blockquote><p></blockquote></template><blockquote></blockquote>",
+                "<template><blockquote><p></blockquote></template><blockquote></blockquote>");
+        // Foreign content right in such a template leaves the simulator exact: the template tags after it are kept.
+        assertHeld("<template><math></blockquote></math></template>", "<template><math></blockquote></math></template>");
+        // The </template> closes the SVG template, written as text like its start tag; the HTML one stays open.
+        String held = rewrite(TWEET + "<template><svg><template>x</template><p></blockquote>" + AFTER);
+        assertTrue(held.endsWith("<template><svg>&lt;template>x&lt;/template><p></blockquote>" + AFTER
+                + "</template></template></div>"), held);
+        // Left open, the template holds the rest of the page, as in the browser, up to the end of the input.
+        String out = rewrite(TWEET + "<template><math></blockquote>" + AFTER + "</blockquote>" + FRAME);
+        assertTrue(out.endsWith(FRAME + "</template></template></div>"), out);
+        assertEquals(1, count(out, "<template class=\"ec-original\">"), out);
     }
 
     @Test

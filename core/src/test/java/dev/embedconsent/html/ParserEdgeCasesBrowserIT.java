@@ -173,8 +173,12 @@ class ParserEdgeCasesBrowserIT {
         "<select>", "<svg><desc>"};
 
     /**
-     * Random held embeds ({@code -Dembedconsent.heldEmbeds=N}, default 600, seeded): nothing in them loads, and where
-     * the rewriter ended the embed at its end tag, what follows it is live, with scripting on and off.
+     * Random held embeds ({@code -Dembedconsent.heldEmbeds=N}, default 600, seeded): nothing in them loads, where
+     * the rewriter ended the embed at its end tag, what follows it is live, with scripting on and off, and what follows
+     * is never made live where Chromium reads it inside the embed's inert parts (a template it left open: 48 of the
+     * 600 before end tags inside such templates stopped counting). What follows is held where it was live when the
+     * browser leaves the embed's element open there (a nested {@code <blockquote>}, a {@code </blockquote>} out of
+     * scope): it is part of the embed then; that count is printed.
      */
     @Test
     void randomHeldEmbedsStayInsideTheirPlaceholders() {
@@ -193,16 +197,25 @@ class ParserEdgeCasesBrowserIT {
             outputs.add(rewrite(b.toString()));
         }
         List<Judged> judged = judge(outputs);
+        List<Judged> before = judge(inputs);
         List<String> wrong = new ArrayList<>();
         int ended = 0;
+        int madeLive = 0;
+        int hidden = 0;
         for (int k = 0; k < n; k++) {
             boolean endedAtItsEndTag = outputs.get(k).endsWith("</template></div>" + HeldEmbedTemplateTest.AFTER);
             ended += endedAtItsEndTag ? 1 : 0;
             if (judged.get(k).loads() || (endedAtItsEndTag && !judged.get(k).afterLive())) {
                 wrong.add(judged.get(k) + ": " + inputs.get(k) + " -> " + outputs.get(k));
             }
+            if (judged.get(k).afterLive() && !before.get(k).afterLive()) {
+                madeLive++;
+                wrong.add("made live: " + inputs.get(k) + " -> " + outputs.get(k));
+            }
+            hidden += !judged.get(k).afterLive() && before.get(k).afterLive() ? 1 : 0;
         }
-        System.out.printf("random held embeds: %d, %d ended at their end tag%n", n, ended);
+        System.out.printf("random held embeds: %d, %d ended at their end tag; what follows made live where it was "
+                + "inert %d, held where it was live %d%n", n, ended, madeLive, hidden);
         assertTrue(ended > n / 4, "too few embeds ended at their end tag: " + ended);
         assertEquals(List.of(), wrong.subList(0, Math.min(10, wrong.size())), wrong.size() + " wrong");
     }
@@ -283,26 +296,46 @@ class ParserEdgeCasesBrowserIT {
         cases.put("<template><div><svg></div></template>", new long[] {1, 1});
         cases.put("<noscript></template><iframe src=\"https://www.youtube.com/embed/n\"></iframe></noscript>",
                 new long[] {0, 0});
-        cases.put("<svg><foreignObject><div></foreignObject></foreignObject><style>", new long[] {0, 0});
+        cases.put(INEXACT_STYLE, new long[] {0, 0});
         cases.put("<svg><foreignObject><div><svg><![CDATA[x]]></svg>", new long[] {0, 0});
         cases.put("<template><template><svg><path>", new long[] {2, 2});
+        cases.put("<template><p></blockquote></template>", new long[] {1, 1});
+        cases.put("<template><math><mi></blockquote></math></template>", new long[] {1, 1});
+        cases.put("<template><blockquote><p></blockquote></template>", new long[] {1, 1});
         List<String> contents = new ArrayList<>(cases.keySet());
         List<String> docs = new ArrayList<>();
         for (String content : contents) {
-            docs.add(rewrite(HeldEmbedTemplateTest.TWEET + content + HeldEmbedTemplateTest.FRAME + "</blockquote>"
-                    + HeldEmbedTemplateTest.AFTER + HeldEmbedTemplateTest.FRAME));
+            String in = HeldEmbedTemplateTest.TWEET + content + HeldEmbedTemplateTest.FRAME + "</blockquote>"
+                    + HeldEmbedTemplateTest.AFTER + HeldEmbedTemplateTest.FRAME;
+            docs.add(in);
+            docs.add(rewrite(in));
         }
         List<Judged> judged = judge(docs);
         Map<String, String> wrong = new LinkedHashMap<>();
+        int afterInert = 0;
         for (int k = 0; k < contents.size(); k++) {
-            Judged j = judged.get(k);
+            Judged before = judged.get(2 * k);
+            Judged j = judged.get(2 * k + 1);
             long[] expected = cases.get(contents.get(k));
-            if (j.loads() || !j.afterLive() || j.htmlTemplates() != expected[0] || j.templates() != expected[1]) {
-                wrong.put(contents.get(k), j + " for " + docs.get(k));
+            // What follows is live where it was: a template the embed leaves open holds it in the browser too.
+            afterInert += before.afterLive() ? 0 : 1;
+            boolean afterAsBefore = j.afterLive() == before.afterLive() || contents.get(k).equals(INEXACT_STYLE);
+            if (j.loads() || !afterAsBefore || j.htmlTemplates() != expected[0]
+                    || j.templates() != expected[1]) {
+                wrong.put(contents.get(k), j + " (before: " + before + ") for " + docs.get(2 * k + 1));
             }
         }
         assertEquals(Map.of(), wrong);
+        assertEquals(4, afterInert, "cases whose template holds what follows, or the style element");
     }
+
+    /**
+     * The one case above where what follows is live after rewriting but not before: the rewriter does not follow the
+     * {@code <div>} in the {@code foreignObject} and takes {@code </foreignObject>} as closing it, while Chromium ignores
+     * both, so the {@code <style>} holds the rest of the page as text there. Not knowing in which state the browser's
+     * tokenizer is, the rewriter ends its placeholder with a closer that ends any state (see {@code HeldEmbed}).
+     */
+    private static final String INEXACT_STYLE = "<svg><foreignObject><div></foreignObject></foreignObject><style>";
 
     /**
      * Pages where the HTML elements around foreign content, which the rewriter does not follow, decide how it ends
@@ -339,6 +372,54 @@ class ParserEdgeCasesBrowserIT {
             if (!before || after) {
                 wrong.put(FOREIGN_OUTSIDE_EMBEDS[k], "loads before " + before + ", after " + after + ": "
                         + docs.get(2 * k + 1));
+            }
+        }
+        assertEquals(Map.of(), wrong);
+    }
+
+    /**
+     * Pages on which jsoup, the fuzzer's first judge, does not read as browsers do, so {@code RewriterChunkingFuzzTest}
+     * leaves them to this test: a second {@code <body>} tag, which jsoup makes an element of its own, with an embed held
+     * up to the end of the page ({@code crash-33ca1a77...} and smaller variants of it). Chromium loads the frame from
+     * each before rewriting and from none after.
+     */
+    static final String[] SECOND_BODY = {
+        "<title>t</title>x<noscript><p><body class=article><main><blockquote class=\"twitter-tweet\"><p>x</p></main>"
+                + "</body></html>" + ForeignEndTagTest.FRAME,
+        "<p>x<noscript><body><blockquote class=\"twitter-tweet\"><p lang=\"d " + ForeignEndTagTest.FRAME
+                + "\"></p></body>" + ForeignEndTagTest.FRAME,
+        "<body><div><body class=a><blockquote class=\"twitter-tweet\"></div></body>" + ForeignEndTagTest.FRAME,
+    };
+
+    /**
+     * A held embed whose own template stays open to the end of the page, with an end tag of the embed's name inside it
+     * ({@code crash-b0b58f36...}): Chromium loads nothing from it before rewriting and nothing after.
+     */
+    @Test
+    void anEndTagInsideATemplateOfAHeldEmbedLeavesWhatFollowsInert() throws IOException {
+        String in = RewriterChunkingFuzzTest.replayedInput("crash-b0b58f364ce60c0010f58d99e3f8f8d5bc4426f8");
+        String minimal = HeldEmbedTemplateTest.TWEET + "<template><math></blockquote>"
+                + "<iframe src=\"xyz://www.youtube.com/embed/x\"></iframe></blockquote>" + ForeignEndTagTest.FRAME;
+        List<Judged> judged = judge(List.of(in, rewrite(in), minimal, rewrite(minimal)));
+        assertEquals(List.of(false, false, false, false), judged.stream().map(Judged::loads).toList());
+    }
+
+    @Test
+    void aSecondBodyTagDoesNotLetAHeldEmbedOut() throws IOException {
+        List<String> inputs = new ArrayList<>(List.of(SECOND_BODY));
+        inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-33ca1a772f85f66596e6a9995654430e23250118"));
+        List<String> docs = new ArrayList<>();
+        for (String in : inputs) {
+            docs.add(in);
+            docs.add(rewrite(in));
+        }
+        List<Judged> judged = judge(docs);
+        Map<String, String> wrong = new LinkedHashMap<>();
+        for (int k = 0; k < inputs.size(); k++) {
+            boolean before = judged.get(2 * k).loads();
+            boolean after = judged.get(2 * k + 1).loads();
+            if (!before || after) {
+                wrong.put(inputs.get(k), "loads before " + before + ", after " + after + ": " + docs.get(2 * k + 1));
             }
         }
         assertEquals(Map.of(), wrong);
