@@ -640,21 +640,57 @@ final class ForeignContent {
             breakOut();
             return;
         }
-        if (nameLength > ElementNames.MAX_LENGTH || !plainName(name, nameLength)) {
-            // The browser compares names after decoding (NUL and broken UTF-8 become U+FFFD); bytes cannot.
-            exact = false;
-        }
+        // The browser compares names after decoding (NUL and broken UTF-8 become U+FFFD); bytes cannot. A name that
+        // is not plain (or too long to compare) only makes the content inexact where it may equal another name after
+        // decoding (mayMatchDecoded).
+        boolean plain = nameLength <= ElementNames.MAX_LENGTH && plainName(name, nameLength);
         for (int k = top; ; k--) {
             if (matches(k, name, nameLength)) {
                 size = k;
                 return;
             }
+            if (!plain && mayMatchDecoded(k, name, nameLength)) {
+                exact = false;
+            }
             int below = k - 1;
             if (below < 0 || htmlOpen[below] > 0 || kind[below] == TEMPLATE) {
+                if (!plain && !ignoredAtTemplate(below)) {
+                    exact = false;
+                }
                 fallThroughToHtml(below, k, id, name, nameLength, tableScoped, popsNothingInHtml);
                 return;
             }
         }
+    }
+
+    /**
+     * Whether a name that is not plain may equal entry {@code k}'s name once both are decoded: not if they differ in a
+     * byte before either has a byte that is not plain ASCII, since every charset a page can be read in decodes plain
+     * ASCII bytes to themselves and nothing else to them; nor if one is plain up to its end and the other goes on.
+     */
+    private boolean mayMatchDecoded(int k, byte[] name, int nameLength) {
+        int other = tagNameLengths[k];
+        int limit = Math.min(Math.min(nameLength, other), ElementNames.MAX_LENGTH);
+        for (int i = 0; i < limit; i++) {
+            byte a = name[i];
+            byte b = tagNames[k][i];
+            if (a <= 0 || b <= 0) {
+                return true;
+            }
+            if (a != b) {
+                return false;
+            }
+        }
+        return limit == ElementNames.MAX_LENGTH || nameLength == other;
+    }
+
+    /**
+     * Whether entry {@code below} is a template in whose content no HTML element was opened: the template is then the
+     * current HTML node for an end tag that falls through to the HTML rules, special and a boundary of every scope, so
+     * they ignore it, whatever its name.
+     */
+    private boolean ignoredAtTemplate(int below) {
+        return below >= 0 && kind[below] == TEMPLATE && htmlOpened[below] == 0;
     }
 
     /**
@@ -667,10 +703,7 @@ final class ForeignContent {
         if (popsNothingInHtml) {
             return;
         }
-        if (below >= 0 && kind[below] == TEMPLATE && htmlOpened[below] == 0) {
-            // No HTML element was opened in that template's content, so the template is the current HTML node:
-            // special and a boundary of every scope, it makes the HTML rules ignore the end tag, and nothing outside
-            // the template is in reach.
+        if (ignoredAtTemplate(below)) {
             return;
         }
         boolean tablePart = tableScoped || is(name, nameLength, COLGROUP);

@@ -232,6 +232,15 @@ class HeldEmbedTemplateTest {
         String held = rewrite(TWEET + "<template><svg><template>x</template><p></blockquote>" + AFTER);
         assertTrue(held.endsWith("<template><svg>&lt;template>x&lt;/template><p></blockquote>" + AFTER
                 + "</template></template></div>"), held);
+        // An end tag whose name has a NUL cannot equal a foreign name that differs from it in plain ASCII before
+        // (crash-da3c0c68...): the simulator stays exact, the template tags are kept.
+        assertHeld("<template><math><mi\0e></b\0x></blockquote></template>",
+                "<template><math><mi\0e></b\0x></blockquote></template>");
+        // One that may equal it once decoded (NUL and U+FFFD both read as U+FFFD) makes it inexact: the template's end
+        // tag is written as text, and the template is closed before the placeholder ends.
+        String inexact = rewrite(TWEET + "<template><math><x\0></x\uFFFD></math></template></blockquote>" + AFTER);
+        assertTrue(inexact.contains("<template><math><x\0></x\uFFFD></math>&lt;/template></blockquote></template>"
+                + "</template></div>" + AFTER), inexact);
         // Left open, the template holds the rest of the page, as in the browser, up to the end of the input.
         String out = rewrite(TWEET + "<template><math></blockquote>" + AFTER + "</blockquote>" + FRAME);
         assertTrue(out.endsWith(FRAME + "</template></template></div>"), out);
