@@ -665,8 +665,9 @@ final class ForeignContent {
 
     /**
      * Whether a name that is not plain may equal entry {@code k}'s name once both are decoded: not if they differ in a
-     * byte before either has a byte that is not plain ASCII, since every charset a page can be read in decodes plain
-     * ASCII bytes to themselves and nothing else to them; nor if one is plain up to its end and the other goes on.
+     * byte before both have a byte that is not plain ASCII, since every charset a page can be read in decodes plain
+     * ASCII bytes to themselves and nothing else to ASCII (so at the first such byte of one, the other must have one
+     * too); nor if one is plain up to its end and the other goes on.
      */
     private boolean mayMatchDecoded(int k, byte[] name, int nameLength) {
         int other = tagNameLengths[k];
@@ -675,7 +676,7 @@ final class ForeignContent {
             byte a = name[i];
             byte b = tagNames[k][i];
             if (a <= 0 || b <= 0) {
-                return true;
+                return a <= 0 && b <= 0;
             }
             if (a != b) {
                 return false;

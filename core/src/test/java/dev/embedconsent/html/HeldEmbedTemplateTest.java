@@ -236,6 +236,9 @@ class HeldEmbedTemplateTest {
         // (crash-da3c0c68...): the simulator stays exact, the template tags are kept.
         assertHeld("<template><math><mi\0e></b\0x></blockquote></template>",
                 "<template><math><mi\0e></b\0x></blockquote></template>");
+        // nor one that differs from it where one of them has broken UTF-8 and the other ASCII (crash-50a3f2bf...)
+        assertHeld("<template><math><ab\u00E9c></abxc></blockquote></template>",
+                "<template><math><ab\u00E9c></abxc></blockquote></template>");
         // One that may equal it once decoded (NUL and U+FFFD both read as U+FFFD) makes it inexact: the template's end
         // tag is written as text, and the template is closed before the placeholder ends.
         String inexact = rewrite(TWEET + "<template><math><x\0></x\uFFFD></math></template></blockquote>" + AFTER);
