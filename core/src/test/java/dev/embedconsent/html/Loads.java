@@ -27,6 +27,12 @@ final class Loads {
     }
 
     static boolean from(Document doc, String host) {
+        return !loading(doc, host).isEmpty();
+    }
+
+    /** The loading HTML elements outside any template that would fetch a URL on {@code host} or a subdomain. */
+    static List<Element> loading(Document doc, String host) {
+        List<Element> loading = new java.util.ArrayList<>();
         for (Element e : doc.getAllElements()) {
             List<String> attributes = LOADING.get(e.normalName());
             if (attributes == null || !Parser.NamespaceHtml.equals(e.tag().namespace()) || insideTemplate(e)
@@ -35,11 +41,12 @@ final class Loads {
             }
             for (String attr : attributes) {
                 if (e.hasAttr(attr) && (onHost(e.attr(attr), host) || onHost(e.absUrl(attr), host))) {
-                    return true;
+                    loading.add(e);
+                    break;
                 }
             }
         }
-        return false;
+        return loading;
     }
 
     private static boolean insideTemplate(Element e) {

@@ -381,7 +381,8 @@ class ParserEdgeCasesBrowserIT {
      * Pages on which jsoup, the fuzzer's first judge, does not read as browsers do, so {@code RewriterChunkingFuzzTest}
      * leaves them to this test: a second {@code <body>} tag, which jsoup makes an element of its own, with an embed held
      * up to the end of the page ({@code crash-33ca1a77...}, {@code crash-5826cc16...}, where jsoup puts the body in a
-     * {@code <noscript>} in the head, and smaller variants). Chromium loads the frame from
+     * {@code <noscript>} in the head, {@code crash-1f732406...}, where a noscript's content takes the frame out of the
+     * template for jsoup, and smaller variants). Chromium loads the frame from
      * each before rewriting and from none after.
      */
     static final String[] SECOND_BODY = {
@@ -420,6 +421,7 @@ class ParserEdgeCasesBrowserIT {
         List<String> inputs = new ArrayList<>(List.of(SECOND_BODY));
         inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-33ca1a772f85f66596e6a9995654430e23250118"));
         inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-5826cc16f80f7de31f107715abe4851b3b5c131f"));
+        inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-1f7324061dabf00145506f6d9c0572e3d08bf81e"));
         List<String> docs = new ArrayList<>();
         for (String in : inputs) {
             docs.add(in);

@@ -138,6 +138,15 @@ class RewriterChunkingFuzzTest {
             // of the page). ParserEdgeCasesBrowserIT has Chromium judge these pages.
             return;
         }
+        if (!Loads.loading(after, "youtube.com").isEmpty() && Loads.loading(after, "youtube.com").stream()
+                .allMatch(e -> e.parents().stream().anyMatch(p -> p.normalName().equals("noscript")))) {
+            // jsoup parses as a browser without scripting, but not always as Chromium then: it keeps elements that
+            // close a noscript in the head inside it, and lets such a noscript's content close an open template
+            // (crash-1f732406...: a frame held in a placeholder up to the end of the page, which Chromium loads
+            // neither with scripting nor without). Where every remaining load is inside a noscript by jsoup's tree,
+            // ParserEdgeCasesBrowserIT has Chromium judge, with scripting on and off.
+            return;
+        }
         if (loadedBefore && before.select("head noscript plaintext").isEmpty()) {
             // (jsoup keeps <plaintext> inside a <noscript> in <head>, where browsers load nothing; see
             // TreeConstructionCorpusTest)
