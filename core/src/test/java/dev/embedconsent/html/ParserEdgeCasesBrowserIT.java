@@ -132,6 +132,25 @@ class ParserEdgeCasesBrowserIT {
         return judged;
     }
 
+    /** The inputs that Chromium does not load the frame from before rewriting, or does after, with what it said. */
+    private Map<String, String> notNeutralized(List<String> inputs) {
+        List<String> docs = new ArrayList<>();
+        for (String in : inputs) {
+            docs.add(in);
+            docs.add(rewrite(in));
+        }
+        List<Judged> judged = judge(docs);
+        Map<String, String> wrong = new LinkedHashMap<>();
+        for (int k = 0; k < inputs.size(); k++) {
+            boolean before = judged.get(2 * k).loads();
+            boolean after = judged.get(2 * k + 1).loads();
+            if (!before || after) {
+                wrong.put(inputs.get(k), "loads before " + before + ", after " + after + ": " + docs.get(2 * k + 1));
+            }
+        }
+        return wrong;
+    }
+
     private static String rewrite(String html) {
         return new String(Rewrites.rewrite(Rewrites.DEFAULT, html.getBytes(StandardCharsets.UTF_8), UTF8, null),
                 StandardCharsets.UTF_8);
@@ -139,21 +158,7 @@ class ParserEdgeCasesBrowserIT {
 
     @Test
     void theLeaksAreClosed() {
-        List<String> docs = new ArrayList<>();
-        for (String in : HeldEmbedTemplateTest.LEAKS) {
-            docs.add(in);
-            docs.add(rewrite(in));
-        }
-        List<Judged> judged = judge(docs);
-        Map<String, String> wrong = new LinkedHashMap<>();
-        for (int k = 0; k < HeldEmbedTemplateTest.LEAKS.length; k++) {
-            boolean before = judged.get(2 * k).loads();
-            boolean after = judged.get(2 * k + 1).loads();
-            if (!before || after) {
-                wrong.put(HeldEmbedTemplateTest.LEAKS[k], "loads before " + before + ", after " + after);
-            }
-        }
-        assertEquals(Map.of(), wrong);
+        assertEquals(Map.of(), notNeutralized(List.of(HeldEmbedTemplateTest.LEAKS)));
     }
 
     /** Pieces of random held embeds: foreign content, integration points, templates, text elements, stray tags. */
@@ -359,22 +364,7 @@ class ParserEdgeCasesBrowserIT {
 
     @Test
     void foreignContentOutsideEmbedsIsNeutralizedWhereEitherReadingLoads() {
-        List<String> docs = new ArrayList<>();
-        for (String in : FOREIGN_OUTSIDE_EMBEDS) {
-            docs.add(in);
-            docs.add(rewrite(in));
-        }
-        List<Judged> judged = judge(docs);
-        Map<String, String> wrong = new LinkedHashMap<>();
-        for (int k = 0; k < FOREIGN_OUTSIDE_EMBEDS.length; k++) {
-            boolean before = judged.get(2 * k).loads();
-            boolean after = judged.get(2 * k + 1).loads();
-            if (!before || after) {
-                wrong.put(FOREIGN_OUTSIDE_EMBEDS[k], "loads before " + before + ", after " + after + ": "
-                        + docs.get(2 * k + 1));
-            }
-        }
-        assertEquals(Map.of(), wrong);
+        assertEquals(Map.of(), notNeutralized(List.of(FOREIGN_OUTSIDE_EMBEDS)));
     }
 
     /**
@@ -422,21 +412,7 @@ class ParserEdgeCasesBrowserIT {
         inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-33ca1a772f85f66596e6a9995654430e23250118"));
         inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-5826cc16f80f7de31f107715abe4851b3b5c131f"));
         inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-1f7324061dabf00145506f6d9c0572e3d08bf81e"));
-        List<String> docs = new ArrayList<>();
-        for (String in : inputs) {
-            docs.add(in);
-            docs.add(rewrite(in));
-        }
-        List<Judged> judged = judge(docs);
-        Map<String, String> wrong = new LinkedHashMap<>();
-        for (int k = 0; k < inputs.size(); k++) {
-            boolean before = judged.get(2 * k).loads();
-            boolean after = judged.get(2 * k + 1).loads();
-            if (!before || after) {
-                wrong.put(inputs.get(k), "loads before " + before + ", after " + after + ": " + docs.get(2 * k + 1));
-            }
-        }
-        assertEquals(Map.of(), wrong);
+        assertEquals(Map.of(), notNeutralized(inputs));
     }
 
     /**
