@@ -654,7 +654,7 @@ final class ForeignContent {
             }
             int below = k - 1;
             if (below < 0 || htmlOpen[below] > 0 || kind[below] == TEMPLATE) {
-                if (!plain && !ignoredAtTemplate(below)) {
+                if (!plain && oddNameMayBeOpenAt(below)) {
                     exact = false;
                 }
                 fallThroughToHtml(below, k, id, name, nameLength, tableScoped, popsNothingInHtml);
@@ -695,6 +695,15 @@ final class ForeignContent {
     }
 
     /**
+     * Whether an HTML element whose name is not plain (or too long to compare) may be open below the foreign elements
+     * above entry {@code below}: unless it is a template, where such a name opened in its content fills the filter of
+     * names opened there ({@link #templateContentStartTag}), and only what was opened there is in reach.
+     */
+    private boolean oddNameMayBeOpenAt(int below) {
+        return below < 0 || kind[below] != TEMPLATE || htmlOpened[below] == -1L;
+    }
+
+    /**
      * The foreign elements {@code [first, size)} did not have the end tag's name and the element below them is HTML
      * (the template entry {@code below}, HTML elements above it, or the held element's content when -1): the HTML
      * rules handle it. It closes something only if an HTML element of that name is in reach.
@@ -717,6 +726,10 @@ final class ForeignContent {
         } else if (!selectPart && integrationPointIn(first)) {
             // An integration point is special and a boundary of every scope: the HTML rules ignore the end tag.
             reach = false;
+        } else if (below >= 0 && kind[below] == TEMPLATE) {
+            // The template bounds every scope: only an element opened in its content can be in reach.
+            reach = nameLength <= ElementNames.MAX_LENGTH && plainName(name, nameLength)
+                    ? mayBeOpenAbove(below, name, nameLength) : oddNameMayBeOpenAt(below);
         } else if (isHeading(name, nameLength)) {
             reach = headingSeen;
         } else {

@@ -232,6 +232,9 @@ class HeldEmbedTemplateTest {
         String held = rewrite(TWEET + "<template><svg><template>x</template><p></blockquote>" + AFTER);
         assertTrue(held.endsWith("<template><svg>&lt;template>x&lt;/template><p></blockquote>" + AFTER
                 + "</template></template></div>"), held);
+        // Only what was opened in the template's content is in reach (crash-48637322...): a div there, not the embed.
+        assertHeld("<template><div><math></blockquote></math></div></template>",
+                "<template><div><math></blockquote></math></div></template>");
         // An end tag whose name has a NUL cannot equal a foreign name that differs from it in plain ASCII before
         // (crash-da3c0c68...): the simulator stays exact, the template tags are kept.
         assertHeld("<template><math><mi\0e></b\0x></blockquote></template>",

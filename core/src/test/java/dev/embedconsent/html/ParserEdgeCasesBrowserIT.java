@@ -386,7 +386,8 @@ class ParserEdgeCasesBrowserIT {
     /**
      * Held embeds whose own template stays open to the end of the page, with an end tag of the embed's name inside it
      * ({@code crash-b0b58f36...}, and {@code crash-da3c0c68...} and {@code crash-50a3f2bf...} with end tags whose names
-     * hold NULs or differ from a name with broken UTF-8 before it):
+     * hold NULs or differ from a name with broken UTF-8 before it, {@code crash-48637322...} with a div opened in the
+     * template first):
      * Chromium loads nothing from them before rewriting and nothing after.
      */
     @Test
@@ -395,6 +396,7 @@ class ParserEdgeCasesBrowserIT {
         for (String in : List.of(RewriterChunkingFuzzTest.replayedInput("crash-b0b58f364ce60c0010f58d99e3f8f8d5bc4426f8"),
                 RewriterChunkingFuzzTest.replayedInput("crash-da3c0c68f63f16a1b5b43408d1816a679ba74a82"),
                 RewriterChunkingFuzzTest.replayedInput("crash-50a3f2bfe8ed3a30e8f24eface0884292d876b9d"),
+                RewriterChunkingFuzzTest.replayedInput("crash-48637322975594fab0a53bd5d4bf0e24c9668533"),
                 HeldEmbedTemplateTest.TWEET + "<template><math></blockquote>"
                         + "<iframe src=\"xyz://www.youtube.com/embed/x\"></iframe></blockquote>" + ForeignEndTagTest.FRAME,
                 HeldEmbedTemplateTest.TWEET + "<template><math></b\0x></blockquote>"
