@@ -36,6 +36,12 @@ final class BrowserUrls {
     private BrowserUrls() {}
 
     static boolean loadsFrom(Document doc, String host) {
+        return !loading(doc, host).isEmpty();
+    }
+
+    /** The loading HTML elements outside any template that a browser would have fetch from {@code host}. */
+    static List<Element> loading(Document doc, String host) {
+        List<Element> loading = new java.util.ArrayList<>();
         Element baseElement = doc.selectFirst("base[href]");
         String base = baseElement == null ? null : hostOf(baseElement.attr("href"), null);
         for (Element e : doc.getAllElements()) {
@@ -55,12 +61,13 @@ final class BrowserUrls {
                 for (String url : attr.equals("srcset") ? List.of(value.split(",")) : List.of(value)) {
                     String h = hostOf(attr.equals("srcset") ? url.strip().split("\\s+", 2)[0] : url, base);
                     if (h != null && (h.equals(host) || h.endsWith("." + host))) {
-                        return true;
+                        loading.add(e);
+                        break;
                     }
                 }
             }
         }
-        return false;
+        return loading;
     }
 
     /** The host {@code url} names, {@code base} for a relative URL, null when it names none. */

@@ -372,7 +372,8 @@ class ParserEdgeCasesBrowserIT {
      * leaves them to this test: a second {@code <body>} tag, which jsoup makes an element of its own, with an embed held
      * up to the end of the page ({@code crash-33ca1a77...}, {@code crash-5826cc16...}, where jsoup puts the body in a
      * {@code <noscript>} in the head, {@code crash-1f732406...}, where a noscript's content takes the frame out of the
-     * template for jsoup, and smaller variants). Chromium loads the frame from
+     * template for jsoup, {@code crash-e7e6ef35...}, an SVG in a noscript that jsoup reads as HTML, and smaller
+     * variants). Chromium loads the frame from
      * each before rewriting and from none after.
      */
     static final String[] SECOND_BODY = {
@@ -414,6 +415,7 @@ class ParserEdgeCasesBrowserIT {
         inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-33ca1a772f85f66596e6a9995654430e23250118"));
         inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-5826cc16f80f7de31f107715abe4851b3b5c131f"));
         inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-1f7324061dabf00145506f6d9c0572e3d08bf81e"));
+        inputs.add(RewriterChunkingFuzzTest.replayedInput("crash-e7e6ef35824f232886b700ebbab597c3f9e4ad03"));
         assertEquals(Map.of(), notNeutralized(inputs));
     }
 
