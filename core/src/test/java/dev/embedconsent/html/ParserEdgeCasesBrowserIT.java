@@ -398,6 +398,7 @@ class ParserEdgeCasesBrowserIT {
                 RewriterChunkingFuzzTest.replayedInput("crash-da3c0c68f63f16a1b5b43408d1816a679ba74a82"),
                 RewriterChunkingFuzzTest.replayedInput("crash-50a3f2bfe8ed3a30e8f24eface0884292d876b9d"),
                 RewriterChunkingFuzzTest.replayedInput("crash-48637322975594fab0a53bd5d4bf0e24c9668533"),
+                RewriterChunkingFuzzTest.replayedInput("crash-e6f5a2c2f103aa065723ef4942b73b86f62f85ce"),
                 HeldEmbedTemplateTest.TWEET + "<template><math></blockquote>"
                         + "<iframe src=\"xyz://www.youtube.com/embed/x\"></iframe></blockquote>" + ForeignEndTagTest.FRAME,
                 HeldEmbedTemplateTest.TWEET + "<template><math></b\0x></blockquote>"
