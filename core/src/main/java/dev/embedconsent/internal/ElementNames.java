@@ -96,6 +96,8 @@ public final class ElementNames {
     public final int p;
     public final int mglyph;
     public final int malignmark;
+    public final int body;
+    public final int span;
 
     private ElementNames(List<String> all, Collection<String> candidates) {
         if (all.size() >= SLOTS / 2) {
@@ -137,6 +139,8 @@ public final class ElementNames {
         p = id("p");
         mglyph = id("mglyph");
         malignmark = id("malignmark");
+        body = id("body");
+        span = id("span");
     }
 
     /** The first (up to) eight bytes of {@code name[0, len)}, little-endian, as the tokenizer accumulates them. */
