@@ -153,6 +153,11 @@ final class ByteRewriter implements TokenHandler {
     }
 
     @Override
+    public boolean readsEndTags() {
+        return noscript != null || held.active() || !tree.ignoresEndTags();
+    }
+
+    @Override
     public void endTag(HtmlTokenizer t, long start, long end) {
         tagReleased = false;
         if (noscript == null && !held.active() && tree.ignoresEndTags()) {

@@ -59,6 +59,15 @@ final class TagScanner {
                 return -1;
             }
             tag.endTag = true;
+            if (!handler.readsEndTags()) {
+                int gt = endOfUnreadEndTag(a, i, limit);
+                if (gt >= 0) {
+                    long end = position + (gt - lt) + 1;
+                    handler.endTag(tokenizer, position, end);
+                    tag.start = -1;
+                    return gt + 1;
+                }
+            }
         } else if (!isAlpha(c)) {
             return -1;
         }
@@ -171,6 +180,17 @@ final class TagScanner {
         }
         tag.start = -1;
         return i + 1;
+    }
+
+    /**
+     * The index of the {@code >} that ends the end tag whose name starts at {@code a[from]}, when it can be found
+     * without reading the name and attributes: a {@code >} before any {@code =} ends it, since only a value can hold
+     * a {@code >} that does not. Else -1: an {@code =} came first (the tag is read in full), or the end tag does not
+     * end before {@code limit}.
+     */
+    private static int endOfUnreadEndTag(byte[] a, int from, int limit) {
+        int i = ByteScan.indexOfEither(a, from, limit, (byte) '>', (byte) '=');
+        return i < limit && a[i] == '>' ? i : -1;
     }
 
     private static int skipWhitespace(byte[] a, int from, int to) {
