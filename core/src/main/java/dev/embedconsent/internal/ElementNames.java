@@ -42,6 +42,11 @@ public final class ElementNames {
      * markup, or one of html (lang), base (href), noscript, svg and math.
      */
     public static final int NOTEWORTHY = 1 << 10;
+    /**
+     * A candidate that is {@link #NOTEWORTHY} for that alone: in plain HTML content, a start tag that cannot match
+     * changes nothing (no text element, not html, base, noscript, svg, math or template).
+     */
+    public static final int MATCHED_ONLY = 1 << 11;
 
     private static final String[] RCDATA = {"title", "textarea"};
     private static final String[] RAWTEXT = {"style", "xmp", "iframe", "noembed", "noframes", "noscript"};
@@ -218,6 +223,10 @@ public final class ElementNames {
         if ((f & (CANDIDATE | RCDATA_ELEMENT | RAWTEXT_ELEMENT | SCRIPT_ELEMENT | PLAINTEXT_ELEMENT)) != 0
                 || List.of("html", "base", "noscript", "svg", "math").contains(name)) {
             f |= NOTEWORTHY;
+        }
+        if ((f & (CANDIDATE | RCDATA_ELEMENT | RAWTEXT_ELEMENT | SCRIPT_ELEMENT | PLAINTEXT_ELEMENT)) == CANDIDATE
+                && !List.of("html", "base", "noscript", "svg", "math", "template").contains(name)) {
+            f |= MATCHED_ONLY;
         }
         return f;
     }
