@@ -117,9 +117,10 @@ final class ByteRewriter implements TokenHandler {
         tagReleased = false;
         int id = t.tagNameId();
         int flags = names.flags(id);
-        if ((flags & ElementNames.NOTEWORTHY) == 0 && !held.active() && tree.ignoresOrdinaryStartTags()) {
-            // Most tags on a page (p, a, li, td, span, ...): nothing the rewriter does depends on them. Kept small so
-            // that the JIT inlines it into the tokenizer.
+        if (!held.active() && tree.ignoresOrdinaryStartTags() && ((flags & ElementNames.NOTEWORTHY) == 0
+                || ((flags & ElementNames.MATCHED_ONLY) != 0 && bytesAvailable && matcher.rulesOut(id, start, end)))) {
+            // Most tags on a page (a, li, td, and p, div, img that cannot match): nothing the rewriter does depends on
+            // them. Kept small so that the JIT inlines it into the tokenizer.
             return;
         }
         noteworthyStartTag(id, flags, start, end, bytesAvailable);
@@ -152,6 +153,11 @@ final class ByteRewriter implements TokenHandler {
             noscript = new ByteRewriter(page, true, tree.inHead(), lines.lineBreaksBefore(end));
         }
         apply(feedback, id);
+    }
+
+    @Override
+    public boolean readsEndTags() {
+        return noscript != null || held.active() || !tree.ignoresEndTags();
     }
 
     @Override

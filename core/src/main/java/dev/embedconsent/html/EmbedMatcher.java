@@ -42,12 +42,11 @@ final class EmbedMatcher {
      * @param htmlContent whether the tag went through the HTML rules; else it is in foreign content
      */
     @Nullable PlaceholderMarkup match(int id, boolean htmlContent, boolean inHead, long start, long end) {
-        URI base = page.base();
-        boolean frame = htmlContent && unknownFrameCheck[id];
-        if (htmlContent && base == null && !frame
-                && !prefilter.mayMatch(id, tag.bytes(start, end), tag.offset(), tag.tokenizer())) {
+        if (htmlContent && rulesOut(id, start, end)) {
             return null;
         }
+        URI base = page.base();
+        boolean frame = htmlContent && unknownFrameCheck[id];
         Attributes attrs = tag.attributes(start, end);
         EmbedMatch match;
         if (htmlContent) {
@@ -72,6 +71,15 @@ final class EmbedMatcher {
         Embed embed = embed(match, attrs);
         boolean inert = htmlContent && (inHead || names.is(id, ElementNames.LOADER));
         return inert ? page.rewriter.renderer().inertMarkup(embed) : page.rewriter.renderer().markup(embed);
+    }
+
+    /**
+     * Whether the start tag {@code [start, end)} in HTML content certainly does not match: the {@link MatchPrefilter}
+     * says so, no {@code <base>} makes relative URLs count, and it is no frame checked for an unknown host.
+     */
+    boolean rulesOut(int id, long start, long end) {
+        return page.base() == null && !unknownFrameCheck[id]
+                && !prefilter.mayMatch(id, tag.bytes(start, end), tag.offset(), tag.tokenizer());
     }
 
     /** Tells the listener; true when the visitor consented to the provider, so the embed stays live. */

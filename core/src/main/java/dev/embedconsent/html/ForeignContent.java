@@ -83,10 +83,11 @@ final class ForeignContent {
     private static final byte[][] NO_NAMES = new byte[0][];
 
     private final ElementNames names;
-    /** {@code </body>} and {@code </html>}: the HTML rules only switch the insertion mode for them, never pop. */
-    private final int body;
-    /** The ids of {@link #IGNORABLE}. */
-    private final int[] ignorableIds;
+    /**
+     * The ids of {@link #IGNORABLE}, looked up on first use: only content with foreign elements needs them, and a
+     * document's setup should not pay for the look-ups.
+     */
+    private int @Nullable [] ignorableIds;
 
     private int size;
     /** Elements pushed beyond {@link #MAX_DEPTH}: only counted. */
@@ -138,9 +139,6 @@ final class ForeignContent {
 
     private ForeignContent(ElementNames names, boolean templateContent) {
         this.names = names;
-        this.body = names.id("body");
-        this.ignorableIds = Arrays.stream(IGNORABLE).mapToInt(names::id).filter(i -> i != ElementNames.OTHER)
-                .toArray();
         this.templateContent = templateContent;
     }
 
@@ -180,6 +178,7 @@ final class ForeignContent {
 
     ForeignContent copy() {
         ForeignContent c = new ForeignContent(names, templateContent);
+        c.ignorableIds = ignorableIds;
         c.exact = exact;
         c.templates = templates;
         c.htmlNames = htmlNames;
@@ -351,7 +350,7 @@ final class ForeignContent {
             return;
         }
         int top = size - 1;
-        boolean popsNothingInHtml = id == body || id == names.html || id == names.br;
+        boolean popsNothingInHtml = id == names.body || id == names.html || id == names.br;
         boolean template = id == names.template;
         if (htmlOpen[top] > 0) {
             // The current node is an HTML element inside an integration point.
@@ -628,7 +627,7 @@ final class ForeignContent {
             // The current node is HTML inside a template, which no end tag but its own pops.
             return;
         }
-        boolean popsNothingInHtml = id == body || id == names.html;
+        boolean popsNothingInHtml = id == names.body || id == names.html;
         if (htmlOpen[top] > 0) {
             // While exact, the open HTML element is a text element and this is its end tag.
             if (!popsNothingInHtml) {
@@ -872,7 +871,12 @@ final class ForeignContent {
      * current node after its start tag.
      */
     private boolean mayBeIgnored(int id) {
-        for (int ignorable : ignorableIds) {
+        int[] ids = ignorableIds;
+        if (ids == null) {
+            ids = Arrays.stream(IGNORABLE).mapToInt(names::id).filter(i -> i != ElementNames.OTHER).toArray();
+            ignorableIds = ids;
+        }
+        for (int ignorable : ids) {
             if (id == ignorable) {
                 return true;
             }

@@ -1,5 +1,6 @@
 package dev.embedconsent.html;
 
+import dev.embedconsent.internal.ByteScan;
 import dev.embedconsent.internal.ElementNames;
 import dev.embedconsent.internal.HtmlTokenizer;
 import dev.embedconsent.placeholder.PlaceholderMarkup;
@@ -249,8 +250,9 @@ final class HeldEmbed {
             int range = 0;
             int keep = 0;
             for (int i = 0; i < length; i++) {
-                if (a[base + i] != '<') {
-                    continue;
+                i = ByteScan.indexOf(a, base + i, base + length, (byte) '<') - base;
+                if (i == length) {
+                    break;
                 }
                 while (range < escapes && escapeTo[range] <= i) {
                     range++;

@@ -16,6 +16,12 @@ final class MatchPrefilter {
     private final byte[][][] urlAttributes;
     private final boolean[] classMarkers;
     private final boolean[] inlineDocuments;
+    /**
+     * By element id, bit {@code n} set when an attribute name the element's test looks at ({@link #urlAttributes},
+     * {@code class}, {@code srcdoc}) is {@code n} bytes long: most attributes ({@code alt}, {@code width},
+     * {@code loading}) are passed over on their length alone. -1 (every length) when a name is 64 bytes or longer.
+     */
+    private final long[] testedNameLengths;
     private static final byte[] CLASS = {'c', 'l', 'a', 's', 's'};
     private static final byte[] SRCDOC = {'s', 'r', 'c', 'd', 'o', 'c'};
 
@@ -26,6 +32,7 @@ final class MatchPrefilter {
         urlAttributes = new byte[n][][];
         classMarkers = new boolean[n];
         inlineDocuments = new boolean[n];
+        testedNameLengths = new long[n];
         for (int id = 1; id < n; id++) {
             // In HTML content the tree builder turns <image> into an img, and the catalogue is asked about "img".
             String element = names.name(id).equals("image") ? "img" : names.name(id);
@@ -41,6 +48,16 @@ final class MatchPrefilter {
                     .map(a -> a.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
             classMarkers[id] = plan.classMarkers();
             inlineDocuments[id] = plan.inlineDocuments();
+            long lengths = (classMarkers[id] ? 1L << CLASS.length : 0)
+                    | (inlineDocuments[id] ? 1L << SRCDOC.length : 0);
+            for (byte[] url : urlAttributes[id]) {
+                if (url.length >= 64) {
+                    lengths = -1;
+                    break;
+                }
+                lengths |= 1L << url.length;
+            }
+            testedNameLengths[id] = lengths;
         }
         urlAttributes[ElementNames.OTHER] = new byte[0][];
         always[ElementNames.OTHER] = true;
@@ -57,9 +74,14 @@ final class MatchPrefilter {
         byte[][] urls = urlAttributes[id];
         boolean markers = classMarkers[id];
         boolean inline = inlineDocuments[id];
+        long lengths = testedNameLengths[id];
         for (int k = 0, n = t.attributeCount(); k < n; k++) {
             int nameStart = tagStart + t.attributeNameStart(k);
             int nameEnd = tagStart + t.attributeNameEnd(k);
+            int length = nameEnd - nameStart;
+            if (length >= 64 ? lengths != -1 : (lengths & (1L << length)) == 0) {
+                continue;
+            }
             if (inline && nameIs(b, nameStart, nameEnd, SRCDOC)) {
                 return true;
             }

@@ -84,7 +84,6 @@ final class TreeBuilderSimulator {
     private boolean lost;
     /** No other reading, and not {@link #lost}: the stack followed is the browser's. */
     private boolean certain = true;
-    private final int span;
 
     TreeBuilderSimulator(ElementNames names, CurrentTag tag, boolean scriptingOff, boolean inHead) {
         this.names = names;
@@ -93,7 +92,6 @@ final class TreeBuilderSimulator {
         this.inHead = inHead;
         this.foreign = new ForeignContent(names);
         this.templateContent = ForeignContent.templateContent(names);
-        this.span = names.id("span");
     }
 
     boolean inHead() {
@@ -144,11 +142,11 @@ final class TreeBuilderSimulator {
 
     /** {@link #COMMON_GROUND} was written: every reading breaks out of foreign content. */
     void commonGround() {
-        if (!foreign.htmlRulesFor(span)) {
+        if (!foreign.htmlRulesFor(names.span)) {
             foreign.breakOut();
         }
         for (ForeignContent reading : readings) {
-            if (!reading.htmlRulesFor(span)) {
+            if (!reading.htmlRulesFor(names.span)) {
                 reading.breakOut();
             }
         }

@@ -42,6 +42,11 @@ public final class ElementNames {
      * markup, or one of html (lang), base (href), noscript, svg and math.
      */
     public static final int NOTEWORTHY = 1 << 10;
+    /**
+     * A candidate that is {@link #NOTEWORTHY} for that alone: in plain HTML content, a start tag that cannot match
+     * changes nothing (no text element, not html, base, noscript, svg, math or template).
+     */
+    public static final int MATCHED_ONLY = 1 << 11;
 
     private static final String[] RCDATA = {"title", "textarea"};
     private static final String[] RAWTEXT = {"style", "xmp", "iframe", "noembed", "noframes", "noscript"};
@@ -72,13 +77,18 @@ public final class ElementNames {
     /** Each name's first eight bytes packed little-endian ({@link #pack}); most names are no longer. */
     private final long[] prefixes;
     /**
-     * Open-addressing table by packed prefix and length, in flat arrays so that a look-up per tag usually reads one
-     * slot: {@link #slotIds} 0 marks an empty slot.
+     * Open-addressing table by packed prefix and length, in two flat arrays so that a look-up per tag usually reads
+     * one slot: the prefix, and the length and id as {@code length << 16 | id}, 0 for an empty slot. A quarter full at
+     * most (half for very many names), and no larger, so that it stays in the first-level cache as pages stream by.
      */
-    private final long[] slotPrefixes = new long[SLOTS];
-    private final int[] slotLengths = new int[SLOTS];
-    private final int[] slotIds = new int[SLOTS];
-    private static final int SLOTS = 1024;
+    private final long[] slotPrefixes;
+    private final int[] slotEntries;
+    /** {@code slotPrefixes.length - 1}. */
+    private final int slotMask;
+    /** Shift that takes a hash's top bits as a slot. */
+    private final int slotShift;
+    /** The most slots: the table holds fewer than half as many names. */
+    private static final int MAX_SLOTS = 1024;
 
     /** Ids of the names the rewriter's tree-builder logic asks about by name. */
     public final int noscript;
@@ -96,12 +106,19 @@ public final class ElementNames {
     public final int p;
     public final int mglyph;
     public final int malignmark;
+    public final int body;
+    public final int span;
 
     private ElementNames(List<String> all, Collection<String> candidates) {
-        if (all.size() >= SLOTS / 2) {
+        if (all.size() >= MAX_SLOTS / 2) {
             throw new IllegalArgumentException(
-                    "too many element names: " + all.size() + ", at most " + (SLOTS / 2 - 1));
+                    "too many element names: " + all.size() + ", at most " + (MAX_SLOTS / 2 - 1));
         }
+        int slots = Math.min(MAX_SLOTS, Math.max(64, Integer.highestOneBit(all.size() * 4 - 1) << 1));
+        slotPrefixes = new long[slots];
+        slotEntries = new int[slots];
+        slotMask = slots - 1;
+        slotShift = 64 - Integer.numberOfTrailingZeros(slots);
         names = new byte[all.size() + 1][];
         strings = new String[all.size() + 1];
         flags = new int[all.size() + 1];
@@ -115,12 +132,11 @@ public final class ElementNames {
             flags[id] = flagsOf(name, candidates);
             prefixes[id] = pack(names[id], names[id].length);
             int slot = slot(prefixes[id], names[id].length);
-            while (slotIds[slot] != 0) {
-                slot = (slot + 1) & (SLOTS - 1);
+            while (slotEntries[slot] != 0) {
+                slot = (slot + 1) & slotMask;
             }
             slotPrefixes[slot] = prefixes[id];
-            slotLengths[slot] = names[id].length;
-            slotIds[slot] = id;
+            slotEntries[slot] = names[id].length << 16 | id;
         }
         noscript = id("noscript");
         template = id("template");
@@ -137,6 +153,8 @@ public final class ElementNames {
         p = id("p");
         mglyph = id("mglyph");
         malignmark = id("malignmark");
+        body = id("body");
+        span = id("span");
     }
 
     /** The first (up to) eight bytes of {@code name[0, len)}, little-endian, as the tokenizer accumulates them. */
@@ -148,9 +166,9 @@ public final class ElementNames {
         return packed;
     }
 
-    private static int slot(long prefix, int len) {
+    private int slot(long prefix, int len) {
         long h = (prefix ^ len) * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 54);
+        return (int) (h >>> slotShift);
     }
 
     /** A table of the structural names plus {@code candidates} (lowercase element names the catalogue may claim). */
@@ -206,6 +224,10 @@ public final class ElementNames {
                 || List.of("html", "base", "noscript", "svg", "math").contains(name)) {
             f |= NOTEWORTHY;
         }
+        if ((f & (CANDIDATE | RCDATA_ELEMENT | RAWTEXT_ELEMENT | SCRIPT_ELEMENT | PLAINTEXT_ELEMENT)) == CANDIDATE
+                && !List.of("html", "base", "noscript", "svg", "math", "template").contains(name)) {
+            f |= MATCHED_ONLY;
+        }
         return f;
     }
 
@@ -229,13 +251,13 @@ public final class ElementNames {
             return OTHER;
         }
         int slot = slot(prefix, len);
-        int id;
-        while ((id = slotIds[slot]) != 0) {
-            if (slotPrefixes[slot] == prefix && slotLengths[slot] == len
-                    && (len <= 8 || sameTail(names[id], buf, len))) {
+        int entry;
+        while ((entry = slotEntries[slot]) != 0) {
+            int id = entry & 0xFFFF;
+            if (slotPrefixes[slot] == prefix && entry >>> 16 == len && (len <= 8 || sameTail(names[id], buf, len))) {
                 return id;
             }
-            slot = (slot + 1) & (SLOTS - 1);
+            slot = (slot + 1) & slotMask;
         }
         return OTHER;
     }

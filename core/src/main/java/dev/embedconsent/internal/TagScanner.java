@@ -1,5 +1,9 @@
 package dev.embedconsent.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The fast path of the tokenizer: reads a start or end tag that lies whole in the current chunk, in one pass over its
  * bytes, into the {@link TagBuffer} the state machine of {@link HtmlTokenizer} also writes, and reports it to the
@@ -28,6 +32,10 @@ final class TagScanner {
         CLASS['>'] = ENDS_NAME | ENDS_ATTRIBUTE_NAME | ENDS_UNQUOTED_VALUE;
         CLASS['='] = ENDS_ATTRIBUTE_NAME;
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
 
     private final TagBuffer tag;
     private final HtmlTokenizer tokenizer;
@@ -59,27 +67,25 @@ final class TagScanner {
                 return -1;
             }
             tag.endTag = true;
+            if (!handler.readsEndTags()) {
+                int gt = endOfUnreadEndTag(a, i, limit);
+                if (gt >= 0) {
+                    long end = position + (gt - lt) + 1;
+                    handler.endTag(tokenizer, position, end);
+                    tag.start = -1;
+                    return gt + 1;
+                }
+            }
         } else if (!isAlpha(c)) {
             return -1;
         }
-        // Tag name state.
-        byte[] name = tag.name;
-        int length = 0;
-        long prefix = 0;
-        for (; i < limit && (CLASS[a[i] & 0xFF] & ENDS_NAME) == 0; i++) {
-            byte lower = toLower(a[i]);
-            if (length < 8) {
-                prefix |= (lower & 0xFFL) << (8 * length);
-            }
-            if (length < ElementNames.MAX_LENGTH) {
-                name[length] = lower;
-            }
-            length++;
-        }
+        // Tag name state: found first, then lowercased.
+        int tagName = i;
+        i = skipUntil(a, i + 1, limit, ENDS_NAME);
         if (i >= limit) {
             return -1;
         }
-        tag.setName(prefix, length);
+        readName(a, tagName, i);
         tag.nameEnd = i - lt;
         int count = 0;
         boolean record = true;
@@ -171,6 +177,53 @@ final class TagScanner {
         }
         tag.start = -1;
         return i + 1;
+    }
+
+    /**
+     * The index of the {@code >} that ends the end tag whose name starts at {@code a[from]}, when it can be found
+     * without reading the name and attributes: a {@code >} before any {@code =} ends it, since only a value can hold
+     * a {@code >} that does not. Else -1: an {@code =} came first (the tag is read in full), or the end tag does not
+     * end before {@code limit}.
+     */
+    private static int endOfUnreadEndTag(byte[] a, int from, int limit) {
+        int i = ByteScan.indexOfEither(a, from, limit, (byte) '>', (byte) '=');
+        return i < limit && a[i] == '>' ? i : -1;
+    }
+
+    /**
+     * Lowercases the tag name {@code a[from, to)} into the buffer, with its first eight bytes packed. A name of up to
+     * eight bytes (nearly all) is read as one word and lowercased at once; the bytes after it are masked off.
+     */
+    private void readName(byte[] a, int from, int to) {
+        int length = to - from;
+        byte[] name = tag.name;
+        long prefix = 0;
+        if (length <= 8 && from <= a.length - 8) {
+            prefix = toLowerAscii((long) LONGS.get(a, from)) & (-1L >>> (64 - 8 * length));
+            LONGS.set(name, 0, prefix);
+        } else {
+            for (int k = 0; k < length; k++) {
+                byte lower = toLower(a[from + k]);
+                if (k < 8) {
+                    prefix |= (lower & 0xFFL) << (8 * k);
+                }
+                if (k < ElementNames.MAX_LENGTH) {
+                    name[k] = lower;
+                }
+            }
+        }
+        tag.setName(prefix, length);
+    }
+
+    /** {@link #toLower} on each of the eight bytes of {@code x}. */
+    private static long toLowerAscii(long x) {
+        long heptets = x & ~HIGHS;
+        // The high bit of each byte: set from 'A' (0x41) up, and from '[' (0x5B) up; no carry leaves a byte. Bytes
+        // with the high bit set are no letters.
+        long fromA = heptets + ONES * (0x80 - 'A');
+        long afterZ = heptets + ONES * (0x80 - 'Z' - 1);
+        long upper = fromA & ~afterZ & ~x & HIGHS;
+        return x | (upper >>> 2);
     }
 
     private static int skipWhitespace(byte[] a, int from, int to) {

@@ -12,6 +12,14 @@ public interface TokenHandler {
     void endTag(HtmlTokenizer tokenizer, long start, long end);
 
     /**
+     * Whether the next {@link #endTag} needs the tag's name and attributes. When not, a whole end tag in the chunk may
+     * be reported without them: only where it ends is read.
+     */
+    default boolean readsEndTags() {
+        return true;
+    }
+
+    /**
      * A {@code <![CDATA[} ending before {@code end} while {@link HtmlTokenizer#setCdataAmbiguous} is set; the
      * tokenizer reads on in the data state from {@code end}.
      */
