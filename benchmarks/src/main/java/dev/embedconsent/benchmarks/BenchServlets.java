@@ -45,11 +45,24 @@ final class BenchServlets {
                 });
     }
 
-    /** A servlet context at {@code contextPath}; the filter reads only that at init. */
+    /**
+     * A servlet context at {@code contextPath} with attributes; the filter reads the path at init and publishes its
+     * runtime as an attribute ({@code EmbedConsent.publish}).
+     */
     static ServletContext context(String contextPath) {
+        java.util.Map<String, Object> attributes = new java.util.concurrent.ConcurrentHashMap<>();
         return (ServletContext) Proxy.newProxyInstance(BenchServlets.class.getClassLoader(),
                 new Class<?>[] {ServletContext.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getContextPath" -> contextPath;
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "setAttribute" -> {
+                        attributes.put((String) args[0], args[1]);
+                        yield null;
+                    }
+                    case "removeAttribute" -> {
+                        attributes.remove((String) args[0]);
+                        yield null;
+                    }
                     case "toString" -> "bench context";
                     default -> throw new UnsupportedOperationException("ServletContext." + method.getName());
                 });
