@@ -652,7 +652,7 @@ final class ForeignContent {
                 exact = false;
             }
             int below = k - 1;
-            if (below < 0 || htmlOpen[below] > 0 || kind[below] == TEMPLATE) {
+            if (htmlBelowTemplateContentEntry(k)) {
                 if (!plain && oddNameMayBeOpenAt(below)) {
                     exact = false;
                 }
@@ -772,11 +772,20 @@ final class ForeignContent {
             if (matches(k, TEMPLATE_NAME, TEMPLATE_NAME.length)) {
                 return k;
             }
-            int below = k - 1;
-            if (below < 0 || htmlOpen[below] > 0 || kind[below] == TEMPLATE) {
+            if (htmlBelowTemplateContentEntry(k)) {
                 return -1;
             }
         }
+    }
+
+    /**
+     * In template content, whether what lies below foreign entry {@code k} is HTML (the content the held bytes start
+     * in, HTML elements open above the entry below, or a template), where an end tag's search among the foreign
+     * elements stops.
+     */
+    private boolean htmlBelowTemplateContentEntry(int k) {
+        int below = k - 1;
+        return below < 0 || htmlOpen[below] > 0 || kind[below] == TEMPLATE;
     }
 
     /** A kept {@code </template>}: pops up to and including the nearest template entry. */

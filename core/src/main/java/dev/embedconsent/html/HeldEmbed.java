@@ -33,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  * same.
  *
  * <p>It ends at the end tag that closes its element (any end tag for an element whose content is text, at once for
- * a void one), counting only tags outside the templates it keeps open (see {@link #insideKeptTemplate}); it is cut short, with a closer that ends whatever token and element were open, when it outgrows the
- * candidate limit or the input ends. The first placeholder of a document is preceded by the renderer's assets.
+ * a void one), counting only tags outside the templates it keeps open (see {@link #insideKeptTemplate}); it is cut
+ * short, with a closer that ends whatever token and element were open, when it outgrows the candidate limit or the
+ * input ends. The first placeholder of a document is preceded by the renderer's assets.
  */
 final class HeldEmbed {
     /**

@@ -328,7 +328,7 @@ final class TreeBuilderSimulator {
      * template, as in the browser ({@link #followsForeignTemplateEnd}).
      */
     boolean followsForeignTemplateStart() {
-        return inert && foreign.exact() && !foreign.isEmpty() && !foreign.htmlRulesFor(names.template);
+        return inert && foreign.exact() && !foreign.htmlRulesFor(names.template);
     }
 
     /** Whether a {@code </template>} now in the held bytes closes such a foreign element (it is written as text). */

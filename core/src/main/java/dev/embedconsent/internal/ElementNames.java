@@ -220,12 +220,12 @@ public final class ElementNames {
         if (candidates.contains(name)) {
             f |= CANDIDATE;
         }
-        if ((f & (CANDIDATE | RCDATA_ELEMENT | RAWTEXT_ELEMENT | SCRIPT_ELEMENT | PLAINTEXT_ELEMENT)) != 0
-                || List.of("html", "base", "noscript", "svg", "math").contains(name)) {
+        int reasons = f & (CANDIDATE | RCDATA_ELEMENT | RAWTEXT_ELEMENT | SCRIPT_ELEMENT | PLAINTEXT_ELEMENT);
+        boolean structural = List.of("html", "base", "noscript", "svg", "math").contains(name);
+        if (reasons != 0 || structural) {
             f |= NOTEWORTHY;
         }
-        if ((f & (CANDIDATE | RCDATA_ELEMENT | RAWTEXT_ELEMENT | SCRIPT_ELEMENT | PLAINTEXT_ELEMENT)) == CANDIDATE
-                && !List.of("html", "base", "noscript", "svg", "math", "template").contains(name)) {
+        if (reasons == CANDIDATE && !structural && !name.equals("template")) {
             f |= MATCHED_ONLY;
         }
         return f;

@@ -27,12 +27,6 @@ final class Loads {
     }
 
     static boolean from(Document doc, String host) {
-        return !loading(doc, host).isEmpty();
-    }
-
-    /** The loading HTML elements outside any template that would fetch a URL on {@code host} or a subdomain. */
-    static List<Element> loading(Document doc, String host) {
-        List<Element> loading = new java.util.ArrayList<>();
         for (Element e : doc.getAllElements()) {
             List<String> attributes = LOADING.get(e.normalName());
             if (attributes == null || !Parser.NamespaceHtml.equals(e.tag().namespace()) || insideTemplate(e)
@@ -41,12 +35,11 @@ final class Loads {
             }
             for (String attr : attributes) {
                 if (e.hasAttr(attr) && (onHost(e.attr(attr), host) || onHost(e.absUrl(attr), host))) {
-                    loading.add(e);
-                    break;
+                    return true;
                 }
             }
         }
-        return loading;
+        return false;
     }
 
     private static boolean insideTemplate(Element e) {
