@@ -84,11 +84,18 @@ final class ByteRewriter implements TokenHandler {
         }
     }
 
-    /**
-     * Ends the input: unfinished embeds are neutralized, everything else is written; the content of a noscript is
-     * closed where it left a browser without scripting inside a token or text element.
-     */
+    /** Ends the page: unfinished embeds are neutralized, everything else is written. */
     void finish() throws IOException {
+        finish(true);
+    }
+
+    /**
+     * Ends the input. Unfinished embeds are neutralized, everything else is written. Where the content of a noscript
+     * ends at its {@code </noscript>} ({@code pageEnds} false) and leaves a browser without scripting inside a token
+     * or text element, it is closed there, so the page goes on after the noscript as it does with scripting. At the
+     * end of the page nothing follows, and what the page ends in stays as it is.
+     */
+    private void finish(boolean pageEnds) throws IOException {
         window.endOfInput(position);
         try {
             if (held.active()) {
@@ -97,13 +104,13 @@ final class ByteRewriter implements TokenHandler {
                 unfinishedStartTag(position);
             }
             emitTo(position);
-            if (noscriptContent) {
+            if (noscriptContent && !pageEnds) {
                 String closer = closerInProgress(true);
                 if (!closer.isEmpty()) {
                     page.insert(closer);
                 }
             }
-            endNoscript();
+            endNoscript(pageEnds);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -176,7 +183,7 @@ final class ByteRewriter implements TokenHandler {
         int feedback = tree.endTag(id);
         if (noscript != null && (feedback & TreeBuilderSimulator.NOSCRIPT_CLOSED) != 0) {
             emitTo(start);
-            endNoscript();
+            endNoscript(false);
         }
         if (held.active() && held.endTag(id, start, end)) {
             held.finish(end);
@@ -332,7 +339,7 @@ final class ByteRewriter implements TokenHandler {
                 // Only an appropriate end tag of a text element gets here while bytes are kept: </noscript ...
                 if (noscript != null) {
                     emitTo(tokenizer.pendingEndTag());
-                    endNoscript();
+                    endNoscript(false);
                 }
             } else if (unfinishedStartTag(at)) {
                 return;
@@ -371,12 +378,13 @@ final class ByteRewriter implements TokenHandler {
 
     // Noscript fragments
 
-    private void endNoscript() {
+    /** Ends the noscript fragment in progress, at its {@code </noscript>} or, with {@code pageEnds}, at the end. */
+    private void endNoscript(boolean pageEnds) {
         ByteRewriter fragment = noscript;
         if (fragment != null) {
             noscript = null;
             try {
-                fragment.finish();
+                fragment.finish(pageEnds);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -46,6 +46,23 @@ class NoscriptContentTest {
         assertEquals(page, Rewrites.rewrite(page));
     }
 
+    /**
+     * A noscript the page ends in has no {@code </noscript>} for anything to follow; what it ends in stays as it is for
+     * both kinds of browser ({@code <} became {@code <>}, crash-e59bb082...).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "<noscript><p>x<",
+        "<noscript><p>x</",
+        "<noscript><a title=\"x",
+        "<noscript><!-- x",
+        "<noscript><textarea>x",
+        "<div><svg></x><span></span><noscript><pl`intext><i<noscript><pl`intex<",
+    })
+    void aNoscriptThePageEndsInIsLeftAsItEnds(String page) {
+        assertEquals(page, Rewrites.rewrite(page));
+    }
+
     @Test
     void anEmbedInTheNoscriptIsNeutralizedAndItsTagClosedOnlyOnce() {
         String out = Rewrites.rewrite("<noscript><iframe src=\"https://www.youtube.com/embed/x\" title=\"</noscript>"
