@@ -6,6 +6,7 @@ module dev.embedconsent.servlet {
     requires transitive dev.embedconsent.core;
     requires transitive jakarta.servlet;
     requires com.github.benmanes.caffeine;
+    requires java.management;
     requires static transitive org.jspecify;
 
     exports dev.embedconsent.servlet;

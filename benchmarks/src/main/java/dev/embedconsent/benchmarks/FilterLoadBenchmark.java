@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  *     [--pages embeds,plain,big[,embeds-previews,embeds-writer,embeds-cookie,plain-cookie,embeds-nolength,
  *     plain-nolength]] \
  *     [--client auto|wrk|java] [--rounds 1] [--chunk 8192] [--ttfb 20] [--slow-pause 2] \
- *     [--only unfiltered|filtered] [--verbose]
+ *     [--only unfiltered|filtered] [--filter-warm-up 5s|off] [--verbose]
  * }</pre>
  *
  * <ul>
@@ -68,6 +68,8 @@ import java.util.stream.Stream;
  *       between 64 KB writes.</li>
  *   <li>{@code --rounds}: how often each side is measured, alternating; the table shows the round with the
  *       median responses/s, which tames a machine that is busy now and then.</li>
+ *   <li>{@code --filter-warm-up}: the filter's {@code warm-up} option (its default when not given); the warm-up
+ *       happens once per JVM, at the first filter's start, before any load.</li>
  *   <li>{@code --only}: measure one side only (e.g. to profile {@code --only filtered --pages embeds}).</li>
  * </ul>
  *
@@ -132,6 +134,7 @@ public final class FilterLoadBenchmark {
         o.put("ttfb", "20");
         o.put("slow-pause", "2");
         o.put("rounds", "1");
+        o.put("filter-warm-up", "default");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
@@ -185,12 +188,15 @@ public final class FilterLoadBenchmark {
 
     private void runContainer(String containerName, List<String> cases, Path work) throws Exception {
         Map<String, Filter> filters = new LinkedHashMap<>();
-        filters.put("/filtered", EmbedConsentFilter.builder()
+        EmbedConsentConfig.Builder filterConfig = EmbedConsentFilter.builder()
                 .dataDirectory(Files.createDirectories(work.resolve("data")))
                 .hmacKeys(KEYS)
                 .basePath("/filtered/embed-consent")
-                .previews(false)
-                .build());
+                .previews(false);
+        if (!options.get("filter-warm-up").equals("default")) {
+            filterConfig.option("warm-up", options.get("filter-warm-up"));
+        }
+        filters.put("/filtered", filterConfig.build());
         if (cases.contains("embeds-previews")) {
             filters.put("/previews", previewFilter(Files.createDirectories(work.resolve("data-previews"))));
         }

@@ -117,6 +117,7 @@ final class ConsentRuntime implements AutoCloseable {
             String contextPath = servletContext.getContextPath();
             previews = config.previews() ? newPreviews(config, contextPath, catalogue, cookies) : null;
             EmbedRewriter rewriter = newRewriter(config, contextPath, catalogue, previews);
+            warmUp(config, contextPath, catalogue);
             FramePolicy policy = config.csp() == CspMode.OFF ? null : FramePolicy.of(config.csp(), catalogue,
                     config.trustedHosts(), contextPath + config.basePath() + FramePolicy.REPORT_PATH);
             return new ConsentRuntime(config, catalogue, rewriter, store, consent, cookies, policy, previews);
@@ -161,6 +162,15 @@ final class ConsentRuntime implements AutoCloseable {
             previews.seed(seed.providerId(), seed.embedUrl(), seed.image(), seed.title());
         }
         return previews;
+    }
+
+    /** The JIT warm-up of {@code warm-up}, with a rewriter like the filter's but without previews (nothing fetched). */
+    private static void warmUp(EmbedConsentConfig config, String contextPath, ProviderCatalogue catalogue) {
+        RewriterWarmUp.Result done = RewriterWarmUp.once(newRewriter(config, contextPath, catalogue, null),
+                config.warmUp());
+        if (done != null) {
+            LOG.log(Level.INFO, "embed-consent warm-up: " + done);
+        }
     }
 
     private static EmbedRewriter newRewriter(EmbedConsentConfig config, String contextPath,

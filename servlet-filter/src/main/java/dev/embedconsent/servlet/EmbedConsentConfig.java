@@ -84,6 +84,10 @@ import org.jspecify.annotations.Nullable;
  *     {@code Vary: Cookie} nor {@code private} and shared caches may keep them; the activation script activates what
  *     the visitor allowed (see {@link RenderConsented}). With {@code csp}, the policy is then the same for every
  *     visitor too (it names no unknown host a visitor allowed)</td></tr>
+ * <tr><td>{@code warm-up}</td><td>{@code warmUp}</td><td>{@code 5s}</td>
+ *     <td>at most how long the first filter of a class loader spends at its start rewriting a built-in sample page,
+ *     so that the JIT has compiled the rewriter before the first request (it stops as soon as the time per page has
+ *     settled; {@code off} for none); see {@link RewriterWarmUp}</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code previewClient}, {@code seedPreview}</td><td>none</td>
  *     <td>the upstream client (resolver, TLS; tests), and pictures the site made itself seeded as previews</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code consentService}</td><td>none</td>
@@ -118,6 +122,10 @@ public final class EmbedConsentConfig {
     public static final int DEFAULT_LOOK_AHEAD = 32 * 1024;
     private static final long MAX_LOOK_AHEAD = 1024 * 1024;
 
+    /** Default of {@code warm-up}: the most a filter's start spends on it; it usually settles sooner. */
+    public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(5);
+    private static final Duration MAX_WARM_UP = Duration.ofSeconds(60);
+
     /** Default of {@code preview-timeout}. */
     public static final Duration DEFAULT_PREVIEW_TIMEOUT = Duration.ofSeconds(5);
     private static final long MIN_PREVIEW_CACHE = 64 * 1024;
@@ -128,7 +136,8 @@ public final class EmbedConsentConfig {
             "base-path", "data-dir", "jdbc-url", "jdbc-user", "jdbc-password", "hmac-key", "languages",
             "default-language", "providers-file", "consent-lifetime", "exclude", "rate-limit", "csp-nonce-attribute",
             "trusted-hosts", "block-unknown-frames", "csp", "previews", "preview-cache-size", "preview-disk-size",
-            "preview-lifetime", "preview-failure-lifetime", "preview-timeout", "look-ahead", "render-consented");
+            "preview-lifetime", "preview-failure-lifetime", "preview-timeout", "look-ahead", "render-consented",
+            "warm-up");
 
     private final String basePath;
     private final Path dataDirectory;
@@ -158,6 +167,7 @@ public final class EmbedConsentConfig {
     private final List<PreviewSeed> previewSeeds;
     private final int lookAhead;
     private final RenderConsented renderConsented;
+    private final Duration warmUp;
     private final RewritePolicy rewritePolicy;
     private final Clock clock;
 
@@ -196,6 +206,7 @@ public final class EmbedConsentConfig {
         }
         this.lookAhead = (int) ahead;
         this.renderConsented = b.renderConsented == null ? RenderConsented.SERVER : b.renderConsented;
+        this.warmUp = b.warmUp == null ? DEFAULT_WARM_UP : b.warmUp;
         if (previewCacheSize < MIN_PREVIEW_CACHE) {
             throw new IllegalArgumentException("preview-cache-size must be at least 64KB, got " + previewCacheSize
                     + " bytes");
@@ -429,6 +440,11 @@ public final class EmbedConsentConfig {
         return renderConsented;
     }
 
+    /** At most how long the filter's start rewrites a sample page for the JIT; zero for none. */
+    public Duration warmUp() {
+        return warmUp;
+    }
+
     public RewritePolicy rewritePolicy() {
         return rewritePolicy;
     }
@@ -461,6 +477,7 @@ public final class EmbedConsentConfig {
                 + ", csp=" + csp
                 + ", look-ahead=" + lookAhead
                 + ", render-consented=" + renderConsented
+                + ", warm-up=" + (warmUp.isZero() ? "off" : warmUp.toMillis() + "ms")
                 + ", previews=" + (previews ? "on, preview-cache-size=" + previewCacheSize + ", preview-disk-size="
                         + previewDiskSize + ", preview-lifetime=" + previewLifetime + ", preview-failure-lifetime="
                         + previewFailureLifetime + ", preview-timeout=" + previewTimeout : "off")
@@ -491,6 +508,7 @@ public final class EmbedConsentConfig {
         private final List<PreviewSeed> previewSeeds = new ArrayList<>();
         private @Nullable Long lookAhead;
         private @Nullable RenderConsented renderConsented;
+        private @Nullable Duration warmUp;
         private @Nullable String basePath;
         private @Nullable Path dataDirectory;
         private @Nullable String jdbcUrl;
@@ -547,6 +565,10 @@ public final class EmbedConsentConfig {
                 case "preview-timeout": return previewTimeout(OptionValues.parseDuration(name, value));
                 case "look-ahead": return lookAhead(OptionValues.parseSize(name, value, true));
                 case "render-consented": return renderConsented(RenderConsented.parse(value));
+                case "warm-up":
+                    String off = value.strip().toLowerCase(java.util.Locale.ROOT);
+                    return warmUp(off.equals("off") || off.equals("0") ? Duration.ZERO
+                            : OptionValues.parseDuration(name, value));
                 default:
                     throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
                             + String.join(", ", OPTION_NAMES));
@@ -791,6 +813,22 @@ public final class EmbedConsentConfig {
             Objects.requireNonNull(mode, "renderConsented");
             options.claim("render-consented");
             renderConsented = mode;
+            return this;
+        }
+
+        /**
+         * At most how long the first filter of a class loader spends at its start rewriting a built-in sample page,
+         * so that the JIT compiles the rewriter before the first request; default 5 s (it stops as soon as the time
+         * per page has settled), at most 60 s, {@link Duration#ZERO} for none.
+         */
+        public Builder warmUp(Duration budget) {
+            Objects.requireNonNull(budget, "warmUp");
+            options.claim("warm-up");
+            if (budget.isNegative() || budget.compareTo(MAX_WARM_UP) > 0) {
+                throw new IllegalArgumentException("warm-up must be off or at most 60s (it delays the filter's start), "
+                        + "got " + budget);
+            }
+            warmUp = budget;
             return this;
         }
 

@@ -243,6 +243,29 @@ class EmbedConsentConfigTest {
     }
 
     @Test
+    void warmUpInEveryFormWithABound() {
+        assertEquals(Duration.ofSeconds(5), EmbedConsentConfig.defaults().warmUp());
+        assertEquals(Duration.ofSeconds(2), EmbedConsentConfig.parse("warm-up=2s").warmUp());
+        assertEquals(Duration.ofMillis(500), EmbedConsentConfig.parse("warm-up=500ms").warmUp());
+        assertEquals(Duration.ZERO, EmbedConsentConfig.parse("warm-up=off").warmUp());
+        assertEquals(Duration.ZERO, EmbedConsentConfig.fromInitParameters(Map.of("warm-up", "0")::get).warmUp());
+        assertEquals(Duration.ofSeconds(1), EmbedConsentFilter.builder().warmUp(Duration.ofSeconds(1)).buildConfig()
+                .warmUp());
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentConfig.parse("warm-up=2m"));
+        assertTrue(tooLong.getMessage().contains("warm-up") && tooLong.getMessage().contains("60s"),
+                tooLong.getMessage());
+        IllegalArgumentException notADuration = assertThrows(IllegalArgumentException.class,
+                () -> EmbedConsentConfig.parse("warm-up=quick"));
+        assertTrue(notADuration.getMessage().contains("warm-up"), notADuration.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EmbedConsentFilter.builder().warmUp(Duration.ofSeconds(-1)));
+        assertThrows(IllegalStateException.class,
+                () -> EmbedConsentFilter.builder().warmUp(Duration.ZERO).warmUp(Duration.ZERO));
+        assertTrue(EmbedConsentConfig.parse("warm-up=off").toString().contains("warm-up=off"));
+        assertTrue(EmbedConsentConfig.defaults().toString().contains("warm-up=5000ms"));
+    }
+
+    @Test
     void previewOptionsDefault() {
         EmbedConsentConfig config = EmbedConsentConfig.defaults();
         assertTrue(config.previews());

@@ -123,7 +123,8 @@ public class EmbedConsentAutoConfiguration {
                 .previewDiskSize(p.getPreviewDiskSize().toBytes())
                 .previewLifetime(p.getPreviewLifetime())
                 .previewFailureLifetime(p.getPreviewFailureLifetime())
-                .previewTimeout(p.getPreviewTimeout());
+                .previewTimeout(p.getPreviewTimeout())
+                .warmUp(p.getWarmUp());
         if (!p.getKeys().isEmpty()) {
             try {
                 b.option("hmac-key", String.join(",", p.getKeys()));

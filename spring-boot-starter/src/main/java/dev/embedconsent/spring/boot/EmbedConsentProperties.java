@@ -131,6 +131,12 @@ public class EmbedConsentProperties {
     private Duration previewTimeout = Duration.ofSeconds(5);
 
     /**
+     * At most how long the filter's start spends rewriting a built-in sample page so that the JIT has compiled the
+     * rewriter before the first request (at most 60s, 0 for none); it stops as soon as the time per page has settled.
+     */
+    private Duration warmUp = Duration.ofSeconds(5);
+
+    /**
      * How embeds the visitor allowed reach the page: server (rendered by the filter, output varies by visitor) or
      * client (the same HTML for every visitor, activated by the script). Default: server.
      */
@@ -316,6 +322,14 @@ public class EmbedConsentProperties {
 
     public void setPreviewTimeout(Duration previewTimeout) {
         this.previewTimeout = previewTimeout;
+    }
+
+    public Duration getWarmUp() {
+        return warmUp;
+    }
+
+    public void setWarmUp(Duration warmUp) {
+        this.warmUp = warmUp;
     }
 
     public @Nullable String getRenderConsented() {
