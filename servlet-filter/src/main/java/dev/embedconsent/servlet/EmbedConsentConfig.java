@@ -86,8 +86,8 @@ import org.jspecify.annotations.Nullable;
  *     visitor too (it names no unknown host a visitor allowed)</td></tr>
  * <tr><td>{@code warm-up}</td><td>{@code warmUp}</td><td>{@code 5s}</td>
  *     <td>at most how long the first filter of a class loader spends at its start rewriting a built-in sample page,
- *     so that the JIT has compiled the rewriter before the first request (it stops as soon as the time per page has
- *     settled; {@code off} for none); see {@link RewriterWarmUp}</td></tr>
+ *     so that the JIT has compiled the rewriter before the first request (it ends sooner once the JIT has been quiet
+ *     for a second; at most {@code 60s}, {@code off} for none); see {@link RewriterWarmUp}</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code previewClient}, {@code seedPreview}</td><td>none</td>
  *     <td>the upstream client (resolver, TLS; tests), and pictures the site made itself seeded as previews</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code consentService}</td><td>none</td>
@@ -122,7 +122,7 @@ public final class EmbedConsentConfig {
     public static final int DEFAULT_LOOK_AHEAD = 32 * 1024;
     private static final long MAX_LOOK_AHEAD = 1024 * 1024;
 
-    /** Default of {@code warm-up}: the most a filter's start spends on it; it usually settles sooner. */
+    /** Default of {@code warm-up}: the most a filter's start spends on it; it ends sooner once the JIT is quiet. */
     public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(5);
     private static final Duration MAX_WARM_UP = Duration.ofSeconds(60);
 
@@ -818,8 +818,8 @@ public final class EmbedConsentConfig {
 
         /**
          * At most how long the first filter of a class loader spends at its start rewriting a built-in sample page,
-         * so that the JIT compiles the rewriter before the first request; default 5 s (it stops as soon as the time
-         * per page has settled), at most 60 s, {@link Duration#ZERO} for none.
+         * so that the JIT compiles the rewriter before the first request; default 5 s (it ends sooner once the JIT
+         * has been quiet for a second), at most 60 s, {@link Duration#ZERO} for none.
          */
         public Builder warmUp(Duration budget) {
             Objects.requireNonNull(budget, "warmUp");

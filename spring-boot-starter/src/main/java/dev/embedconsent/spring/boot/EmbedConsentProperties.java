@@ -132,7 +132,7 @@ public class EmbedConsentProperties {
 
     /**
      * At most how long the filter's start spends rewriting a built-in sample page so that the JIT has compiled the
-     * rewriter before the first request (at most 60s, 0 for none); it stops as soon as the time per page has settled.
+     * rewriter before the first request (at most 60s, 0 for none); it ends sooner once the JIT has been quiet for 1s.
      */
     private Duration warmUp = Duration.ofSeconds(5);
 
