@@ -164,12 +164,19 @@ final class ConsentRuntime implements AutoCloseable {
         return previews;
     }
 
-    /** The JIT warm-up of {@code warm-up}, with a rewriter like the filter's but without previews (nothing fetched). */
+    /**
+     * The JIT warm-up of {@code warm-up}, with a rewriter like the filter's but without previews (nothing fetched).
+     * It only saves time: whatever goes wrong in it is logged, and the filter starts all the same.
+     */
     private static void warmUp(EmbedConsentConfig config, String contextPath, ProviderCatalogue catalogue) {
-        RewriterWarmUp.Result done = RewriterWarmUp.once(newRewriter(config, contextPath, catalogue, null),
-                config.warmUp());
-        if (done != null) {
-            LOG.log(Level.INFO, "embed-consent warm-up: " + done);
+        try {
+            RewriterWarmUp.Result done = RewriterWarmUp.once(newRewriter(config, contextPath, catalogue, null),
+                    config.warmUp());
+            if (done != null) {
+                LOG.log(Level.INFO, "embed-consent warm-up: " + done);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "embed-consent warm-up failed; the filter starts without it", e);
         }
     }
 
