@@ -565,10 +565,7 @@ public final class EmbedConsentConfig {
                 case "preview-timeout": return previewTimeout(OptionValues.parseDuration(name, value));
                 case "look-ahead": return lookAhead(OptionValues.parseSize(name, value, true));
                 case "render-consented": return renderConsented(RenderConsented.parse(value));
-                case "warm-up":
-                    String off = value.strip().toLowerCase(java.util.Locale.ROOT);
-                    return warmUp(off.equals("off") || off.equals("0") ? Duration.ZERO
-                            : OptionValues.parseDuration(name, value));
+                case "warm-up": return warmUp(OptionValues.parseDuration(name, value, true));
                 default:
                     throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
                             + String.join(", ", OPTION_NAMES));

@@ -45,7 +45,15 @@ final class OptionValues {
 
     /** {@code 180d}, {@code 12h}, {@code 30m}, {@code 10s}, {@code 500ms} or ISO-8601 ({@code P180D}, {@code PT1H}). */
     static Duration parseDuration(String option, String text) {
+        return parseDuration(option, text, false);
+    }
+
+    /** As {@link #parseDuration(String, String)}; with {@code allowOff}, {@code off} or {@code 0} is zero. */
+    static Duration parseDuration(String option, String text, boolean allowOff) {
         String value = text.strip().toLowerCase(Locale.ROOT);
+        if (allowOff && (value.equals("off") || value.equals("0"))) {
+            return Duration.ZERO;
+        }
         try {
             if (value.startsWith("p")) {
                 return positive(option, text, Duration.parse(value.toUpperCase(Locale.ROOT)));
@@ -66,7 +74,7 @@ final class OptionValues {
             // falls through to the error below (ArithmeticException: too long for a Duration, such as 1e17d)
         }
         throw new IllegalArgumentException(option + " '" + text
-                + "' is not a duration; write e.g. 180d, 12h, 30m, 10s, 500ms or P180D");
+                + "' is not a duration; write e.g. 180d, 12h, 30m, 10s, 500ms or P180D" + (allowOff ? ", or off" : ""));
     }
 
     /**
