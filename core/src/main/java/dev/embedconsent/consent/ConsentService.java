@@ -209,7 +209,60 @@ public final class ConsentService {
         if (cache == null) {
             return store.history(subject);
         }
-        return cache.get(subject, store::history);
+        List<ConsentRecord> cached = cache.getIfPresent(subject);
+        if (cached != null) {
+            return cached;
+        }
+        CompletableFuture<List<ConsentRecord>> mine = new CompletableFuture<>();
+        if (lookups.putIfAbsent(subject, mine) != null) {
+            // A page's look-up is in flight, maybe still queued behind reads of a store that is away: this caller
+            // must answer, so it reads on its own thread and leaves the caching to that look-up.
+            return store.history(subject);
+        }
+        read(subject, mine);
+        try {
+            return mine.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreException("reading the consent state failed", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while reading the consent state", e);
+        }
+    }
+
+    /**
+     * Reads the subject's history into {@code result}, which is in {@link #lookups} already, and caches it unless a
+     * change to the subject came in meanwhile ({@link #invalidate} took {@code result} out of {@link #lookups}).
+     *
+     * <p>The store is read outside the cache: a cache that loads through its own map's compute holds a lock on a bin
+     * of that map for the whole read, and while the store is away (each read taking its whole retry time) a change or
+     * a page of any other subject whose key falls into that bin would wait as long.
+     */
+    private void read(SubjectId subject, CompletableFuture<List<ConsentRecord>> result) {
+        try {
+            List<ConsentRecord> records = store.history(subject);
+            // Leaves the in-flight map before it completes, so that a caller who has seen the result and then
+            // changed the subject's consent never joins this (now stale) read again. Cached under the in-flight
+            // map's lock for the subject, which invalidate takes too: either this put comes first and the
+            // invalidation removes it, or the invalidation comes first and this read is not cached.
+            lookups.computeIfPresent(subject, (key, running) -> {
+                if (running != result) {
+                    return running;
+                }
+                if (cache != null) {
+                    cache.put(subject, records);
+                }
+                return null;
+            });
+            result.complete(records);
+        } catch (Throwable t) {
+            lookups.remove(subject, result);
+            result.completeExceptionally(t);
+        }
     }
 
     /**
@@ -248,6 +301,7 @@ public final class ConsentService {
         try {
             return store.purge(cutoff, now);
         } finally {
+            lookups.clear();
             if (cache != null) {
                 cache.invalidateAll();
             }
@@ -336,18 +390,7 @@ public final class ConsentService {
     /** Reads the subject's history into {@code result} on the look-up threads; it is in {@link #lookups} already. */
     private void startLookup(SubjectId subject, CompletableFuture<List<ConsentRecord>> result) {
         try {
-            LOOKUPS.execute(() -> {
-                // Leaves the in-flight map before it completes, so that a caller who has seen the result and then
-                // changed the subject's consent never joins this (now stale) read again.
-                try {
-                    List<ConsentRecord> records = history(subject);
-                    lookups.remove(subject, result);
-                    result.complete(records);
-                } catch (Throwable t) {
-                    lookups.remove(subject, result);
-                    result.completeExceptionally(t);
-                }
-            });
+            LOOKUPS.execute(() -> read(subject, result));
         } catch (RejectedExecutionException e) {
             lookups.remove(subject, result);
             result.completeExceptionally(new StoreException(
@@ -430,11 +473,13 @@ public final class ConsentService {
     }
 
     private void invalidate(SubjectId subject) {
-        // a read started before this change must not answer requests that come after it
-        lookups.remove(subject);
-        if (cache != null) {
-            cache.invalidate(subject);
-        }
+        // a read started before this change must not answer requests that come after it, nor be cached
+        lookups.compute(subject, (key, running) -> {
+            if (cache != null) {
+                cache.invalidate(subject);
+            }
+            return null;
+        });
     }
 
     /**
