@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  *     [--pages embeds,plain,big[,embeds-previews,embeds-writer,embeds-cookie,plain-cookie,embeds-nolength,
  *     plain-nolength]] \
  *     [--client auto|wrk|java] [--rounds 1] [--chunk 8192] [--ttfb 20] [--slow-pause 2] \
- *     [--only unfiltered|filtered] [--filter-warm-up 5s|off] [--verbose]
+ *     [--only unfiltered|filtered] [--filter-warm-up 5s|off] [--filter-rewrite-cache 16MB|off] [--verbose]
  * }</pre>
  *
  * <ul>
@@ -70,6 +70,8 @@ import java.util.stream.Stream;
  *       median responses/s, which tames a machine that is busy now and then.</li>
  *   <li>{@code --filter-warm-up}: the filter's {@code warm-up} option (its default when not given); the warm-up
  *       happens once per JVM, at the first filter's start, before any load.</li>
+ *   <li>{@code --filter-rewrite-cache}: the filters' {@code rewrite-cache} option (its default when not given);
+ *       {@code off} measures the rewrite of every response, as for pages that differ on each request.</li>
  *   <li>{@code --only}: measure one side only (e.g. to profile {@code --only filtered --pages embeds}).</li>
  * </ul>
  *
@@ -135,6 +137,7 @@ public final class FilterLoadBenchmark {
         o.put("slow-pause", "2");
         o.put("rounds", "1");
         o.put("filter-warm-up", "default");
+        o.put("filter-rewrite-cache", "default");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--")) {
@@ -195,6 +198,9 @@ public final class FilterLoadBenchmark {
                 .previews(false);
         if (!options.get("filter-warm-up").equals("default")) {
             filterConfig.option("warm-up", options.get("filter-warm-up"));
+        }
+        if (!options.get("filter-rewrite-cache").equals("default")) {
+            filterConfig.option("rewrite-cache", options.get("filter-rewrite-cache"));
         }
         filters.put("/filtered", filterConfig.build());
         if (cases.contains("embeds-previews")) {

@@ -8,6 +8,7 @@ import dev.embedconsent.html.EmbedRewriter;
 import dev.embedconsent.html.PageContext;
 import dev.embedconsent.html.RewriteSession;
 import dev.embedconsent.placeholder.PlaceholderRenderer;
+import dev.embedconsent.placeholder.PreviewSource;
 import dev.embedconsent.preview.PreviewService;
 import dev.embedconsent.preview.UpstreamClient;
 import dev.embedconsent.provider.ProviderCatalogue;
@@ -76,10 +77,13 @@ final class ConsentRuntime implements AutoCloseable {
     private final @Nullable FramePolicy framePolicy;
     private final @Nullable PreviewService previews;
     private final LookaheadBuffers lookaheadBuffers;
+    /** Rewritten pages kept to be replayed; null with {@code rewrite-cache=off}. */
+    private final @Nullable RewriteMemo memo;
 
     private ConsentRuntime(EmbedConsentConfig config, ProviderCatalogue catalogue, EmbedRewriter rewriter,
             @Nullable ConsentStore store, ConsentService consent, ConsentCookieCodec codec,
-            @Nullable FramePolicy framePolicy, @Nullable PreviewService previews) {
+            @Nullable FramePolicy framePolicy, @Nullable PreviewService previews,
+            @Nullable PinnablePreviews rewriterPreviews) {
         this.config = config;
         this.catalogue = catalogue;
         this.rewriter = rewriter;
@@ -90,6 +94,8 @@ final class ConsentRuntime implements AutoCloseable {
         this.previews = previews;
         this.endpoints = new ConsentEndpoints(this);
         this.lookaheadBuffers = new LookaheadBuffers(config.lookAhead());
+        this.memo = config.rewriteCache() > 0 ? new RewriteMemo(rewriter, rewriterPreviews, config.rewriteCache())
+                : null;
     }
 
     static ConsentRuntime start(EmbedConsentConfig config, ServletContext servletContext) {
@@ -116,11 +122,13 @@ final class ConsentRuntime implements AutoCloseable {
             ConsentCookieCodec cookies = codec.build();
             String contextPath = servletContext.getContextPath();
             previews = config.previews() ? newPreviews(config, contextPath, catalogue, cookies) : null;
-            EmbedRewriter rewriter = newRewriter(config, contextPath, catalogue, previews);
+            PinnablePreviews rewriterPreviews = previews == null ? null : new PinnablePreviews(previews);
+            EmbedRewriter rewriter = newRewriter(config, contextPath, catalogue, rewriterPreviews);
             warmUp(config, contextPath, catalogue);
             FramePolicy policy = config.csp() == CspMode.OFF ? null : FramePolicy.of(config.csp(), catalogue,
                     config.trustedHosts(), contextPath + config.basePath() + FramePolicy.REPORT_PATH);
-            return new ConsentRuntime(config, catalogue, rewriter, store, consent, cookies, policy, previews);
+            return new ConsentRuntime(config, catalogue, rewriter, store, consent, cookies, policy, previews,
+                    rewriterPreviews);
         } catch (RuntimeException e) {
             if (previews != null) {
                 previews.close();
@@ -181,7 +189,7 @@ final class ConsentRuntime implements AutoCloseable {
     }
 
     private static EmbedRewriter newRewriter(EmbedConsentConfig config, String contextPath,
-            ProviderCatalogue catalogue, @Nullable PreviewService previews) {
+            ProviderCatalogue catalogue, @Nullable PreviewSource previews) {
         PlaceholderRenderer.Builder placeholders = PlaceholderRenderer.builder()
                 .basePath(contextPath + config.basePath())
                 .defaultLanguage(config.defaultLanguage())
@@ -391,7 +399,8 @@ final class ConsentRuntime implements AutoCloseable {
     }
 
     RewriteSession open(OutputStream sink, PageContext context) {
-        return rewriter.open(sink, context);
+        RewriteMemo m = memo;
+        return m == null ? rewriter.open(sink, context) : m.open(sink, context);
     }
 
     @Override

@@ -88,6 +88,10 @@ import org.jspecify.annotations.Nullable;
  *     <td>at most how long the first filter of a class loader spends at its start rewriting a built-in sample page,
  *     so that the JIT has compiled the rewriter before the first request (it ends sooner once the JIT has been quiet
  *     for a second; at most {@code 60s}, {@code off} for none); see {@link RewriterWarmUp}</td></tr>
+ * <tr><td>{@code rewrite-cache}</td><td>{@code rewriteCache}</td><td>{@code 16MB}</td>
+ *     <td>memory bound of rewritten pages kept to be replayed (input and output), or {@code off}: a page served
+ *     byte for byte alike again is checked against the kept input as it arrives and gets the kept output instead of
+ *     a new rewrite; a page that differs is rewritten as usual (see {@link RewriteMemo}). At least {@code 1MB}</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code previewClient}, {@code seedPreview}</td><td>none</td>
  *     <td>the upstream client (resolver, TLS; tests), and pictures the site made itself seeded as previews</td></tr>
  * <tr><td>none (programmatic only)</td><td>{@code consentService}</td><td>none</td>
@@ -126,6 +130,10 @@ public final class EmbedConsentConfig {
     public static final Duration DEFAULT_WARM_UP = Duration.ofSeconds(5);
     private static final Duration MAX_WARM_UP = Duration.ofSeconds(60);
 
+    /** Default of {@code rewrite-cache}: room for about 80 pages of 100 KB with their output. */
+    public static final long DEFAULT_REWRITE_CACHE = 16L * 1024 * 1024;
+    private static final long MIN_REWRITE_CACHE = 1024 * 1024;
+
     /** Default of {@code preview-timeout}. */
     public static final Duration DEFAULT_PREVIEW_TIMEOUT = Duration.ofSeconds(5);
     private static final long MIN_PREVIEW_CACHE = 64 * 1024;
@@ -137,7 +145,7 @@ public final class EmbedConsentConfig {
             "default-language", "providers-file", "consent-lifetime", "exclude", "rate-limit", "csp-nonce-attribute",
             "trusted-hosts", "block-unknown-frames", "csp", "previews", "preview-cache-size", "preview-disk-size",
             "preview-lifetime", "preview-failure-lifetime", "preview-timeout", "look-ahead", "render-consented",
-            "warm-up");
+            "warm-up", "rewrite-cache");
 
     private final String basePath;
     private final Path dataDirectory;
@@ -168,6 +176,7 @@ public final class EmbedConsentConfig {
     private final int lookAhead;
     private final RenderConsented renderConsented;
     private final Duration warmUp;
+    private final long rewriteCache;
     private final RewritePolicy rewritePolicy;
     private final Clock clock;
 
@@ -207,6 +216,11 @@ public final class EmbedConsentConfig {
         this.lookAhead = (int) ahead;
         this.renderConsented = b.renderConsented == null ? RenderConsented.SERVER : b.renderConsented;
         this.warmUp = b.warmUp == null ? DEFAULT_WARM_UP : b.warmUp;
+        this.rewriteCache = b.rewriteCache == null ? DEFAULT_REWRITE_CACHE : b.rewriteCache;
+        if (rewriteCache != 0 && rewriteCache < MIN_REWRITE_CACHE) {
+            throw new IllegalArgumentException("rewrite-cache must be off or at least 1MB, got " + rewriteCache
+                    + " bytes");
+        }
         if (previewCacheSize < MIN_PREVIEW_CACHE) {
             throw new IllegalArgumentException("preview-cache-size must be at least 64KB, got " + previewCacheSize
                     + " bytes");
@@ -445,6 +459,11 @@ public final class EmbedConsentConfig {
         return warmUp;
     }
 
+    /** Memory bound of rewritten pages kept to be replayed, in bytes; zero for none. */
+    public long rewriteCache() {
+        return rewriteCache;
+    }
+
     public RewritePolicy rewritePolicy() {
         return rewritePolicy;
     }
@@ -478,6 +497,7 @@ public final class EmbedConsentConfig {
                 + ", look-ahead=" + lookAhead
                 + ", render-consented=" + renderConsented
                 + ", warm-up=" + (warmUp.isZero() ? "off" : warmUp.toMillis() + "ms")
+                + ", rewrite-cache=" + (rewriteCache == 0 ? "off" : rewriteCache)
                 + ", previews=" + (previews ? "on, preview-cache-size=" + previewCacheSize + ", preview-disk-size="
                         + previewDiskSize + ", preview-lifetime=" + previewLifetime + ", preview-failure-lifetime="
                         + previewFailureLifetime + ", preview-timeout=" + previewTimeout : "off")
@@ -509,6 +529,7 @@ public final class EmbedConsentConfig {
         private @Nullable Long lookAhead;
         private @Nullable RenderConsented renderConsented;
         private @Nullable Duration warmUp;
+        private @Nullable Long rewriteCache;
         private @Nullable String basePath;
         private @Nullable Path dataDirectory;
         private @Nullable String jdbcUrl;
@@ -566,6 +587,7 @@ public final class EmbedConsentConfig {
                 case "look-ahead": return lookAhead(OptionValues.parseSize(name, value, true));
                 case "render-consented": return renderConsented(RenderConsented.parse(value));
                 case "warm-up": return warmUp(OptionValues.parseDuration(name, value, true));
+                case "rewrite-cache": return rewriteCache(OptionValues.parseSize(name, value, true));
                 default:
                     throw new IllegalArgumentException("unknown option '" + name + "'; known options: "
                             + String.join(", ", OPTION_NAMES));
@@ -826,6 +848,21 @@ public final class EmbedConsentConfig {
                         + "got " + budget);
             }
             warmUp = budget;
+            return this;
+        }
+
+        /**
+         * Memory bound of rewritten pages kept to be replayed (input plus output), in bytes; default 16 MiB, at least
+         * 1 MiB, 0 for none. A page served again byte for byte alike, for a visitor with the same consent, gets the
+         * kept output, checked against the kept input as its bytes arrive.
+         */
+        public Builder rewriteCache(long bytes) {
+            options.claim("rewrite-cache");
+            if (bytes < 0) {
+                throw new IllegalArgumentException("rewrite-cache must be off or at least 1MB, got " + bytes
+                        + " bytes");
+            }
+            rewriteCache = bytes;
             return this;
         }
 
