@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -588,6 +589,40 @@ abstract class FilterContainerContract {
 
         HttpResponse<String> otherVisitor = get("/t/writer");
         assertPlaceholder(otherVisitor.body());
+    }
+
+    /**
+     * {@code rewrite-cache} (on by default): from its third request on, a page is replayed from its kept rewrite.
+     * Each visitor still gets the page for their own consent, with the same headers, and a withdrawal counts at once.
+     */
+    @Test
+    void aPageRequestedAgainAndAgainStaysRightForEachVisitor() throws Exception {
+        String path = "/t/writer?again=" + UUID.randomUUID();
+        String cookie = cookie(grant("youtube", "provider"), "ec_consent");
+        HttpResponse<String> first = get(path);
+        HttpResponse<String> firstConsented = get(rendered(path), "Cookie", cookie);
+        assertPlaceholder(first.body());
+        assertTrue(firstConsented.body().contains(EMBED), firstConsented.body());
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> other = get(path);
+            assertEquals(first.body(), other.body(), "request " + i);
+            assertPlaceholder(other.body());
+            assertConsentHeaders(other);
+            assertLengthMatches(other);
+            assertEquals(first.headers().firstValue("ETag"), other.headers().firstValue("ETag"));
+            HttpResponse<String> consented = get(rendered(path), "Cookie", cookie);
+            assertEquals(firstConsented.body(), consented.body(), "request " + i);
+            assertFalse(consented.body().contains("data-consent-provider=\"youtube\""), consented.body());
+            assertLengthMatches(consented);
+        }
+        HttpResponse<String> withdrawn = post("/embed-consent/consent", "application/json",
+                "{\"provider\":\"youtube\",\"decision\":\"withdraw\"}", "Sec-Fetch-Site", "same-origin",
+                "Cookie", cookie);
+        assertEquals(200, withdrawn.statusCode(), withdrawn.body());
+        HttpResponse<String> after = get(rendered(path), "Cookie", cookie(withdrawn, "ec_consent"));
+        assertPlaceholder(after.body());
+        HttpResponse<String> olderCookie = get(rendered(path), "Cookie", cookie);
+        assertPlaceholder(olderCookie.body());
     }
 
     @Test

@@ -124,7 +124,8 @@ public class EmbedConsentAutoConfiguration {
                 .previewLifetime(p.getPreviewLifetime())
                 .previewFailureLifetime(p.getPreviewFailureLifetime())
                 .previewTimeout(p.getPreviewTimeout())
-                .warmUp(p.getWarmUp());
+                .warmUp(p.getWarmUp())
+                .rewriteCache(p.getRewriteCache().toBytes());
         if (!p.getKeys().isEmpty()) {
             try {
                 b.option("hmac-key", String.join(",", p.getKeys()));

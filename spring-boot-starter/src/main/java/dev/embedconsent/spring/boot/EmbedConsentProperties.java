@@ -137,6 +137,12 @@ public class EmbedConsentProperties {
     private Duration warmUp = Duration.ofSeconds(5);
 
     /**
+     * Memory bound of rewritten pages kept to be replayed (input and output; at least 1MB, 0 for none): a page served
+     * again byte for byte alike, for a visitor with the same consent, gets the kept output instead of a new rewrite.
+     */
+    private DataSize rewriteCache = DataSize.ofMegabytes(16);
+
+    /**
      * How embeds the visitor allowed reach the page: server (rendered by the filter, output varies by visitor) or
      * client (the same HTML for every visitor, activated by the script). Default: server.
      */
@@ -330,6 +336,14 @@ public class EmbedConsentProperties {
 
     public void setWarmUp(Duration warmUp) {
         this.warmUp = warmUp;
+    }
+
+    public DataSize getRewriteCache() {
+        return rewriteCache;
+    }
+
+    public void setRewriteCache(DataSize rewriteCache) {
+        this.rewriteCache = rewriteCache;
     }
 
     public @Nullable String getRenderConsented() {

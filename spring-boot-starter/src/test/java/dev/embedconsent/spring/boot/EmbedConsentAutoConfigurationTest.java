@@ -161,6 +161,7 @@ class EmbedConsentAutoConfigurationTest {
                 "embed-consent.preview-lifetime=2d",
                 "embed-consent.preview-failure-lifetime=1m",
                 "embed-consent.preview-timeout=3s",
+                "embed-consent.rewrite-cache=4MB",
                 "embed-consent.filter-order=-500").run(context -> {
                     assertThat(context).hasNotFailed();
                     EmbedConsentConfig c = config(context);
@@ -186,12 +187,15 @@ class EmbedConsentAutoConfigurationTest {
                     assertThat(c.previewLifetime()).isEqualTo(Duration.ofDays(2));
                     assertThat(c.previewFailureLifetime()).isEqualTo(Duration.ofMinutes(1));
                     assertThat(c.previewTimeout()).isEqualTo(Duration.ofSeconds(3));
+                    assertThat(c.rewriteCache()).isEqualTo(4L * 1024 * 1024);
                     assertThat(registration(context).getOrder()).isEqualTo(-500);
                 });
-        web().withPropertyValues("embed-consent.block-unknown-frames=false", "embed-consent.look-ahead=0")
+        web().withPropertyValues("embed-consent.block-unknown-frames=false", "embed-consent.look-ahead=0",
+                "embed-consent.rewrite-cache=0")
                 .run(context -> {
                     assertThat(config(context).blockUnknownFrames()).isFalse();
                     assertThat(config(context).lookAhead()).isZero();
+                    assertThat(config(context).rewriteCache()).isZero();
                 });
     }
 
