@@ -111,11 +111,20 @@ class RewriterChunkingFuzzTest {
                     () -> "an embed found in a page naming no other host: " + found + " in " + latin);
             if (found.isEmpty()) {
                 // Where the rewriter cannot tell how foreign content ends, it makes common ground before a start tag
-                // or closes a CDATA section at once (TreeBuilderSimulator); nothing else may change.
+                // or closes a CDATA section at once (TreeBuilderSimulator); where a noscript's content leaves a
+                // browser without scripting inside a token or text element at the </noscript> that ends it for us,
+                // it is closed there (ByteRewriter), since an embed may follow. Nothing else may change.
                 Rewrites.Recorder recorder = new Rewrites.Recorder();
                 Rewrites.rewrite(rewriter, input, context, null, recorder);
-                assertTrue(recorder.insertions.stream().allMatch(i -> i.equals(TreeBuilderSimulator.COMMON_GROUND)
-                        || i.equals("]]>")), () -> "a page naming no other host was changed: " + latin);
+                String copied = new String(recorder.input.toByteArray(), StandardCharsets.ISO_8859_1);
+                for (int k = 0; k < recorder.insertions.size(); k++) {
+                    String insertion = recorder.insertions.get(k);
+                    int at = recorder.insertedAtInput.get(k);
+                    boolean atNoscriptEnd = copied.regionMatches(true, at, "</noscript", 0, 10);
+                    assertTrue(insertion.equals(TreeBuilderSimulator.COMMON_GROUND) || insertion.equals("]]>")
+                            || atNoscriptEnd, () -> "a page naming no other host was changed (" + insertion + " at "
+                            + at + "): " + latin);
+                }
             }
         }
         String html = new String(input, StandardCharsets.UTF_8);

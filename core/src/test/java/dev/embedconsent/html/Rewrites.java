@@ -66,6 +66,8 @@ final class Rewrites {
         final List<String> insertions = new ArrayList<>();
         /** Where each insertion starts in the output. */
         final List<Integer> insertedAt = new ArrayList<>();
+        /** How much of the input had been copied or replaced at each insertion. */
+        final List<Integer> insertedAtInput = new ArrayList<>();
 
         @Override
         public void copied(byte[] bytes, int offset, int length) {
@@ -77,6 +79,7 @@ final class Rewrites {
         public void inserted(byte[] bytes) {
             insertions.add(new String(bytes, StandardCharsets.UTF_8));
             insertedAt.add(output.size());
+            insertedAtInput.add(input.size());
             output.writeBytes(bytes);
         }
 

@@ -403,6 +403,14 @@ final class ConsentRuntime implements AutoCloseable {
         return m == null ? rewriter.open(sink, context) : m.open(sink, context);
     }
 
+    /**
+     * A rewrite session that never replays or records: for fragments ({@link EmbedConsent#placeholder}), which are
+     * small, differ from call to call and would share the key of their page.
+     */
+    RewriteSession openFragment(OutputStream sink, PageContext context) {
+        return rewriter.open(sink, context);
+    }
+
     @Override
     public void close() {
         if (previews != null) {

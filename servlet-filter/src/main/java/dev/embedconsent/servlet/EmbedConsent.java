@@ -168,7 +168,7 @@ public final class EmbedConsent {
                 EmbedListener.NONE, runtime.cspNonce(request), ConsentRuntime.siteHost(request), first);
         byte[] fragment = (BODY + embedHtml).getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream(fragment.length + 4096);
-        RewriteSession session = runtime.open(out, context);
+        RewriteSession session = runtime.openFragment(out, context);
         try (session) {
             session.write(fragment);
         } catch (IOException e) {

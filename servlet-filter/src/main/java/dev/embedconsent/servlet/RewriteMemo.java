@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,9 +60,9 @@ final class RewriteMemo {
     /** {@link PageKey} to a {@link Recording} or {@link #BY_CONSENT}; {@link ConsentKey} to a {@link Recording}. */
     private final Cache<Object, Object> pages;
     private final Cache<PageKey, Heat> seen;
-    private final AtomicLong replays = new AtomicLong();
-    private final AtomicLong changed = new AtomicLong();
-    private final AtomicLong recorded = new AtomicLong();
+    private final LongAdder replays = new LongAdder();
+    private final LongAdder changed = new LongAdder();
+    private final LongAdder recorded = new LongAdder();
     private final AtomicBoolean divergenceLogged = new AtomicBoolean();
 
     /**
@@ -94,11 +94,10 @@ final class RewriteMemo {
         PageKey key = new PageKey(context.path(), context.siteHost(), context.transportCharset(), context.language(),
                 context.firstIndex());
         Heat heat = seen.get(key, k -> new Heat());
-        int sightings = heat.sightings.incrementAndGet();
-        boolean record = sightings >= 2 && heat.mismatches.get() < MAX_MISMATCHES;
+        boolean record = heat.seen() && heat.mismatches.get() < MAX_MISMATCHES;
         Recording kept = find(key, context);
         if (kept != null && (previews == null || previews.stillAnswers(kept.calls))) {
-            replays.incrementAndGet();
+            replays.increment();
             return new Session(sink, context, key, heat, record, kept);
         }
         return record ? new Session(sink, context, key, heat, true, null) : rewriter.open(sink, context);
@@ -118,7 +117,7 @@ final class RewriteMemo {
     }
 
     private void keep(PageKey key, Recording recording) {
-        recorded.incrementAndGet();
+        recorded.increment();
         Set<String> consent = recording.consent;
         if (consent == null) {
             pages.put(key, recording);
@@ -140,20 +139,20 @@ final class RewriteMemo {
 
     /** For the logs and tests: replays started, replays whose page had changed, pages recorded, pages kept. */
     String describe() {
-        return "replays=" + replays.get() + ", changed=" + changed.get() + ", recorded=" + recorded.get()
+        return "replays=" + replays.sum() + ", changed=" + changed.sum() + ", recorded=" + recorded.sum()
                 + ", kept=" + pages.estimatedSize();
     }
 
     long replays() {
-        return replays.get();
+        return replays.sum();
     }
 
     long changed() {
-        return changed.get();
+        return changed.sum();
     }
 
     long recorded() {
-        return recorded.get();
+        return recorded.sum();
     }
 
     /** What a page's output depends on, besides its bytes, the consent and the previews. */
@@ -162,10 +161,29 @@ final class RewriteMemo {
 
     record ConsentKey(PageKey page, Set<String> consent) {}
 
-    /** How often a key was rewritten, and how many replays in a row found its page changed. */
+    /** Whether a key was rewritten before, and how many replays in a row found its page changed. */
     static final class Heat {
-        final AtomicInteger sightings = new AtomicInteger();
+        private volatile boolean seenBefore;
         final AtomicInteger mismatches = new AtomicInteger();
+
+        /**
+         * True from the second request of the key on. Written once, so that the requests of a busy page do not all
+         * write one shared field.
+         */
+        boolean seen() {
+            if (seenBefore) {
+                return true;
+            }
+            seenBefore = true;
+            return false;
+        }
+
+        /** A replay of the whole page: the run of changes ends. */
+        void replayed() {
+            if (mismatches.get() != 0) {
+                mismatches.set(0);
+            }
+        }
     }
 
     /**
@@ -363,7 +381,7 @@ final class RewriteMemo {
         /** The input left the kept page: a rewrite takes over from the start, and what was sent is not sent again. */
         private void differs(Recording k) throws IOException {
             kept = null;
-            changed.incrementAndGet();
+            changed.increment();
             boolean record = heat.mismatches.incrementAndGet() < MAX_MISMATCHES;
             if (!record) {
                 forget(key, k);
@@ -428,7 +446,7 @@ final class RewriteMemo {
                     }
                     sink.flush();
                     closed = true;
-                    heat.mismatches.set(0);
+                    heat.replayed();
                     return;
                 }
                 differs(k); // the page ended early
