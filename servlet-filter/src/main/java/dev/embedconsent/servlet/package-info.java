@@ -27,6 +27,9 @@
  *       straight to the container. {@code HeldHeaders} keeps {@code Content-Length} and {@code ETag} until then,
  *       {@code CacheHeaders} computes {@code Vary}, {@code Cache-Control} and the {@code ETag} suffix;
  *       {@code FinishingAsyncContext} and {@code FinishOnComplete} end async documents.</li>
+ *   <li>Speed: {@code RewriteMemo} ({@code rewrite-cache}) replays the kept rewrite of a page served again byte for
+ *       byte, with {@code PinnablePreviews} keeping the preview answers it depends on; {@code RewriterWarmUp}
+ *       ({@code warm-up}) has the JIT compile the rewriter at the filter's start.</li>
  *   <li>The endpoints: {@code ConsentEndpoints}, with {@code SameOriginCheck}, {@code ClientRateLimiter},
  *       {@code CookieHeaders}, {@code SettingsPage}, {@code StaticAsset} and {@code ViolationReports}
  *       ({@code POST {base}/csp-report}).</li>
