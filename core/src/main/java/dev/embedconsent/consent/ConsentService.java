@@ -222,16 +222,19 @@ public final class ConsentService {
         read(subject, mine);
         try {
             return mine.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new StoreException("reading the consent state failed", cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while reading the consent state", e);
+        } catch (ExecutionException | InterruptedException e) {
+            throw readFailure(e);
         }
+    }
+
+    /** What a caller of a read that failed (or whose wait was interrupted) gets thrown. */
+    private static RuntimeException readFailure(Exception e) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new StoreException("interrupted while reading the consent state", e);
+        }
+        Throwable cause = e.getCause();
+        return cause instanceof RuntimeException r ? r : new StoreException("reading the consent state failed", cause);
     }
 
     /**
@@ -375,15 +378,8 @@ public final class ConsentService {
         } catch (TimeoutException e) {
             throw new StoreException("the consent store did not answer within " + lookupWait.toMillis()
                     + " ms; the look-up goes on in the background");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new StoreException("reading the consent state failed", cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while reading the consent state", e);
+        } catch (ExecutionException | InterruptedException e) {
+            throw readFailure(e);
         }
     }
 
