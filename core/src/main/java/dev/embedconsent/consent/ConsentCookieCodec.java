@@ -1,5 +1,7 @@
 package dev.embedconsent.consent;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.embedconsent.internal.SetOnce;
 import dev.embedconsent.record.Decision;
 import dev.embedconsent.record.SubjectId;
@@ -16,6 +18,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -32,7 +35,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Signs and reads the consent cookie. Immutable and thread-safe.
+ * Signs and reads the consent cookie. Thread-safe; its keys and settings are fixed, and it keeps the values it verified
+ * in a bounded cache.
  *
  * <p>Wire format, version 1 (only cookie-safe characters, no quoting needed):
  * <pre>{@code
@@ -68,6 +72,7 @@ public final class ConsentCookieCodec {
 
     private static final System.Logger LOG = System.getLogger(ConsentCookieCodec.class.getName());
     private static final String VERSION = "1";
+    private static final long VERIFIED_CACHE_CHARS = 4L * 1024 * 1024;
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -76,6 +81,17 @@ public final class ConsentCookieCodec {
     private final Map<String, SecretKeySpec> verifying;
     private final Clock clock;
     private final int maxLength;
+    /**
+     * Cookie values whose signature was verified, with what they say: a visitor sends the same cookie with every
+     * page, and its HMAC and parsing were the largest part of what the filter did for such a page besides the
+     * rewrite. Keyed by the exact value, so only a value these keys signed is ever in it; times are checked on every
+     * use. Bounded in characters, so cookies minted in bulk cannot take more than that.
+     */
+    private final Cache<String, ConsentCookie> verified = Caffeine.newBuilder()
+            .maximumWeight(VERIFIED_CACHE_CHARS)
+            .weigher((String value, ConsentCookie cookie) -> value.length() + 256)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
 
     private ConsentCookieCodec(CookieKey signingKey, List<CookieKey> others, Clock clock, int maxLength) {
         this.signingKey = signingKey;
@@ -196,6 +212,39 @@ public final class ConsentCookieCodec {
         if (value == null || value.isEmpty() || value.length() > maxLength) {
             return null;
         }
+        ConsentCookie whole = verified.getIfPresent(value);
+        if (whole == null) {
+            whole = verifiedOrNull(value);
+            if (whole == null) {
+                return null;
+            }
+            verified.put(value, whole);
+        }
+        return current(whole, clock.instant());
+    }
+
+    /** The cookie as it is now: null once it expired, and without the decisions that expired. */
+    private static @Nullable ConsentCookie current(ConsentCookie whole, Instant now) {
+        if (!whole.expires().isAfter(now)) {
+            return null;
+        }
+        List<CookieDecision> decisions = whole.decisions();
+        for (CookieDecision decision : decisions) {
+            if (!decision.expiry().isAfter(now)) {
+                List<CookieDecision> standing = new ArrayList<>(decisions.size());
+                for (CookieDecision d : decisions) {
+                    if (d.expiry().isAfter(now)) {
+                        standing.add(d);
+                    }
+                }
+                return new ConsentCookie(whole.subject(), standing, whole.expires());
+            }
+        }
+        return whole;
+    }
+
+    /** The signed cookie with every decision it carries, expired or not; null when it is not one these keys signed. */
+    private @Nullable ConsentCookie verifiedOrNull(String value) {
         int lastDot = value.lastIndexOf('.');
         String[] head = value.substring(0, Math.max(lastDot, 0)).split("\\.", -1);
         if (lastDot <= 0 || head.length != 3 || !VERSION.equals(head[0])) {
@@ -218,9 +267,8 @@ public final class ConsentCookieCodec {
             return null;
         }
         Optional<SubjectId> subject = SubjectId.parse(lines[0]);
-        Instant now = clock.instant();
         Instant expires = Instant.ofEpochSecond(Long.parseLong(lines[1]));
-        if (subject.isEmpty() || !expires.isAfter(now)) {
+        if (subject.isEmpty()) {
             return null;
         }
         List<CookieDecision> decisions = new ArrayList<>();
@@ -235,10 +283,8 @@ public final class ConsentCookieCodec {
             if (decision == null) {
                 return null;
             }
-            if (expiry.isAfter(now)) {
-                decisions.add(new CookieDecision(parts[0], decision,
-                        URLDecoder.decode(parts[2], StandardCharsets.UTF_8), expiry));
-            }
+            decisions.add(new CookieDecision(parts[0], decision, URLDecoder.decode(parts[2], StandardCharsets.UTF_8),
+                    expiry));
         }
         return new ConsentCookie(subject.get(), decisions, expires);
     }

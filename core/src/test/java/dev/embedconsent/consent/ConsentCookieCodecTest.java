@@ -95,6 +95,27 @@ class ConsentCookieCodecTest {
         assertEquals(Optional.empty(), codec.decode(value));
     }
 
+    /** A value read before is kept verified, but what it says is judged by the clock on every read. */
+    @Test
+    void aCookieReadAgainIsStillJudgedByTheClockAndItsSpellingsStayForged() {
+        String value = codec.encode(cookie);
+        assertEquals(Optional.of(cookie), codec.decode(value));
+        assertEquals(Optional.of(cookie), codec.decode(value));
+        char last = value.charAt(value.length() - 1);
+        assertEquals(Optional.empty(), codec.decode(value.substring(0, value.length() - 1) + (last == 'A' ? 'B' : 'A')));
+        assertEquals(Optional.empty(), codec.decode(value + "="));
+        clock.advance(Duration.ofDays(31));
+        ConsentCookie decoded = codec.decode(value).orElseThrow();
+        assertEquals(List.of("youtube"), decoded.decisions().stream().map(CookieDecision::provider).toList());
+        clock.advance(Duration.ofDays(150));
+        assertEquals(Optional.empty(), codec.decode(value));
+        ConsentCookieCodec rotated = ConsentCookieCodec.builder().withKeys(NEW).build();
+        String fresh = ConsentCookieCodec.builder().withKeys(OLD).build().encode(new ConsentCookie(subject,
+                cookie.decisions(), Instant.now().plus(Duration.ofDays(1))));
+        assertTrue(ConsentCookieCodec.builder().withKeys(OLD).build().decode(fresh).isPresent());
+        assertEquals(Optional.empty(), rotated.decode(fresh), "another codec's keys judge it afresh");
+    }
+
     @Test
     void anOversizedCookieIsNeitherWrittenNorRead() {
         List<CookieDecision> many = new ArrayList<>();
