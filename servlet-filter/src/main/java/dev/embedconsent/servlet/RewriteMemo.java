@@ -6,6 +6,7 @@ import dev.embedconsent.html.EmbedListener;
 import dev.embedconsent.html.EmbedRewriter;
 import dev.embedconsent.html.PageContext;
 import dev.embedconsent.html.RewriteSession;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger;
@@ -98,9 +99,9 @@ final class RewriteMemo {
         Recording kept = find(key, context);
         if (kept != null && (previews == null || previews.stillAnswers(kept.calls))) {
             replays.increment();
-            return new Session(sink, context, key, heat, record, kept);
+            return new Session(sink, context, key, heat, kept);
         }
-        return record ? new Session(sink, context, key, heat, true, null) : rewriter.open(sink, context);
+        return record ? new Session(sink, context, key, heat, null) : rewriter.open(sink, context);
     }
 
     private @Nullable Recording find(PageKey key, PageContext context) {
@@ -219,24 +220,6 @@ final class RewriteMemo {
         }
     }
 
-    /** A growable byte array. */
-    private static final class Bytes {
-        byte[] data = new byte[FIRST_BUFFER];
-        int size;
-
-        void add(byte[] b, int off, int len) {
-            if (size + len > data.length) {
-                data = Arrays.copyOf(data, Math.max(size + len, data.length * 2));
-            }
-            System.arraycopy(b, off, data, size, len);
-            size += len;
-        }
-
-        byte[] toArray() {
-            return Arrays.copyOf(data, size);
-        }
-    }
-
     /** The checkpoints of a recording: input and output lengths, embeds found, after each write. */
     private static final class Checkpoints {
         int[] in = new int[16];
@@ -261,8 +244,8 @@ final class RewriteMemo {
     }
 
     /**
-     * One page: a replay of {@code kept} while the input matches it, else (or after it differed) a rewrite session,
-     * recorded when {@code record} is set. Single-threaded, as every rewrite session.
+     * One page: a replay of {@code kept} while the input matches it; else a recorded rewrite, or, after the replay
+     * found the page changed, a rewrite that is recorded unless the page keeps changing. Single-threaded, as every rewrite session.
      */
     private final class Session extends RewriteSession {
         private final OutputStream sink;
@@ -278,22 +261,21 @@ final class RewriteMemo {
         private @Nullable RewriteSession real;
         private PinnablePreviews.@Nullable Scope scope;
         /** While recording: what the rewrite read and wrote. */
-        private @Nullable Bytes input;
-        private @Nullable Bytes output;
+        private @Nullable ByteArrayOutputStream input;
+        private @Nullable ByteArrayOutputStream output;
         private @Nullable Checkpoints checkpoints;
         private @Nullable ConsentProbe probe;
         private boolean closed;
 
-        /** @param record whether a rewrite without {@code kept} is recorded */
-        Session(OutputStream sink, PageContext context, PageKey key, Heat heat, boolean record,
-                @Nullable Recording kept) {
+        /** @param kept the rewrite to replay, or {@code null} to rewrite and record */
+        Session(OutputStream sink, PageContext context, PageKey key, Heat heat, @Nullable Recording kept) {
             this.sink = sink;
             this.context = context;
             this.key = key;
             this.heat = heat;
             this.kept = kept;
             if (kept == null) {
-                start(record, null, sink);
+                start(true, null, sink);
             }
             // a replay records nothing; whether its page is recorded again is decided if it differs
         }
@@ -303,10 +285,10 @@ final class RewriteMemo {
             OutputStream target = out;
             PageContext rewriting = context;
             if (record) {
-                input = new Bytes();
-                output = new Bytes();
+                input = new ByteArrayOutputStream(FIRST_BUFFER);
+                output = new ByteArrayOutputStream(FIRST_BUFFER);
                 checkpoints = new Checkpoints();
-                Bytes tee = output;
+                ByteArrayOutputStream tee = output;
                 OutputStream next = out;
                 target = new OutputStream() {
                     @Override
@@ -317,7 +299,7 @@ final class RewriteMemo {
                     @Override
                     public void write(byte[] b, int off, int len) throws IOException {
                         if (input != null) {
-                            tee.add(b, off, len);
+                            tee.write(b, off, len);
                         }
                         next.write(b, off, len);
                     }
@@ -403,13 +385,13 @@ final class RewriteMemo {
                     PinnablePreviews.Scope.restore(previous);
                 }
             }
-            Bytes in = input;
+            ByteArrayOutputStream in = input;
             if (in != null) {
-                if (in.size + len > maxPageBytes) {
+                if (in.size() + len > maxPageBytes) {
                     abandon();
                 } else {
-                    in.add(b, off, len);
-                    Objects.requireNonNull(checkpoints).add(in.size, Objects.requireNonNull(output).size,
+                    in.write(b, off, len);
+                    Objects.requireNonNull(checkpoints).add(in.size(), Objects.requireNonNull(output).size(),
                             r.embedsFound());
                 }
             }
@@ -462,12 +444,12 @@ final class RewriteMemo {
                 }
             }
             closed = true;
-            Bytes in = input;
+            ByteArrayOutputStream in = input;
             if (in != null) {
                 Checkpoints c = Objects.requireNonNull(checkpoints);
-                Bytes out = Objects.requireNonNull(output);
+                ByteArrayOutputStream out = Objects.requireNonNull(output);
                 ConsentProbe p = Objects.requireNonNull(probe);
-                keep(key, new Recording(in.toArray(), out.toArray(), Arrays.copyOf(c.in, c.size),
+                keep(key, new Recording(in.toByteArray(), out.toByteArray(), Arrays.copyOf(c.in, c.size),
                         Arrays.copyOf(c.out, c.size), Arrays.copyOf(c.embeds, c.size), r.embedsFound(),
                         p.asked(), s == null ? List.of() : s.recorded()));
                 abandon();
